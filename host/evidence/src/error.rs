@@ -1,0 +1,113 @@
+//! Errors that name the file, the position and the fix.
+
+use std::fmt;
+
+use crate::{EvidenceKind, Format};
+
+/// Why an evidence file could not be normalised.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("{path}: cannot read evidence file: {source}")]
+    Io {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{path}{position}: malformed {format} ({message})")]
+    Malformed {
+        path: String,
+        format: Format,
+        position: Position,
+        message: String,
+    },
+    #[error(
+        "{path}: not a recognised {kind} format ({detected}); supported: {supported}. \
+         Point `{kind}` in [evidence] at a file of one of these formats, or force one with `--as`"
+    )]
+    UnknownFormat {
+        path: String,
+        kind: EvidenceKind,
+        detected: String,
+        supported: String,
+    },
+    #[error(
+        "{path}: is {format} evidence, which is `{actual}`, but it is listed under `{expected}`; \
+         move it to `{actual}` in [evidence]"
+    )]
+    WrongKind {
+        path: String,
+        format: Format,
+        expected: EvidenceKind,
+        actual: EvidenceKind,
+    },
+    #[error("{path}: is {size} bytes, above the {limit}-byte limit for one evidence file")]
+    TooLarge { path: String, size: u64, limit: u64 },
+}
+
+/// Where in a file a problem is; shown as `:line:column`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Position {
+    pub line: Option<u64>,
+    pub column: Option<u64>,
+}
+
+impl fmt::Display for Position {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (self.line, self.column) {
+            (Some(line), Some(column)) => write!(f, ":{line}:{column}"),
+            (Some(line), None) => write!(f, ":{line}"),
+            _ => Ok(()),
+        }
+    }
+}
+
+/// A format parser's error, before the loader attaches the file's name.
+#[derive(Debug)]
+pub struct FormatError {
+    pub message: String,
+    pub at: At,
+}
+
+/// How a parser knows where it failed.
+#[derive(Debug, Clone, Copy)]
+pub enum At {
+    /// Byte offset from the start of the file (XML parsers).
+    Offset(u64),
+    /// Line and column, 1-based (JSON parsers).
+    LineColumn(u64, u64),
+    /// Nowhere in particular (the file as a whole).
+    File,
+}
+
+impl FormatError {
+    pub fn at_offset(offset: u64, message: impl Into<String>) -> Self {
+        FormatError {
+            message: message.into(),
+            at: At::Offset(offset),
+        }
+    }
+
+    pub fn whole_file(message: impl Into<String>) -> Self {
+        FormatError {
+            message: message.into(),
+            at: At::File,
+        }
+    }
+}
+
+impl From<serde_json::Error> for FormatError {
+    fn from(e: serde_json::Error) -> Self {
+        let at = if e.line() > 0 {
+            At::LineColumn(e.line() as u64, e.column() as u64)
+        } else {
+            At::File
+        };
+        // serde_json appends " at line N column M"; the position is shown separately.
+        let text = e.to_string();
+        let message = match text.rfind(" at line ") {
+            Some(i) => text[..i].to_string(),
+            None => text,
+        };
+        FormatError { message, at }
+    }
+}

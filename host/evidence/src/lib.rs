@@ -1,0 +1,126 @@
+//! Normalisers: CI evidence files in, one typed [`Evidence`] model out.
+//!
+//! One module per format under [`formats`]; [`detect`] recognises a file's
+//! format from its content; [`load`] reads, hashes and parses every input in
+//! one streaming pass per file. Gates never see file formats, only the model.
+
+pub mod detect;
+pub mod error;
+pub mod formats;
+pub mod model;
+mod reader;
+
+use std::path::PathBuf;
+
+use serde::{Deserialize, Serialize};
+
+pub use error::Error;
+pub use formats::Format;
+pub use model::*;
+
+/// All normalised evidence of one run, plus where it came from.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Evidence {
+    /// Every input file, in the order loaded.
+    pub files: Vec<EvidenceFile>,
+    #[serde(default)]
+    pub tests: Vec<TestCase>,
+    #[serde(default)]
+    pub coverage: Vec<FileCoverage>,
+    #[serde(default)]
+    pub findings: Vec<Finding>,
+    #[serde(default)]
+    pub components: Vec<Component>,
+    #[serde(default)]
+    pub vulnerabilities: Vec<Vulnerability>,
+    #[serde(default)]
+    pub vex: Vec<VexStatement>,
+    #[serde(default)]
+    pub requirements: Vec<Requirement>,
+    #[serde(default)]
+    pub soup: Vec<SoupItem>,
+    #[serde(default)]
+    pub approvals: Vec<Approval>,
+    #[serde(default)]
+    pub anomalies: Vec<Anomaly>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub release: Option<ReleaseInfo>,
+    #[serde(default)]
+    pub deployments: Vec<Deployment>,
+    #[serde(default)]
+    pub documents: Vec<ControlledDocument>,
+}
+
+impl Evidence {
+    /// Kinds with at least one input file.
+    pub fn available(&self) -> Vec<EvidenceKind> {
+        let mut kinds: Vec<EvidenceKind> = self.files.iter().map(|f| f.kind).collect();
+        kinds.sort();
+        kinds.dedup();
+        kinds
+    }
+}
+
+/// One input file as loaded.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EvidenceFile {
+    /// Path relative to the configuration file's directory, `/`-separated.
+    pub path: String,
+    pub kind: EvidenceKind,
+    pub format: Format,
+    /// SHA-256 of the file's bytes, lowercase hex.
+    pub sha256: String,
+    /// Inconsistencies the parser resolved (and how), for the user to see.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
+}
+
+/// A file to load.
+#[derive(Debug, Clone)]
+pub struct Input {
+    /// Where to read it.
+    pub path: PathBuf,
+    /// How to name it in reports (relative to the config file).
+    pub display: String,
+    /// The kind the configuration expects.
+    pub kind: EvidenceKind,
+    /// A format forced by the user; `None` detects it from the content.
+    pub format: Option<Format>,
+}
+
+/// How normalisers interpret what producers leave open.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// JUnit `<property>` names whose values are requirement ids.
+    pub requirement_properties: Vec<String>,
+    /// Pattern finding requirement ids in test names and classnames.
+    pub requirement_pattern: regex::Regex,
+    /// Largest evidence file accepted, in bytes.
+    pub max_file_size: u64,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            requirement_properties: vec![
+                "requirements".into(),
+                "requirement".into(),
+                "req".into(),
+                "verifies".into(),
+            ],
+            requirement_pattern: regex::Regex::new(r"\b(?:REQ|SRS|SWR|RC|RISK)[-_]\d+\b")
+                .expect("built-in requirement pattern is valid"),
+            max_file_size: 2 << 30,
+        }
+    }
+}
+
+/// Reads, hashes and normalises every input.
+pub fn load(inputs: &[Input], options: &Options) -> Result<Evidence, Error> {
+    let mut evidence = Evidence::default();
+    for input in inputs {
+        let file = reader::load_file(input, options, &mut evidence)?;
+        evidence.files.push(file);
+    }
+    Ok(evidence)
+}
