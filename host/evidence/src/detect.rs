@@ -1,10 +1,422 @@
 //! Recognises an evidence file's format from its first bytes, never its name.
+//!
+//! Only the head of the file is available (at most 64 KiB), so detection never
+//! parses a whole document:
+//!
+//! * A UTF-8 byte order mark and leading whitespace are skipped.
+//! * XML (first byte `<`): the XML declaration, comments, processing
+//!   instructions and a DOCTYPE (with its internal subset) are skipped and the
+//!   root element's local name decides: `testsuites` / `testsuite` → JUnit,
+//!   `coverage` → Cobertura (coverage.py, gcovr, cargo-llvm-cov and istanbul all
+//!   write `<coverage line-rate=...>`; a Clover report, whose root is also
+//!   `<coverage>` but carries a `clover` attribute, is refused).
+//! * JSON (first byte `{` or `[`): a small tokenizer walks the head without
+//!   building values and records the top-level keys, the string values of
+//!   `version` and `$schema`, and the keys of the first items of the `runs` and
+//!   `dependencies` arrays. A SARIF log has a `$schema` mentioning sarif, or a
+//!   top-level `runs` array next to a `version` key or whose runs have a `tool`
+//!   (Bandit writes `runs` first and `version` last, possibly beyond the head).
+//!   pip-audit JSON has a top-level `dependencies` array whose items have
+//!   `vulns` or `skip_reason` (or a `fixes` key beside it, for a project with no
+//!   dependencies); older pip-audit versions wrote a bare array of
+//!   `{name, version, vulns}` objects, which is accepted too.
+//!
+//! Anything else is described briefly for the error message ("JSON object with
+//! keys name, version, scripts", "binary data", "empty file", ...).
 
 use crate::Format;
+
+const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 
 /// The format of a file whose first bytes are `head`; on failure, a short
 /// description of what the content looks like, for the error message.
 pub fn detect(head: &[u8]) -> Result<Format, String> {
-    let _ = head;
-    Err("format detection is not implemented yet".to_string())
+    if head.is_empty() {
+        return Err("empty file".to_string());
+    }
+    if head.starts_with(b"\xFF\xFE") || head.starts_with(b"\xFE\xFF") {
+        return Err("UTF-16 text; regops reads UTF-8, so convert the file first".to_string());
+    }
+    let body = head.strip_prefix(UTF8_BOM).unwrap_or(head);
+    let body = skip_ws(body);
+    match body.first() {
+        None => Err("a file holding only whitespace".to_string()),
+        Some(b'<') => detect_xml(body),
+        Some(b'{') | Some(b'[') => detect_json(body),
+        Some(_) => Err(describe_other(body)),
+    }
+}
+
+fn skip_ws(s: &[u8]) -> &[u8] {
+    let n = s.iter().take_while(|b| b.is_ascii_whitespace()).count();
+    s.get(n..).unwrap_or_default()
+}
+
+/// Position just after the first occurrence of `needle`, if any.
+fn after(s: &[u8], needle: &[u8]) -> Option<usize> {
+    s.windows(needle.len())
+        .position(|w| w == needle)
+        .map(|i| i + needle.len())
+}
+
+fn starts_with_ci(s: &[u8], prefix: &[u8]) -> bool {
+    s.len() >= prefix.len() && s.iter().zip(prefix).all(|(a, b)| a.eq_ignore_ascii_case(b))
+}
+
+const TRUNCATED_PROLOG: &str = "XML whose root element is not within the first 64 KiB";
+
+fn detect_xml(mut s: &[u8]) -> Result<Format, String> {
+    loop {
+        s = skip_ws(s);
+        if s.is_empty() {
+            return Err(TRUNCATED_PROLOG.to_string());
+        }
+        if s.starts_with(b"<?") {
+            let end = after(s, b"?>").ok_or(TRUNCATED_PROLOG)?;
+            s = s.get(end..).unwrap_or_default();
+        } else if s.starts_with(b"<!--") {
+            let end = after(s, b"-->").ok_or(TRUNCATED_PROLOG)?;
+            s = s.get(end..).unwrap_or_default();
+        } else if starts_with_ci(s, b"<!DOCTYPE") {
+            let end = doctype_end(s).ok_or(TRUNCATED_PROLOG)?;
+            s = s.get(end..).unwrap_or_default();
+        } else if s.starts_with(b"<") {
+            return classify_root(s.get(1..).unwrap_or_default());
+        } else {
+            return Err(describe_other(s));
+        }
+    }
+}
+
+/// Index just past the `>` closing a DOCTYPE, skipping its internal subset and
+/// quoted strings.
+fn doctype_end(s: &[u8]) -> Option<usize> {
+    let mut in_subset = false;
+    let mut quote: Option<u8> = None;
+    for (i, &b) in s.iter().enumerate() {
+        match quote {
+            Some(q) if b == q => quote = None,
+            Some(_) => {}
+            None => match b {
+                b'"' | b'\'' => quote = Some(b),
+                b'[' => in_subset = true,
+                b']' => in_subset = false,
+                b'>' if !in_subset => return Some(i + 1),
+                _ => {}
+            },
+        }
+    }
+    None
+}
+
+fn classify_root(tag: &[u8]) -> Result<Format, String> {
+    let name_len = tag
+        .iter()
+        .take_while(|b| !b.is_ascii_whitespace() && !matches!(b, b'/' | b'>'))
+        .count();
+    let name = String::from_utf8_lossy(tag.get(..name_len).unwrap_or_default()).into_owned();
+    if name.is_empty() {
+        return Err("XML without a root element name".to_string());
+    }
+    let local = name.rsplit(':').next().unwrap_or(&name);
+    match local {
+        "testsuites" | "testsuite" => Ok(Format::Junit),
+        "coverage" => {
+            // The start tag's attributes, as far as the head holds them.
+            let tag_end = tag.iter().position(|&b| b == b'>').unwrap_or(tag.len());
+            let attrs = tag.get(name_len..tag_end).unwrap_or_default();
+            if after(attrs, b"clover=").is_some() {
+                Err("Clover XML (root element <coverage clover=...>)".to_string())
+            } else {
+                Ok(Format::Cobertura)
+            }
+        }
+        _ => Err(format!(
+            "XML with root element <{}>",
+            truncate_chars(&name, 60)
+        )),
+    }
+}
+
+/// What the tokenizer learned from the head of a JSON document.
+#[derive(Default)]
+struct JsonShape {
+    top_is_array: bool,
+    top_keys: Vec<String>,
+    version: Option<String>,
+    schema: Option<String>,
+    /// Keys of the objects inside the top-level `runs` array.
+    run_keys: Vec<String>,
+    /// Keys of the objects inside the top-level `dependencies` array.
+    dependency_keys: Vec<String>,
+    /// Keys of the objects directly inside a top-level array.
+    item_keys: Vec<String>,
+}
+
+enum Container {
+    Object { expect_key: bool },
+    Array,
+}
+
+/// Keys and values longer than this are cut when recorded.
+const MAX_TOKEN: usize = 200;
+/// At most this many keys of each kind are recorded.
+const MAX_KEYS: usize = 64;
+
+fn push_key(keys: &mut Vec<String>, key: &str) {
+    if keys.len() < MAX_KEYS && !keys.iter().any(|k| k == key) {
+        keys.push(key.to_string());
+    }
+}
+
+/// Walks `s` without recursion, recording the [`JsonShape`]; stops at the end
+/// of the first value or of the head, whichever comes first.
+fn scan_json(s: &[u8]) -> JsonShape {
+    let mut shape = JsonShape {
+        top_is_array: s.first() == Some(&b'['),
+        ..JsonShape::default()
+    };
+    let mut stack: Vec<Container> = Vec::new();
+    // The top-level key whose value is being read.
+    let mut top_key = String::new();
+    let mut i = 0;
+    while let Some(&b) = s.get(i) {
+        match b {
+            b'{' => {
+                stack.push(Container::Object { expect_key: true });
+                i += 1;
+            }
+            b'[' => {
+                stack.push(Container::Array);
+                i += 1;
+            }
+            b'}' | b']' => {
+                stack.pop();
+                if stack.is_empty() {
+                    break;
+                }
+                i += 1;
+            }
+            b',' => {
+                if let Some(Container::Object { expect_key }) = stack.last_mut() {
+                    *expect_key = true;
+                }
+                i += 1;
+            }
+            b':' => {
+                if let Some(Container::Object { expect_key }) = stack.last_mut() {
+                    *expect_key = false;
+                }
+                i += 1;
+            }
+            b'"' => {
+                let (text, next) = read_string(s, i + 1);
+                i = next;
+                let depth = stack.len();
+                let is_key = matches!(stack.last(), Some(Container::Object { expect_key: true }));
+                if is_key {
+                    match depth {
+                        1 if !shape.top_is_array => {
+                            push_key(&mut shape.top_keys, &text);
+                            top_key = text;
+                        }
+                        2 if shape.top_is_array => push_key(&mut shape.item_keys, &text),
+                        3 if !shape.top_is_array => match top_key.as_str() {
+                            "runs" => push_key(&mut shape.run_keys, &text),
+                            "dependencies" => push_key(&mut shape.dependency_keys, &text),
+                            _ => {}
+                        },
+                        _ => {}
+                    }
+                } else if depth == 1 && !shape.top_is_array {
+                    match top_key.as_str() {
+                        "version" => shape.version = Some(text),
+                        "$schema" => shape.schema = Some(text),
+                        _ => {}
+                    }
+                }
+            }
+            _ => i += 1,
+        }
+    }
+    shape
+}
+
+/// Reads a JSON string whose content starts at `start`; returns its (roughly
+/// unescaped, length-capped) text and the index after the closing quote.
+fn read_string(s: &[u8], start: usize) -> (String, usize) {
+    let mut bytes = Vec::new();
+    let mut i = start;
+    while let Some(&b) = s.get(i) {
+        match b {
+            b'"' => return (String::from_utf8_lossy(&bytes).into_owned(), i + 1),
+            b'\\' => {
+                if let Some(&escaped) = s.get(i + 1) {
+                    if bytes.len() < MAX_TOKEN {
+                        bytes.push(escaped);
+                    }
+                }
+                i += 2;
+            }
+            _ => {
+                if bytes.len() < MAX_TOKEN {
+                    bytes.push(b);
+                }
+                i += 1;
+            }
+        }
+    }
+    (String::from_utf8_lossy(&bytes).into_owned(), s.len())
+}
+
+fn has(keys: &[String], key: &str) -> bool {
+    keys.iter().any(|k| k == key)
+}
+
+fn detect_json(s: &[u8]) -> Result<Format, String> {
+    let shape = scan_json(s);
+    if shape.top_is_array {
+        if has(&shape.item_keys, "vulns") {
+            return Ok(Format::PipAudit);
+        }
+        return Err(if shape.item_keys.is_empty() {
+            "JSON array".to_string()
+        } else {
+            format!(
+                "JSON array of objects with keys {}",
+                list_keys(&shape.item_keys)
+            )
+        });
+    }
+    let schema_says_sarif = shape
+        .schema
+        .as_deref()
+        .is_some_and(|s| s.to_ascii_lowercase().contains("sarif"));
+    let has_runs = has(&shape.top_keys, "runs");
+    if schema_says_sarif || (has_runs && (shape.version.is_some() || has(&shape.run_keys, "tool")))
+    {
+        return Ok(Format::Sarif);
+    }
+    if has(&shape.top_keys, "dependencies")
+        && (has(&shape.dependency_keys, "vulns")
+            || has(&shape.dependency_keys, "skip_reason")
+            || has(&shape.top_keys, "fixes"))
+    {
+        return Ok(Format::PipAudit);
+    }
+    Err(if shape.top_keys.is_empty() {
+        "JSON object without keys".to_string()
+    } else {
+        format!("JSON object with keys {}", list_keys(&shape.top_keys))
+    })
+}
+
+fn list_keys(keys: &[String]) -> String {
+    const SHOWN: usize = 8;
+    let mut shown: Vec<String> = keys
+        .iter()
+        .take(SHOWN)
+        .map(|k| truncate_chars(k, 40))
+        .collect();
+    if keys.len() > SHOWN {
+        shown.push("...".to_string());
+    }
+    shown.join(", ")
+}
+
+fn truncate_chars(s: &str, max: usize) -> String {
+    match s.char_indices().nth(max) {
+        Some((i, _)) => format!("{}...", s.get(..i).unwrap_or_default()),
+        None => s.to_string(),
+    }
+}
+
+/// A short description of content that is neither XML nor JSON.
+fn describe_other(s: &[u8]) -> String {
+    let sample = s.get(..s.len().min(512)).unwrap_or_default();
+    let valid = match std::str::from_utf8(sample) {
+        Ok(text) => Some(text),
+        // A character cut at the end of the sample is fine.
+        Err(e) if e.error_len().is_none() => sample
+            .get(..e.valid_up_to())
+            .and_then(|v| std::str::from_utf8(v).ok()),
+        Err(_) => None,
+    };
+    match valid {
+        Some(text) if !text.chars().any(|c| c.is_control() && !c.is_whitespace()) => {
+            let first_line = text.lines().next().unwrap_or_default().trim();
+            format!("text starting with \"{}\"", truncate_chars(first_line, 40))
+        }
+        _ => "binary data".to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn xml_roots() {
+        assert_eq!(detect(b"<testsuites/>"), Ok(Format::Junit));
+        assert_eq!(
+            detect(b"\xEF\xBB\xBF  <?xml version=\"1.0\"?>\n<!-- hi -->\n<testsuite name='x'>"),
+            Ok(Format::Junit)
+        );
+        assert_eq!(
+            detect(b"<?xml version=\"1.0\" ?>\n<!DOCTYPE coverage SYSTEM \"x.dtd\" [ <!ELEMENT a (b)> ]>\n<coverage line-rate=\"1\">"),
+            Ok(Format::Cobertura)
+        );
+        assert_eq!(
+            detect(b"<project/>"),
+            Err("XML with root element <project>".to_string())
+        );
+        assert!(detect(b"<coverage clover=\"4\" generated=\"1\">").is_err());
+        assert_eq!(
+            detect(b"<?xml version=\"1.0\"?>\n<!-- unterminated"),
+            Err(TRUNCATED_PROLOG.to_string())
+        );
+    }
+
+    #[test]
+    fn json_shapes() {
+        assert_eq!(
+            detect(br#"{"runs":[{"tool":{"driver":{"name":"x"}}}]"#),
+            Ok(Format::Sarif)
+        );
+        assert_eq!(
+            detect(br#"{"$schema":"https://json.schemastore.org/sarif-2.1.0.json"}"#),
+            Ok(Format::Sarif)
+        );
+        assert_eq!(
+            detect(br#"{"version":"2.1.0","runs":[]}"#),
+            Ok(Format::Sarif)
+        );
+        assert_eq!(
+            detect(br#"{"dependencies":[{"name":"a","version":"1","vulns":[]}],"fixes":[]}"#),
+            Ok(Format::PipAudit)
+        );
+        assert_eq!(
+            detect(br#"[{"name":"a","version":"1","vulns":[]}]"#),
+            Ok(Format::PipAudit)
+        );
+        assert_eq!(
+            detect(br#"{"name":"x","version":"1.0.0","scripts":{"a":"b \" c"}}"#),
+            Err("JSON object with keys name, version, scripts".to_string())
+        );
+        // CycloneDX also has a top-level dependencies array, of a different shape.
+        assert!(
+            detect(br#"{"bomFormat":"CycloneDX","dependencies":[{"ref":"a","dependsOn":[]}]}"#)
+                .is_err()
+        );
+    }
+
+    #[test]
+    fn other_content() {
+        assert_eq!(detect(b""), Err("empty file".to_string()));
+        assert_eq!(detect(b"\x00\x01\x02\xff"), Err("binary data".to_string()));
+        assert_eq!(
+            detect(b"SF:src/lib.rs\nDA:1,1\n"),
+            Err("text starting with \"SF:src/lib.rs\"".to_string())
+        );
+    }
 }

@@ -1,15 +1,941 @@
-//! JUnit XML.
+//! JUnit XML, in the dialects real tools write.
+//!
+//! The file is streamed with quick-xml (one reused event buffer, an explicit
+//! element stack instead of recursion), so a report with 100k+ test cases is
+//! never held in memory; each case is emitted when its `</testcase>` is read.
+//!
+//! What is read:
+//!
+//! * Root `<testsuites>` or `<testsuite>`; `<testsuite>` nested in
+//!   `<testsuite>` (Surefire, gtest-style aggregators, jest) to any depth up to
+//!   [`MAX_DEPTH`] elements.
+//! * `<testcase classname name file line time>`. `suite` is `classname` when
+//!   non-empty, else the name of the nearest enclosing `<testsuite>` (else
+//!   `<testsuites>`); `id` is `suite::name`. `source` is set only when a `file`
+//!   attribute is present (pytest xunit1, jest-junit), with `line` when given.
+//! * Outcome elements: `<failure>` → failed, `<error>` → errored, `<skipped>`
+//!   → skipped; Surefire reruns: `<rerunFailure>` / `<rerunError>` → failed /
+//!   errored, `<flakyFailure>` / `<flakyError>` → passed with `flaky = true`
+//!   (unless a failure or error is also recorded). gtest's `status="notrun"`
+//!   and `result="skipped"` / `result="suppressed"` attributes → skipped. When
+//!   a case records several outcomes the worst wins: errored > failed >
+//!   skipped > passed.
+//! * `message`: the deciding element's `message` attribute, else the first
+//!   non-empty line of its text (CDATA included), else its `type` attribute;
+//!   cut to 500 characters. A flaky case keeps the message of its first
+//!   flaky failure, so reviewers see what went wrong before the rerun.
+//! * `time` in seconds: `1.5`, `1,234.5` (thousands separator) and `1,5`
+//!   (decimal comma) are read; a missing or unreadable time gives no duration.
+//!   Milliseconds are rounded.
+//! * Requirement ids: `<property name value>` (or the value as element text)
+//!   whose name is one of `Options::requirement_properties`, compared without
+//!   case, inside `<testcase><properties>` (pytest's `record_property`) and
+//!   inside `<testsuite><properties>` (applies to the cases of that suite that
+//!   follow it, which in every known producer is all of them). A value may
+//!   hold several ids separated by commas, semicolons or spaces; brackets and
+//!   quotes around them are dropped, so pytest's rendering of a Python list
+//!   (`['REQ-1', 'REQ-2']`) works. Then matches of
+//!   `Options::requirement_pattern` in the test name and in the classname.
+//!   Duplicates are dropped, first occurrence order kept.
+//! * `<failure>` / `<error>` directly inside a `<testsuite>` (CTest, collection
+//!   errors): a test case named after the suite is synthesised with that
+//!   status, and a warning says so.
+//!
+//! Inconsistencies resolved, each reported as a warning:
+//!
+//! * Summary attributes (`tests`, `failures`, `errors`, `skipped` plus gtest's
+//!   `disabled`) that disagree with the cases found (nested suites aggregated
+//!   into their parents): the counted values are used; one warning per file.
+//! * No test cases at all: an empty list.
+//! * Bytes that are not UTF-8 in attributes or messages: replaced with U+FFFD.
+//!
+//! Refused: a DOCTYPE that declares entities (entity expansion and external
+//! entities are the billion-laughs and XXE attacks; quick-xml never expands
+//! them, and regops does not silently drop what the producer meant either),
+//! references to undeclared entities, a root other than `<testsuites>` /
+//! `<testsuite>`, a file that ends inside an element (truncated), a second root
+//! element, and nesting deeper than [`MAX_DEPTH`].
 
 use std::io::BufRead;
 
+use quick_xml::events::{BytesStart, Event};
+
+use self::xml::XmlReader;
 use super::ParseContext;
 use crate::error::FormatError;
-use crate::model::TestCase;
+use crate::model::{Location, TestCase, TestLevel, TestStatus};
+
+/// Deepest element nesting accepted.
+pub const MAX_DEPTH: usize = 256;
+/// Messages are cut to this many characters.
+const MAX_MESSAGE_CHARS: usize = 500;
+/// Text collected from an element to find its first line or property value.
+const MAX_COLLECTED_BYTES: usize = 4096;
 
 pub fn parse(
-    _reader: &mut dyn BufRead,
-    _ctx: &mut ParseContext<'_>,
-    _out: &mut Vec<TestCase>,
+    reader: &mut dyn BufRead,
+    ctx: &mut ParseContext<'_>,
+    out: &mut Vec<TestCase>,
 ) -> Result<(), FormatError> {
-    Err(FormatError::whole_file("JUnit XML is not implemented yet"))
+    let mut xml = XmlReader::new(reader)?;
+    let mut parser = Parser {
+        ctx,
+        out,
+        stack: Vec::new(),
+        case: None,
+        root_seen: false,
+        root_closed: false,
+        cases: 0,
+        mismatches: Vec::new(),
+    };
+    let mut buf = Vec::new();
+    loop {
+        buf.clear();
+        match xml.next(&mut buf)? {
+            Event::Start(e) => parser.start(&xml, &e)?,
+            Event::Empty(e) => {
+                parser.start(&xml, &e)?;
+                parser.end(&xml)?;
+            }
+            Event::End(_) => parser.end(&xml)?,
+            Event::Text(t) => {
+                if parser.wants_text() {
+                    let text = xml.text(&t)?;
+                    parser.text(&text);
+                }
+            }
+            Event::CData(c) => {
+                if parser.wants_text() {
+                    let text = xml.decode(&c)?;
+                    parser.text(&text);
+                }
+            }
+            Event::DocType(d) => xml.check_doctype(&d)?,
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    if let Some(frame) = parser.stack.last() {
+        return Err(xml.error_here(format!(
+            "the file ends inside <{0}> (truncated?): expected </{0}>",
+            frame.tag
+        )));
+    }
+    if !parser.root_seen {
+        return Err(
+            xml.error_here("no root element; expected <testsuite> or <testsuites>".to_string())
+        );
+    }
+    parser.finish();
+    if xml.replaced_invalid_utf8() {
+        ctx.warnings.push(
+            "the file has bytes that are not valid UTF-8; they were replaced with U+FFFD"
+                .to_string(),
+        );
+    }
+    Ok(())
+}
+
+/// Counts of cases by status.
+#[derive(Debug, Default, Clone, Copy)]
+struct Counts {
+    total: u64,
+    failed: u64,
+    errored: u64,
+    skipped: u64,
+}
+
+impl Counts {
+    fn add_status(&mut self, status: TestStatus) {
+        self.total += 1;
+        match status {
+            TestStatus::Failed => self.failed += 1,
+            TestStatus::Errored => self.errored += 1,
+            TestStatus::Skipped => self.skipped += 1,
+            TestStatus::Passed => {}
+        }
+    }
+
+    fn add(&mut self, other: Counts) {
+        self.total += other.total;
+        self.failed += other.failed;
+        self.errored += other.errored;
+        self.skipped += other.skipped;
+    }
+}
+
+/// The summary attributes a suite declares.
+#[derive(Debug, Default)]
+struct Declared {
+    tests: Option<u64>,
+    failures: Option<u64>,
+    errors: Option<u64>,
+    skipped: Option<u64>,
+}
+
+#[derive(Debug)]
+struct Suite {
+    /// `testsuites` or `testsuite`.
+    is_suites: bool,
+    name: String,
+    declared: Declared,
+    counted: Counts,
+    /// Requirement ids from the suite's own properties.
+    requirements: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Owner {
+    Case,
+    Suite,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Outcome {
+    Status(TestStatus),
+    /// Failed, then passed on a rerun.
+    Flaky,
+}
+
+#[derive(Debug)]
+struct OutcomeElement {
+    outcome: Outcome,
+    owner: Owner,
+    message: Option<String>,
+    kind: Option<String>,
+    /// Text collected when there is no `message` attribute.
+    text: Option<String>,
+}
+
+#[derive(Debug)]
+struct Property {
+    owner: Owner,
+    /// Its name is a requirement property; its value is not known yet.
+    text: Option<String>,
+}
+
+#[derive(Debug)]
+enum FrameKind {
+    Suite(Box<Suite>),
+    Case,
+    Outcome(Box<OutcomeElement>),
+    Properties(Owner),
+    Property(Property),
+    Other,
+}
+
+#[derive(Debug)]
+struct Frame {
+    /// Local element name, for error messages.
+    tag: String,
+    kind: FrameKind,
+}
+
+#[derive(Debug)]
+struct Case {
+    suite: String,
+    name: String,
+    classname: String,
+    source: Option<Location>,
+    duration_ms: Option<u64>,
+    status: TestStatus,
+    message: Option<String>,
+    flaky_message: Option<Option<String>>,
+    requirements: Vec<String>,
+}
+
+impl Case {
+    fn record(&mut self, status: TestStatus, message: Option<String>) {
+        if status > self.status {
+            self.status = status;
+            self.message = message;
+        } else if status == self.status && self.message.is_none() {
+            self.message = message;
+        }
+    }
+}
+
+struct Parser<'c, 'p, 'o> {
+    ctx: &'c mut ParseContext<'p>,
+    out: &'o mut Vec<TestCase>,
+    stack: Vec<Frame>,
+    case: Option<Case>,
+    root_seen: bool,
+    root_closed: bool,
+    cases: u64,
+    /// Descriptions of suites whose summary attributes disagree with the count.
+    mismatches: Vec<String>,
+}
+
+impl Parser<'_, '_, '_> {
+    fn wants_text(&self) -> bool {
+        match self.stack.last().map(|f| &f.kind) {
+            Some(FrameKind::Outcome(o)) => o.text.is_some(),
+            Some(FrameKind::Property(p)) => p.text.is_some(),
+            _ => false,
+        }
+    }
+
+    fn text(&mut self, text: &str) {
+        let target = match self.stack.last_mut().map(|f| &mut f.kind) {
+            Some(FrameKind::Outcome(o)) => o.text.as_mut(),
+            Some(FrameKind::Property(p)) => p.text.as_mut(),
+            _ => None,
+        };
+        if let Some(collected) = target {
+            push_capped(collected, text);
+        }
+    }
+
+    fn start(&mut self, xml: &XmlReader<'_>, e: &BytesStart<'_>) -> Result<(), FormatError> {
+        let local = e.local_name();
+        let tag = String::from_utf8_lossy(local.as_ref()).into_owned();
+        if self.stack.len() >= MAX_DEPTH {
+            return Err(xml.error_here(format!(
+                "elements are nested more than {MAX_DEPTH} levels deep at <{tag}>"
+            )));
+        }
+        if self.stack.is_empty() {
+            if self.root_closed {
+                return Err(xml.error_here(format!(
+                    "a second root element <{tag}> follows the first one; expected the end of the file"
+                )));
+            }
+            if tag != "testsuites" && tag != "testsuite" {
+                return Err(xml.error_here(format!(
+                    "expected <testsuite> or <testsuites> as the root element, found <{tag}>"
+                )));
+            }
+            self.root_seen = true;
+        }
+        let parent = self.stack.last().map(|f| &f.kind);
+        let kind = match (tag.as_str(), parent) {
+            ("testsuites" | "testsuite", _) if self.case.is_none() => {
+                Self::suite_frame(xml, e, tag == "testsuites")?
+            }
+            ("testcase", _) => {
+                if self.case.is_some() {
+                    return Err(xml.error_here(
+                        "<testcase> inside another <testcase>; expected </testcase> first"
+                            .to_string(),
+                    ));
+                }
+                self.case = Some(self.case_start(xml, e)?);
+                FrameKind::Case
+            }
+            (name, Some(FrameKind::Case | FrameKind::Suite(_))) if outcome_of(name).is_some() => {
+                let owner = match parent {
+                    Some(FrameKind::Case) => Owner::Case,
+                    _ => Owner::Suite,
+                };
+                let mut element = OutcomeElement {
+                    outcome: outcome_of(name).unwrap_or(Outcome::Status(TestStatus::Failed)),
+                    owner,
+                    message: None,
+                    kind: None,
+                    text: None,
+                };
+                for (key, value) in xml.attributes(e)? {
+                    match key.as_str() {
+                        "message" if !value.trim().is_empty() => element.message = Some(value),
+                        "type" if !value.trim().is_empty() => element.kind = Some(value),
+                        _ => {}
+                    }
+                }
+                if element.message.is_none() {
+                    element.text = Some(String::new());
+                }
+                FrameKind::Outcome(Box::new(element))
+            }
+            ("properties", Some(FrameKind::Case)) => FrameKind::Properties(Owner::Case),
+            ("properties", Some(FrameKind::Suite(_))) => FrameKind::Properties(Owner::Suite),
+            ("property", Some(FrameKind::Properties(owner))) => {
+                let owner = *owner;
+                let mut wanted = false;
+                let mut value = None;
+                for (key, v) in xml.attributes(e)? {
+                    match key.as_str() {
+                        "name" => {
+                            let name = v.trim();
+                            wanted = self
+                                .ctx
+                                .options
+                                .requirement_properties
+                                .iter()
+                                .any(|p| p.eq_ignore_ascii_case(name));
+                        }
+                        "value" => value = Some(v),
+                        _ => {}
+                    }
+                }
+                let text = match (wanted, value) {
+                    (false, _) => None,
+                    (true, Some(value)) => {
+                        self.add_requirements(owner, &value);
+                        None
+                    }
+                    (true, None) => Some(String::new()),
+                };
+                FrameKind::Property(Property { owner, text })
+            }
+            _ => FrameKind::Other,
+        };
+        self.stack.push(Frame { tag, kind });
+        Ok(())
+    }
+
+    fn suite_frame(
+        xml: &XmlReader<'_>,
+        e: &BytesStart<'_>,
+        is_suites: bool,
+    ) -> Result<FrameKind, FormatError> {
+        let mut suite = Suite {
+            is_suites,
+            name: String::new(),
+            declared: Declared::default(),
+            counted: Counts::default(),
+            requirements: Vec::new(),
+        };
+        let mut disabled = None;
+        for (key, value) in xml.attributes(e)? {
+            match key.as_str() {
+                "name" => suite.name = value,
+                "tests" => suite.declared.tests = parse_count(&value),
+                "failures" => suite.declared.failures = parse_count(&value),
+                "errors" => suite.declared.errors = parse_count(&value),
+                "skipped" | "skips" => suite.declared.skipped = parse_count(&value),
+                "disabled" => disabled = parse_count(&value),
+                _ => {}
+            }
+        }
+        // gtest counts disabled tests apart from skipped ones; both are skipped
+        // here. Its <testsuites> root has `disabled` but no `skipped`, so
+        // without `skipped` the skip count cannot be checked.
+        if let (Some(skipped), Some(disabled)) = (suite.declared.skipped, disabled) {
+            suite.declared.skipped = Some(skipped.saturating_add(disabled));
+        }
+        Ok(FrameKind::Suite(Box::new(suite)))
+    }
+
+    fn case_start(&mut self, xml: &XmlReader<'_>, e: &BytesStart<'_>) -> Result<Case, FormatError> {
+        let mut name = String::new();
+        let mut classname = String::new();
+        let mut file = None;
+        let mut line = None;
+        let mut duration_ms = None;
+        let mut not_run = false;
+        for (key, value) in xml.attributes(e)? {
+            match key.as_str() {
+                "name" => name = value,
+                "classname" => classname = value,
+                "file" if !value.trim().is_empty() => file = Some(value),
+                "line" => line = value.trim().parse::<u32>().ok().filter(|l| *l > 0),
+                "time" => duration_ms = parse_duration_ms(&value),
+                // gtest: status="notrun" for disabled tests, result="skipped" for GTEST_SKIP.
+                "status" => {
+                    not_run |= matches!(
+                        value.trim().to_ascii_lowercase().as_str(),
+                        "notrun" | "skipped" | "disabled"
+                    )
+                }
+                "result" => {
+                    not_run |= matches!(
+                        value.trim().to_ascii_lowercase().as_str(),
+                        "skipped" | "suppressed" | "notrun"
+                    )
+                }
+                _ => {}
+            }
+        }
+        let suite = if classname.trim().is_empty() {
+            self.enclosing_suite_name()
+        } else {
+            classname.clone()
+        };
+        Ok(Case {
+            suite,
+            name,
+            classname,
+            source: file.map(|file| Location {
+                file,
+                line,
+                column: None,
+            }),
+            duration_ms,
+            status: if not_run {
+                TestStatus::Skipped
+            } else {
+                TestStatus::Passed
+            },
+            message: None,
+            flaky_message: None,
+            requirements: Vec::new(),
+        })
+    }
+
+    /// The nearest `<testsuite>` name, else the nearest `<testsuites>` name.
+    fn enclosing_suite_name(&self) -> String {
+        let suites = || {
+            self.stack.iter().rev().filter_map(|f| match &f.kind {
+                FrameKind::Suite(s) if !s.name.trim().is_empty() => Some(s.as_ref()),
+                _ => None,
+            })
+        };
+        suites()
+            .find(|s| !s.is_suites)
+            .or_else(|| suites().next())
+            .map(|s| s.name.clone())
+            .unwrap_or_default()
+    }
+
+    fn add_requirements(&mut self, owner: Owner, value: &str) {
+        let target = match owner {
+            Owner::Case => self.case.as_mut().map(|c| &mut c.requirements),
+            Owner::Suite => self.stack.iter_mut().rev().find_map(|f| match &mut f.kind {
+                FrameKind::Suite(s) => Some(&mut s.requirements),
+                _ => None,
+            }),
+        };
+        if let Some(target) = target {
+            for id in split_ids(value) {
+                push_unique(target, id);
+            }
+        }
+    }
+
+    fn end(&mut self, xml: &XmlReader<'_>) -> Result<(), FormatError> {
+        let Some(frame) = self.stack.pop() else {
+            return Err(xml.error_here("a closing tag without an open element".to_string()));
+        };
+        match frame.kind {
+            FrameKind::Suite(suite) => self.end_suite(*suite),
+            FrameKind::Case => self.end_case(),
+            FrameKind::Outcome(element) => self.end_outcome(*element),
+            FrameKind::Property(property) => {
+                if let Some(text) = property.text {
+                    self.add_requirements(property.owner, &text);
+                }
+            }
+            FrameKind::Properties(_) | FrameKind::Other => {}
+        }
+        if self.stack.is_empty() {
+            self.root_closed = true;
+        }
+        Ok(())
+    }
+
+    fn end_outcome(&mut self, element: OutcomeElement) {
+        let message = element
+            .message
+            .or_else(|| element.text.as_deref().and_then(first_line))
+            .or(element.kind)
+            .map(|m| truncate_chars(&m, MAX_MESSAGE_CHARS));
+        match (element.owner, element.outcome) {
+            (Owner::Case, Outcome::Status(status)) => {
+                if let Some(case) = self.case.as_mut() {
+                    case.record(status, message);
+                }
+            }
+            (Owner::Case, Outcome::Flaky) => {
+                if let Some(case) = self.case.as_mut() {
+                    if case.flaky_message.is_none() {
+                        case.flaky_message = Some(message);
+                    }
+                }
+            }
+            (
+                Owner::Suite,
+                Outcome::Status(status @ (TestStatus::Failed | TestStatus::Errored)),
+            ) => {
+                self.suite_level_outcome(status, message);
+            }
+            // A skip or a rerun recorded for a whole suite says nothing about a case.
+            (Owner::Suite, _) => {}
+        }
+    }
+
+    /// A failure or error recorded on a suite itself becomes a test case named
+    /// after the suite.
+    fn suite_level_outcome(&mut self, status: TestStatus, message: Option<String>) {
+        let name = self
+            .stack
+            .iter()
+            .rev()
+            .find_map(|f| match &f.kind {
+                FrameKind::Suite(s) => Some(s.name.clone()),
+                _ => None,
+            })
+            .unwrap_or_default();
+        let word = if status == TestStatus::Errored {
+            "an error"
+        } else {
+            "a failure"
+        };
+        self.ctx.warnings.push(format!(
+            "testsuite '{name}' records {word} outside any test case; it is reported as test case \
+             '{name}::{name}' with status {}",
+            status_word(status)
+        ));
+        let case = Case {
+            suite: name.clone(),
+            name,
+            classname: String::new(),
+            source: None,
+            duration_ms: None,
+            status,
+            message,
+            flaky_message: None,
+            requirements: Vec::new(),
+        };
+        self.emit(case);
+    }
+
+    fn end_case(&mut self) {
+        if let Some(case) = self.case.take() {
+            self.emit(case);
+        }
+    }
+
+    /// Emits a finished case. Requirement ids: the case's properties, then
+    /// the enclosing suites' (outermost first), then the pattern's matches in
+    /// the name and the classname.
+    fn emit(&mut self, mut case: Case) {
+        for frame in &self.stack {
+            if let FrameKind::Suite(s) = &frame.kind {
+                for id in &s.requirements {
+                    push_unique(&mut case.requirements, id);
+                }
+            }
+        }
+        let pattern = &self.ctx.options.requirement_pattern;
+        for m in pattern.find_iter(&case.name) {
+            push_unique(&mut case.requirements, m.as_str());
+        }
+        for m in pattern.find_iter(&case.classname) {
+            push_unique(&mut case.requirements, m.as_str());
+        }
+        let flaky = case.status == TestStatus::Passed && case.flaky_message.is_some();
+        let message = if flaky {
+            case.flaky_message.flatten()
+        } else {
+            case.message
+        };
+        if let Some(suite) = self.stack.iter_mut().rev().find_map(|f| match &mut f.kind {
+            FrameKind::Suite(s) => Some(s),
+            _ => None,
+        }) {
+            suite.counted.add_status(case.status);
+        }
+        self.cases += 1;
+        self.out.push(TestCase {
+            id: format!("{}::{}", case.suite, case.name),
+            suite: case.suite,
+            name: case.name,
+            source: case.source,
+            status: case.status,
+            duration_ms: case.duration_ms,
+            message,
+            flaky,
+            requirements: case.requirements,
+            level: TestLevel::Unspecified,
+            evidence: self.ctx.evidence_path.to_string(),
+        });
+    }
+
+    fn end_suite(&mut self, suite: Suite) {
+        let d = &suite.declared;
+        let c = suite.counted;
+        let disagrees = d.tests.is_some_and(|n| n != c.total)
+            || d.failures.is_some_and(|n| n != c.failed)
+            || d.errors.is_some_and(|n| n != c.errored)
+            || d.skipped.is_some_and(|n| n != c.skipped);
+        if disagrees {
+            let mut says = Vec::new();
+            for (attr, value) in [
+                ("tests", d.tests),
+                ("failures", d.failures),
+                ("errors", d.errors),
+                ("skipped", d.skipped),
+            ] {
+                if let Some(value) = value {
+                    says.push(format!("{attr}={value}"));
+                }
+            }
+            self.mismatches.push(format!(
+                "{} '{}' says {} but {} {} ({} failed, {} errored, {} skipped) {} found",
+                if suite.is_suites {
+                    "testsuites"
+                } else {
+                    "testsuite"
+                },
+                suite.name,
+                says.join(" "),
+                c.total,
+                if c.total == 1 { "case" } else { "cases" },
+                c.failed,
+                c.errored,
+                c.skipped,
+                if c.total == 1 { "was" } else { "were" },
+            ));
+        }
+        if let Some(parent) = self.stack.iter_mut().rev().find_map(|f| match &mut f.kind {
+            FrameKind::Suite(s) => Some(s),
+            _ => None,
+        }) {
+            parent.counted.add(c);
+        }
+    }
+
+    fn finish(self) {
+        if let Some(first) = self.mismatches.first() {
+            let more = match self.mismatches.len() - 1 {
+                0 => String::new(),
+                1 => " (1 more suite disagrees likewise)".to_string(),
+                n => format!(" ({n} more suites disagree likewise)"),
+            };
+            self.ctx
+                .warnings
+                .push(format!("{first}{more}; the counted values are used"));
+        }
+        if self.cases == 0 {
+            self.ctx
+                .warnings
+                .push("the report holds no test cases".to_string());
+        }
+    }
+}
+
+fn outcome_of(tag: &str) -> Option<Outcome> {
+    Some(match tag {
+        "failure" | "rerunFailure" => Outcome::Status(TestStatus::Failed),
+        "error" | "rerunError" => Outcome::Status(TestStatus::Errored),
+        "skipped" => Outcome::Status(TestStatus::Skipped),
+        "flakyFailure" | "flakyError" => Outcome::Flaky,
+        _ => return None,
+    })
+}
+
+fn status_word(status: TestStatus) -> &'static str {
+    match status {
+        TestStatus::Passed => "passed",
+        TestStatus::Skipped => "skipped",
+        TestStatus::Failed => "failed",
+        TestStatus::Errored => "errored",
+    }
+}
+
+fn parse_count(value: &str) -> Option<u64> {
+    value.trim().parse().ok()
+}
+
+/// Seconds as JUnit writers format them, to whole milliseconds.
+fn parse_duration_ms(value: &str) -> Option<u64> {
+    let v = value.trim();
+    let v = v.strip_suffix('s').unwrap_or(v).trim();
+    if v.is_empty() {
+        return None;
+    }
+    let normalised = if v.contains('.') {
+        // `1,234.5`: the comma groups thousands.
+        v.replace(',', "")
+    } else if let Some((int, frac)) = v.split_once(',') {
+        if frac.contains(',') || (frac.len() == 3 && int.len() <= 3 && !int.is_empty()) {
+            // `1,234` or `1,234,567`: thousands.
+            v.replace(',', "")
+        } else {
+            // `1,5`: a decimal comma.
+            format!("{int}.{frac}")
+        }
+    } else {
+        v.to_string()
+    };
+    let seconds: f64 = normalised.parse().ok()?;
+    if !seconds.is_finite() || seconds < 0.0 {
+        return None;
+    }
+    let ms = (seconds * 1000.0).round();
+    // `as` saturates at u64::MAX for absurd values.
+    Some(ms as u64)
+}
+
+/// Requirement ids in a property value.
+fn split_ids(value: &str) -> impl Iterator<Item = &str> {
+    value
+        .split(|c: char| c == ',' || c == ';' || c.is_whitespace())
+        .map(|t| t.trim_matches(|c: char| matches!(c, '[' | ']' | '(' | ')' | '\'' | '"')))
+        .filter(|t| !t.is_empty())
+}
+
+fn push_unique(list: &mut Vec<String>, id: &str) {
+    if !list.iter().any(|x| x == id) {
+        list.push(id.to_string());
+    }
+}
+
+/// Appends `text` to `collected` without letting it grow past the cap.
+fn push_capped(collected: &mut String, text: &str) {
+    let room = MAX_COLLECTED_BYTES.saturating_sub(collected.len());
+    if room == 0 {
+        return;
+    }
+    let mut cut = text.len().min(room);
+    while !text.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    collected.push_str(text.get(..cut).unwrap_or_default());
+}
+
+/// The first non-blank line, trimmed.
+fn first_line(text: &str) -> Option<String> {
+    text.lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty())
+        .map(str::to_string)
+}
+
+/// At most `max` characters of `s`, cut on a character boundary.
+pub(super) fn truncate_chars(s: &str, max: usize) -> String {
+    match s.char_indices().nth(max) {
+        Some((i, _)) => format!("{}…", s.get(..i).unwrap_or_default()),
+        None => s.to_string(),
+    }
+}
+
+/// The streaming XML reader shared by the XML formats.
+pub(super) mod xml {
+    use std::borrow::Cow;
+    use std::cell::Cell;
+    use std::io::BufRead;
+
+    use quick_xml::Reader;
+    use quick_xml::events::{BytesStart, BytesText, Event};
+
+    use crate::error::FormatError;
+
+    const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
+
+    pub(in crate::formats) struct XmlReader<'r> {
+        reader: Reader<&'r mut dyn BufRead>,
+        /// Bytes consumed before quick-xml saw the input (a BOM).
+        base: u64,
+        replaced_invalid_utf8: Cell<bool>,
+    }
+
+    impl<'r> XmlReader<'r> {
+        pub(in crate::formats) fn new(input: &'r mut dyn BufRead) -> Result<Self, FormatError> {
+            let has_bom = input
+                .fill_buf()
+                .map_err(|e| FormatError::at_offset(0, format!("cannot read the file: {e}")))?
+                .starts_with(UTF8_BOM);
+            let base = if has_bom {
+                input.consume(UTF8_BOM.len());
+                UTF8_BOM.len() as u64
+            } else {
+                0
+            };
+            let mut reader = Reader::from_reader(input);
+            let config = reader.config_mut();
+            config.trim_text(true);
+            config.check_end_names = true;
+            config.expand_empty_elements = false;
+            Ok(XmlReader {
+                reader,
+                base,
+                replaced_invalid_utf8: Cell::new(false),
+            })
+        }
+
+        /// The next event; quick-xml's errors carry their byte offset.
+        pub(in crate::formats) fn next<'b>(
+            &mut self,
+            buf: &'b mut Vec<u8>,
+        ) -> Result<Event<'b>, FormatError> {
+            self.reader.read_event_into(buf).map_err(|e| {
+                FormatError::at_offset(
+                    self.base + self.reader.error_position(),
+                    format!("invalid XML: {e}"),
+                )
+            })
+        }
+
+        /// An error at the current position.
+        pub(in crate::formats) fn error_here(&self, message: String) -> FormatError {
+            FormatError::at_offset(self.base + self.reader.buffer_position(), message)
+        }
+
+        /// Whether some bytes were not UTF-8 and were replaced.
+        pub(in crate::formats) fn replaced_invalid_utf8(&self) -> bool {
+            self.replaced_invalid_utf8.get()
+        }
+
+        /// Raw bytes as text; bytes that are not UTF-8 become U+FFFD.
+        pub(in crate::formats) fn decode<'a>(
+            &self,
+            raw: &'a [u8],
+        ) -> Result<Cow<'a, str>, FormatError> {
+            Ok(match std::str::from_utf8(raw) {
+                Ok(s) => Cow::Borrowed(s),
+                Err(_) => {
+                    self.replaced_invalid_utf8.set(true);
+                    String::from_utf8_lossy(raw)
+                }
+            })
+        }
+
+        /// Decodes and unescapes (predefined entities and character references only).
+        fn unescape(
+            &self,
+            raw: &[u8],
+            what: impl FnOnce() -> String,
+        ) -> Result<String, FormatError> {
+            let text = self.decode(raw)?;
+            match quick_xml::escape::unescape(&text) {
+                Ok(s) => Ok(s.into_owned()),
+                Err(e) => Err(self.error_here(format!("{} {e}", what()))),
+            }
+        }
+
+        /// The text of a text event.
+        pub(in crate::formats) fn text(&self, t: &BytesText<'_>) -> Result<String, FormatError> {
+            self.unescape(t, || "in element text:".to_string())
+        }
+
+        /// Every attribute as (local name, unescaped value).
+        pub(in crate::formats) fn attributes(
+            &self,
+            e: &BytesStart<'_>,
+        ) -> Result<Vec<(String, String)>, FormatError> {
+            let tag = String::from_utf8_lossy(e.local_name().as_ref()).into_owned();
+            let mut attrs = Vec::new();
+            for attr in e.attributes() {
+                let attr = attr.map_err(|err| {
+                    self.error_here(format!("invalid attribute in <{tag}>: {err}"))
+                })?;
+                let key = String::from_utf8_lossy(attr.key.local_name().as_ref()).into_owned();
+                let value =
+                    self.unescape(&attr.value, || format!("in attribute '{key}' of <{tag}>:"))?;
+                attrs.push((key, value));
+            }
+            Ok(attrs)
+        }
+
+        /// Refuses a DOCTYPE that declares entities.
+        pub(in crate::formats) fn check_doctype(
+            &self,
+            d: &BytesText<'_>,
+        ) -> Result<(), FormatError> {
+            let declares_entities = d
+                .windows(b"<!ENTITY".len())
+                .any(|w| w.eq_ignore_ascii_case(b"<!ENTITY"));
+            if declares_entities {
+                return Err(self.error_here(
+                    "the DOCTYPE declares entities (<!ENTITY ...>), which regops refuses: entity \
+                     expansion and external entities are how billion-laughs and XXE attacks work; \
+                     remove the DOCTYPE (no JUnit or Cobertura producer needs one)"
+                        .to_string(),
+                ));
+            }
+            Ok(())
+        }
+    }
 }

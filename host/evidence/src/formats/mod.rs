@@ -29,7 +29,12 @@ pub enum Format {
 }
 
 impl Format {
-    pub const ALL: &[Format] = &[Format::Junit, Format::Cobertura, Format::Sarif, Format::PipAudit];
+    pub const ALL: &[Format] = &[
+        Format::Junit,
+        Format::Cobertura,
+        Format::Sarif,
+        Format::PipAudit,
+    ];
 
     /// The name used by `--as` and in reports.
     pub fn name(self) -> &'static str {

@@ -1,15 +1,1114 @@
-//! SARIF 2.1.0.
+//! SARIF 2.1.0 (OASIS `sarif-v2.1.0`).
+//!
+//! The log is read with serde into small typed structs that keep only what a
+//! [`Finding`] needs (everything else — code flows, snippets, graphs — is
+//! skipped without being built). Runs are streamed one at a time, and when a
+//! run's `tool` comes before its `results` (as most producers write it) each
+//! result is converted as soon as it is read, so a 50 MB log never exists in
+//! memory as a whole; when `results` come first they are buffered in their
+//! compact form until the run's rules are known. serde_json's recursion limit
+//! bounds nesting.
+//!
+//! Per result:
+//!
+//! * `tool`: `tool.driver.name` of the run.
+//! * Rule: `result.rule.toolComponent.index` picks an extension (else the
+//!   driver); the rule is found by `ruleIndex` (preferred), `rule.index`, else
+//!   by id (`ruleId`, `rule.id`; a hierarchical id `A/B` falls back to `A`)
+//!   among `tool.driver.rules` and `tool.extensions[].rules`. `rule` is
+//!   `ruleId`, else `rule.id`, else the found rule's id, else empty.
+//! * Level (§3.27.10): `result.level` when present; else `none` when `kind`
+//!   is present and not `fail`; else the rule's `defaultConfiguration.level`;
+//!   else `warning`. `invocations[].ruleConfigurationOverrides` are not
+//!   applied (a warning says when a log has them). Levels, kinds, baseline
+//!   states and suppression statuses outside SARIF's vocabulary are errors
+//!   naming the value (compared without case).
+//! * Message: `message.text`, else `message.id` looked up in the rule's
+//!   `messageStrings`, then the component's and the driver's
+//!   `globalMessageStrings`, else `message.markdown`, else empty; `{0}`-style
+//!   placeholders are filled from `message.arguments` (`{{` and `}}` are
+//!   literal braces).
+//! * `security-severity`: the result's `properties`, else the rule's; a
+//!   number or a numeric string in 0–10. Anything else is ignored with a
+//!   warning.
+//! * Location: the first of `locations`, its
+//!   `physicalLocation.artifactLocation.uri` (or, without a uri, the uri of
+//!   `run.artifacts[index]`), `region.startLine` and `startColumn`. A `file://`
+//!   prefix is removed and `%XX` escapes are decoded; a uri relative to a
+//!   `uriBaseId` is kept relative (base ids are not resolved).
+//! * Fingerprint: the first entry of `fingerprints` in key order, else of
+//!   `partialFingerprints`, written `key=value` so the scheme stays visible.
+//! * `baselineState` → baseline (absent: unknown); `suppressions[]` → kind
+//!   (as written; `unknown` when missing), status (`accepted` when missing),
+//!   justification.
+//!
+//! Refused: a `version` other than `2.1.0`, a log without `runs`, a run
+//! without `tool`, trailing data after the log.
 
+use std::borrow::Cow;
+use std::collections::{BTreeMap, HashMap};
+use std::fmt;
 use std::io::BufRead;
+
+use serde::Deserialize;
+use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
 use super::ParseContext;
 use crate::error::FormatError;
-use crate::model::Finding;
+use crate::model::{
+    BaselineState, Finding, FindingLevel, Location, Suppression, SuppressionStatus,
+};
 
 pub fn parse(
-    _reader: &mut dyn BufRead,
-    _ctx: &mut ParseContext<'_>,
-    _out: &mut Vec<Finding>,
+    reader: &mut dyn BufRead,
+    ctx: &mut ParseContext<'_>,
+    out: &mut Vec<Finding>,
 ) -> Result<(), FormatError> {
-    Err(FormatError::whole_file("SARIF 2.1.0 is not implemented yet"))
+    let mut de = serde_json::Deserializer::from_reader(reader);
+    let mut state = State {
+        evidence: ctx.evidence_path.to_string(),
+        out,
+        warnings: Vec::new(),
+        stats: Stats::default(),
+        runs: 0,
+    };
+    let log = LogSeed { state: &mut state }.deserialize(&mut de)?;
+    de.end()?;
+    let State {
+        warnings,
+        stats,
+        runs,
+        ..
+    } = state;
+    if !log.runs_seen {
+        return Err(FormatError::whole_file(
+            "the log has no \"runs\" array; a SARIF 2.1.0 log lists the runs of its tools",
+        ));
+    }
+    if !log.version_seen {
+        ctx.warnings
+            .push("the log has no \"version\"; it was read as SARIF 2.1.0".to_string());
+    }
+    if runs == 0 {
+        ctx.warnings
+            .push("the log holds no runs, so no tool reported anything".to_string());
+    }
+    ctx.warnings.extend(warnings);
+    stats.report(&mut ctx.warnings);
+    Ok(())
+}
+
+/// Inconsistencies counted across the file, reported once each.
+#[derive(Default)]
+struct Stats {
+    rule_index_out_of_range: u64,
+    extension_index_out_of_range: u64,
+    rule_id_disagrees: u64,
+    artifact_index_out_of_range: u64,
+    bad_security_severity: u64,
+    unknown_message_id: u64,
+    level_contradicts_kind: u64,
+}
+
+impl Stats {
+    fn report(self, warnings: &mut Vec<String>) {
+        let mut say = |n: u64, text: &str| {
+            if n > 0 {
+                warnings.push(format!("{n} {text}"));
+            }
+        };
+        say(
+            self.rule_index_out_of_range,
+            "result(s) have a ruleIndex beyond the tool's rules; their rule is looked up by id",
+        );
+        say(
+            self.extension_index_out_of_range,
+            "result(s) name a tool extension that the run does not have; the driver's rules are used",
+        );
+        say(
+            self.rule_id_disagrees,
+            "result(s) have a ruleId that differs from the id of the rule at their ruleIndex; the ruleId is reported and the indexed rule's defaults are used",
+        );
+        say(
+            self.artifact_index_out_of_range,
+            "result location(s) point to an artifact index the run does not have; they have no location",
+        );
+        say(
+            self.bad_security_severity,
+            "security-severity value(s) are not a number from 0 to 10 and were ignored",
+        );
+        say(
+            self.unknown_message_id,
+            "result message id(s) are not defined by the rule or tool; those messages are empty",
+        );
+        say(
+            self.level_contradicts_kind,
+            "result(s) have a kind other than fail together with a level other than none; the level is used",
+        );
+    }
+}
+
+struct State<'o> {
+    evidence: String,
+    out: &'o mut Vec<Finding>,
+    warnings: Vec<String>,
+    stats: Stats,
+    runs: u64,
+}
+
+struct LogSummary {
+    version_seen: bool,
+    runs_seen: bool,
+}
+
+struct LogSeed<'s, 'o> {
+    state: &'s mut State<'o>,
+}
+
+impl<'de> DeserializeSeed<'de> for LogSeed<'_, '_> {
+    type Value = LogSummary;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<LogSummary, D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for LogSeed<'_, '_> {
+    type Value = LogSummary;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a SARIF log object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<LogSummary, A::Error> {
+        let mut summary = LogSummary {
+            version_seen: false,
+            runs_seen: false,
+        };
+        while let Some(key) = map.next_key::<Cow<'de, str>>()? {
+            match key.as_ref() {
+                "version" => {
+                    let version: Option<String> = map.next_value()?;
+                    let version = version.unwrap_or_else(|| "null".to_string());
+                    if version != "2.1.0" {
+                        return Err(de::Error::custom(format!(
+                            "SARIF version {version} is not supported; regops reads 2.1.0"
+                        )));
+                    }
+                    summary.version_seen = true;
+                }
+                "runs" => {
+                    map.next_value_seed(RunsSeed {
+                        state: &mut *self.state,
+                    })?;
+                    summary.runs_seen = true;
+                }
+                _ => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(summary)
+    }
+}
+
+struct RunsSeed<'s, 'o> {
+    state: &'s mut State<'o>,
+}
+
+impl<'de> DeserializeSeed<'de> for RunsSeed<'_, '_> {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for RunsSeed<'_, '_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("an array of runs")
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        Err(E::custom(
+            "\"runs\" is null: the producing tool could not run; expected an array of runs",
+        ))
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        while seq
+            .next_element_seed(RunSeed {
+                state: &mut *self.state,
+            })?
+            .is_some()
+        {
+            self.state.runs += 1;
+        }
+        Ok(())
+    }
+}
+
+struct RunSeed<'s, 'o> {
+    state: &'s mut State<'o>,
+}
+
+impl<'de> DeserializeSeed<'de> for RunSeed<'_, '_> {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for RunSeed<'_, '_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a SARIF run object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let state = self.state;
+        let mut tool: Option<RunTool> = None;
+        let mut artifacts: Option<Vec<Option<String>>> = None;
+        let mut buffered: Vec<RawResult> = Vec::new();
+        let mut pending: Vec<Pending> = Vec::new();
+        let mut results_null = false;
+        let mut overrides = false;
+        let mut failed_invocation = false;
+        while let Some(key) = map.next_key::<Cow<'de, str>>()? {
+            match key.as_ref() {
+                "tool" => tool = Some(RunTool::new(map.next_value::<RawTool>()?)),
+                "artifacts" => {
+                    let raw: Option<Vec<RawArtifact>> = map.next_value()?;
+                    artifacts = Some(
+                        raw.unwrap_or_default()
+                            .into_iter()
+                            .map(|a| a.location.and_then(|l| l.uri))
+                            .collect(),
+                    );
+                }
+                "invocations" => {
+                    let raw: Option<Vec<RawInvocation>> = map.next_value()?;
+                    for invocation in raw.unwrap_or_default() {
+                        overrides |= invocation
+                            .rule_configuration_overrides
+                            .is_some_and(|o| !o.is_empty());
+                        failed_invocation |= invocation.execution_successful == Some(false);
+                    }
+                }
+                "results" => {
+                    let seen = map.next_value_seed(ResultsSeed {
+                        state: &mut *state,
+                        tool: tool.as_ref(),
+                        artifacts: artifacts.as_deref(),
+                        buffer: &mut buffered,
+                        pending: &mut pending,
+                    })?;
+                    results_null = !seen;
+                }
+                _ => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        let Some(tool) = tool else {
+            return Err(de::Error::custom(
+                "a run has no \"tool\"; SARIF 2.1.0 requires tool.driver in every run",
+            ));
+        };
+        for raw in buffered {
+            let (finding, index) = convert(
+                raw,
+                &tool,
+                artifacts.as_deref(),
+                &state.evidence,
+                &mut state.stats,
+            )
+            .map_err(de::Error::custom)?;
+            if let Some(index) = index {
+                pending.push(Pending {
+                    finding: state.out.len(),
+                    artifact: index.artifact,
+                    line: index.line,
+                    column: index.column,
+                });
+            }
+            state.out.push(finding);
+        }
+        for p in pending {
+            let uri = artifacts
+                .as_deref()
+                .and_then(|a| usize::try_from(p.artifact).ok().and_then(|i| a.get(i)))
+                .and_then(|uri| uri.as_deref());
+            match uri {
+                Some(uri) => {
+                    if let Some(finding) = state.out.get_mut(p.finding) {
+                        finding.location = Some(Location {
+                            file: normalise_uri(uri),
+                            line: p.line,
+                            column: p.column,
+                        });
+                    }
+                }
+                None => state.stats.artifact_index_out_of_range += 1,
+            }
+        }
+        let name = if tool.name.is_empty() {
+            "(unnamed tool)"
+        } else {
+            tool.name.as_str()
+        };
+        if results_null {
+            state.warnings.push(format!(
+                "the run of {name} has \"results\": null, meaning the tool did not compute results"
+            ));
+        }
+        if failed_invocation {
+            state.warnings.push(format!(
+                "{name} reports that its execution was not successful (invocations[].executionSuccessful is false); its results may be incomplete"
+            ));
+        }
+        if overrides {
+            state.warnings.push(format!(
+                "the run of {name} has ruleConfigurationOverrides, which regops does not apply; levels come from the results and the rules' defaultConfiguration"
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// A location whose artifact is named by index before the run's artifacts
+/// were read.
+struct Pending {
+    finding: usize,
+    artifact: u64,
+    line: Option<u32>,
+    column: Option<u32>,
+}
+
+struct PendingIndex {
+    artifact: u64,
+    line: Option<u32>,
+    column: Option<u32>,
+}
+
+struct ResultsSeed<'s, 'o, 'r> {
+    state: &'s mut State<'o>,
+    tool: Option<&'r RunTool>,
+    artifacts: Option<&'r [Option<String>]>,
+    buffer: &'r mut Vec<RawResult>,
+    pending: &'r mut Vec<Pending>,
+}
+
+impl<'de> DeserializeSeed<'de> for ResultsSeed<'_, '_, '_> {
+    /// Whether results were given (not null).
+    type Value = bool;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<bool, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for ResultsSeed<'_, '_, '_> {
+    type Value = bool;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("an array of results")
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<bool, E> {
+        Ok(false)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<bool, A::Error> {
+        while let Some(raw) = seq.next_element::<RawResult>()? {
+            match self.tool {
+                Some(tool) => {
+                    let (finding, index) = convert(
+                        raw,
+                        tool,
+                        self.artifacts,
+                        &self.state.evidence,
+                        &mut self.state.stats,
+                    )
+                    .map_err(de::Error::custom)?;
+                    if let Some(index) = index {
+                        self.pending.push(Pending {
+                            finding: self.state.out.len(),
+                            artifact: index.artifact,
+                            line: index.line,
+                            column: index.column,
+                        });
+                    }
+                    self.state.out.push(finding);
+                }
+                None => self.buffer.push(raw),
+            }
+        }
+        Ok(true)
+    }
+}
+
+// ---------------------------------------------------------------------------
+// The parts of SARIF that are read.
+
+fn nullable<'de, D, T>(d: D) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de> + Default,
+{
+    Ok(Option::<T>::deserialize(d)?.unwrap_or_default())
+}
+
+#[derive(Deserialize, Default)]
+struct RawTool {
+    #[serde(default, deserialize_with = "nullable")]
+    driver: RawComponent,
+    #[serde(default, deserialize_with = "nullable")]
+    extensions: Vec<RawComponent>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+struct RawComponent {
+    #[serde(default, deserialize_with = "nullable")]
+    name: String,
+    #[serde(default, deserialize_with = "nullable")]
+    rules: Vec<RawRule>,
+    #[serde(default, deserialize_with = "nullable")]
+    global_message_strings: HashMap<String, RawMessageString>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+struct RawRule {
+    id: Option<String>,
+    default_configuration: Option<RawConfiguration>,
+    #[serde(default, deserialize_with = "nullable")]
+    message_strings: HashMap<String, RawMessageString>,
+    properties: Option<RawProperties>,
+}
+
+#[derive(Deserialize, Default)]
+struct RawConfiguration {
+    level: Option<Level>,
+}
+
+#[derive(Deserialize, Default)]
+struct RawMessageString {
+    text: Option<String>,
+    markdown: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+struct RawProperties {
+    #[serde(rename = "security-severity")]
+    security_severity: Option<Severity>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct RawInvocation {
+    rule_configuration_overrides: Option<Vec<IgnoredAny>>,
+    execution_successful: Option<bool>,
+}
+
+#[derive(Deserialize)]
+struct RawArtifact {
+    location: Option<RawArtifactLocation>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct RawResult {
+    rule_id: Option<String>,
+    rule_index: Option<i64>,
+    rule: Option<RawRuleReference>,
+    kind: Option<Kind>,
+    level: Option<Level>,
+    message: Option<RawMessage>,
+    #[serde(default)]
+    locations: FirstOnly<RawLocation>,
+    fingerprints: Option<BTreeMap<String, String>>,
+    partial_fingerprints: Option<BTreeMap<String, String>>,
+    baseline_state: Option<Baseline>,
+    #[serde(default, deserialize_with = "nullable")]
+    suppressions: Vec<RawSuppression>,
+    properties: Option<RawProperties>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct RawRuleReference {
+    id: Option<String>,
+    index: Option<i64>,
+    tool_component: Option<RawComponentReference>,
+}
+
+#[derive(Deserialize)]
+struct RawComponentReference {
+    index: Option<i64>,
+    name: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct RawMessage {
+    text: Option<String>,
+    markdown: Option<String>,
+    id: Option<String>,
+    #[serde(default, deserialize_with = "nullable")]
+    arguments: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct RawLocation {
+    physical_location: Option<RawPhysicalLocation>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct RawPhysicalLocation {
+    artifact_location: Option<RawArtifactLocation>,
+    region: Option<RawRegion>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct RawArtifactLocation {
+    uri: Option<String>,
+    index: Option<i64>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct RawRegion {
+    start_line: Option<i64>,
+    start_column: Option<i64>,
+}
+
+#[derive(Deserialize)]
+struct RawSuppression {
+    kind: Option<String>,
+    status: Option<SuppressionStatusValue>,
+    justification: Option<String>,
+}
+
+/// The first element of an array; the others are skipped unread.
+struct FirstOnly<T>(Option<T>);
+
+impl<T> Default for FirstOnly<T> {
+    fn default() -> Self {
+        FirstOnly(None)
+    }
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for FirstOnly<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V<T>(std::marker::PhantomData<T>);
+        impl<'de, T: Deserialize<'de>> Visitor<'de> for V<T> {
+            type Value = FirstOnly<T>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("an array")
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+                Ok(FirstOnly(None))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+                let first = seq.next_element::<T>()?;
+                while seq.next_element::<IgnoredAny>()?.is_some() {}
+                Ok(FirstOnly(first))
+            }
+        }
+        d.deserialize_any(V(std::marker::PhantomData))
+    }
+}
+
+/// A `security-severity` value: a number, a numeric string, or something else.
+enum Severity {
+    Number(f64),
+    Invalid,
+}
+
+impl<'de> Deserialize<'de> for Severity {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Severity;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a number or a numeric string")
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Severity, E> {
+                Ok(Severity::Number(v))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Severity, E> {
+                Ok(Severity::Number(v as f64))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Severity, E> {
+                Ok(Severity::Number(v as f64))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Severity, E> {
+                Ok(v.trim()
+                    .parse::<f64>()
+                    .map_or(Severity::Invalid, Severity::Number))
+            }
+            fn visit_bool<E: de::Error>(self, _: bool) -> Result<Severity, E> {
+                Ok(Severity::Invalid)
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<Severity, E> {
+                Ok(Severity::Invalid)
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Severity, A::Error> {
+                while seq.next_element::<IgnoredAny>()?.is_some() {}
+                Ok(Severity::Invalid)
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Severity, A::Error> {
+                while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+                Ok(Severity::Invalid)
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// Deserialises a string from a fixed vocabulary (compared without case).
+macro_rules! vocabulary {
+    ($name:ident, $what:literal, $expected:literal, { $($word:literal => $value:expr),+ $(,)? }) => {
+        impl<'de> Deserialize<'de> for $name {
+            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let s = Cow::<'de, str>::deserialize(d)?;
+                $(
+                    if s.eq_ignore_ascii_case($word) {
+                        return Ok($value);
+                    }
+                )+
+                Err(de::Error::custom(format!(
+                    concat!("`{}` is not a SARIF ", $what, "; expected ", $expected),
+                    s
+                )))
+            }
+        }
+    };
+}
+
+#[derive(Clone, Copy)]
+struct Level(FindingLevel);
+vocabulary!(Level, "level", "error, warning, note or none", {
+    "error" => Level(FindingLevel::Error),
+    "warning" => Level(FindingLevel::Warning),
+    "note" => Level(FindingLevel::Note),
+    "none" => Level(FindingLevel::None),
+});
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Fail,
+    Other,
+}
+vocabulary!(Kind, "result kind", "fail, pass, open, review, informational or notApplicable", {
+    "fail" => Kind::Fail,
+    "pass" => Kind::Other,
+    "open" => Kind::Other,
+    "review" => Kind::Other,
+    "informational" => Kind::Other,
+    "notApplicable" => Kind::Other,
+});
+
+struct Baseline(BaselineState);
+vocabulary!(Baseline, "baselineState", "new, unchanged, updated or absent", {
+    "new" => Baseline(BaselineState::New),
+    "unchanged" => Baseline(BaselineState::Unchanged),
+    "updated" => Baseline(BaselineState::Updated),
+    "absent" => Baseline(BaselineState::Absent),
+});
+
+struct SuppressionStatusValue(SuppressionStatus);
+vocabulary!(SuppressionStatusValue, "suppression status", "accepted, underReview or rejected", {
+    "accepted" => SuppressionStatusValue(SuppressionStatus::Accepted),
+    "underReview" => SuppressionStatusValue(SuppressionStatus::UnderReview),
+    "rejected" => SuppressionStatusValue(SuppressionStatus::Rejected),
+});
+
+// ---------------------------------------------------------------------------
+// Conversion.
+
+/// A run's tool with its rules indexed.
+struct RunTool {
+    name: String,
+    driver: RawComponent,
+    extensions: Vec<RawComponent>,
+    /// Rule id → (extension index or None for the driver, rule index).
+    by_id: HashMap<String, (Option<usize>, usize)>,
+}
+
+impl RunTool {
+    fn new(raw: RawTool) -> RunTool {
+        let mut by_id = HashMap::new();
+        let components = std::iter::once((None, &raw.driver))
+            .chain(raw.extensions.iter().enumerate().map(|(i, c)| (Some(i), c)));
+        for (component, c) in components {
+            for (index, rule) in c.rules.iter().enumerate() {
+                if let Some(id) = &rule.id {
+                    by_id.entry(id.clone()).or_insert((component, index));
+                }
+            }
+        }
+        RunTool {
+            name: raw.driver.name.clone(),
+            driver: raw.driver,
+            extensions: raw.extensions,
+            by_id,
+        }
+    }
+
+    fn component(&self, extension: Option<usize>) -> &RawComponent {
+        extension
+            .and_then(|i| self.extensions.get(i))
+            .unwrap_or(&self.driver)
+    }
+
+    fn by_id(&self, id: &str) -> Option<(Option<usize>, usize)> {
+        self.by_id.get(id).copied().or_else(|| {
+            // A hierarchical id `CA2000/1` names a sub-rule of `CA2000`.
+            let (parent, _) = id.split_once('/')?;
+            self.by_id.get(parent).copied()
+        })
+    }
+}
+
+fn to_index(n: Option<i64>) -> Option<usize> {
+    // -1 is SARIF's "not set".
+    n.and_then(|n| usize::try_from(n).ok())
+}
+
+fn to_position(n: Option<i64>) -> Option<u32> {
+    n.and_then(|n| u32::try_from(n).ok()).filter(|n| *n > 0)
+}
+
+fn convert(
+    raw: RawResult,
+    tool: &RunTool,
+    artifacts: Option<&[Option<String>]>,
+    evidence: &str,
+    stats: &mut Stats,
+) -> Result<(Finding, Option<PendingIndex>), String> {
+    // The component holding the rule.
+    let mut extension = None;
+    if let Some(component) = raw.rule.as_ref().and_then(|r| r.tool_component.as_ref()) {
+        if let Some(i) = to_index(component.index) {
+            if i < tool.extensions.len() {
+                extension = Some(i);
+            } else {
+                stats.extension_index_out_of_range += 1;
+            }
+        } else if let Some(name) = &component.name {
+            extension = tool.extensions.iter().position(|c| &c.name == name);
+        }
+    }
+    let stated_id = raw
+        .rule_id
+        .clone()
+        .or_else(|| raw.rule.as_ref().and_then(|r| r.id.clone()));
+    let index =
+        to_index(raw.rule_index).or_else(|| to_index(raw.rule.as_ref().and_then(|r| r.index)));
+    let mut found = None;
+    if let Some(i) = index {
+        match tool.component(extension).rules.get(i) {
+            Some(rule) => found = Some((extension, rule)),
+            None => stats.rule_index_out_of_range += 1,
+        }
+    }
+    if let (Some((_, rule)), Some(stated)) = (found, &stated_id) {
+        if let Some(indexed) = &rule.id {
+            let parent = stated.split_once('/').map_or(stated.as_str(), |(p, _)| p);
+            if indexed != stated && indexed != parent {
+                stats.rule_id_disagrees += 1;
+            }
+        }
+    }
+    if found.is_none() {
+        found = stated_id.as_deref().and_then(|id| {
+            let (component, i) = tool.by_id(id)?;
+            Some((component, tool.component(component).rules.get(i)?))
+        });
+    }
+    let rule = found.map(|(_, r)| r);
+    let component = tool.component(found.and_then(|(c, _)| c));
+    let rule_id = stated_id
+        .or_else(|| rule.and_then(|r| r.id.clone()))
+        .unwrap_or_default();
+
+    // Effective level, SARIF §3.27.10.
+    let level = match (raw.level, raw.kind) {
+        (Some(Level(level)), kind) => {
+            if kind == Some(Kind::Other) && level != FindingLevel::None {
+                stats.level_contradicts_kind += 1;
+            }
+            level
+        }
+        (None, Some(Kind::Other)) => FindingLevel::None,
+        (None, _) => rule
+            .and_then(|r| r.default_configuration.as_ref())
+            .and_then(|c| c.level)
+            .map_or(FindingLevel::Warning, |Level(l)| l),
+    };
+
+    let message = match raw.message {
+        Some(m) => message_text(m, rule, component, &tool.driver, stats),
+        None => String::new(),
+    };
+
+    let mut security_severity = None;
+    for props in [
+        raw.properties.as_ref(),
+        rule.and_then(|r| r.properties.as_ref()),
+    ]
+    .into_iter()
+    .flatten()
+    {
+        match props.security_severity {
+            Some(Severity::Number(v)) if v.is_finite() && (0.0..=10.0).contains(&v) => {
+                security_severity = Some(v);
+                break;
+            }
+            Some(_) => stats.bad_security_severity += 1,
+            None => {}
+        }
+    }
+
+    let mut location = None;
+    let mut pending = None;
+    if let Some(physical) = raw.locations.0.and_then(|l| l.physical_location) {
+        let line = physical
+            .region
+            .as_ref()
+            .and_then(|r| to_position(r.start_line));
+        let column = physical
+            .region
+            .as_ref()
+            .and_then(|r| to_position(r.start_column));
+        if let Some(artifact) = physical.artifact_location {
+            match (artifact.uri, artifact.index) {
+                (Some(uri), _) => {
+                    location = Some(Location {
+                        file: normalise_uri(&uri),
+                        line,
+                        column,
+                    })
+                }
+                (None, Some(index)) => match artifacts {
+                    Some(artifacts) => {
+                        let uri = usize::try_from(index)
+                            .ok()
+                            .and_then(|i| artifacts.get(i))
+                            .and_then(|u| u.as_deref());
+                        match uri {
+                            Some(uri) => {
+                                location = Some(Location {
+                                    file: normalise_uri(uri),
+                                    line,
+                                    column,
+                                })
+                            }
+                            None => stats.artifact_index_out_of_range += 1,
+                        }
+                    }
+                    None => {
+                        pending = u64::try_from(index).ok().map(|artifact| PendingIndex {
+                            artifact,
+                            line,
+                            column,
+                        });
+                        if pending.is_none() {
+                            stats.artifact_index_out_of_range += 1;
+                        }
+                    }
+                },
+                (None, None) => {}
+            }
+        }
+    }
+
+    let fingerprint = [raw.fingerprints, raw.partial_fingerprints]
+        .into_iter()
+        .flatten()
+        .find_map(|map| map.into_iter().next())
+        .map(|(k, v)| format!("{k}={v}"));
+
+    let suppressions = raw
+        .suppressions
+        .into_iter()
+        .map(|s| Suppression {
+            kind: s.kind.unwrap_or_else(|| "unknown".to_string()),
+            status: s.status.map_or(SuppressionStatus::Accepted, |v| v.0),
+            justification: s.justification.filter(|j| !j.trim().is_empty()),
+        })
+        .collect();
+
+    Ok((
+        Finding {
+            tool: tool.name.clone(),
+            rule: rule_id,
+            level,
+            message,
+            security_severity,
+            location,
+            fingerprint,
+            baseline: raw.baseline_state.map_or(BaselineState::Unknown, |b| b.0),
+            suppressions,
+            evidence: evidence.to_string(),
+        },
+        pending,
+    ))
+}
+
+fn message_text(
+    m: RawMessage,
+    rule: Option<&RawRule>,
+    component: &RawComponent,
+    driver: &RawComponent,
+    stats: &mut Stats,
+) -> String {
+    if let Some(text) = &m.text {
+        return fill_placeholders(text, &m.arguments);
+    }
+    if let Some(id) = &m.id {
+        let strings = rule
+            .and_then(|r| r.message_strings.get(id))
+            .or_else(|| component.global_message_strings.get(id))
+            .or_else(|| driver.global_message_strings.get(id));
+        match strings.and_then(|s| s.text.as_ref().or(s.markdown.as_ref())) {
+            Some(template) => return fill_placeholders(template, &m.arguments),
+            None => {
+                if m.markdown.is_none() {
+                    stats.unknown_message_id += 1;
+                }
+            }
+        }
+    }
+    if let Some(markdown) = &m.markdown {
+        return fill_placeholders(markdown, &m.arguments);
+    }
+    String::new()
+}
+
+/// Replaces `{n}` with `arguments[n]`; `{{` and `}}` are literal braces; a
+/// placeholder without an argument is left as written.
+fn fill_placeholders(template: &str, arguments: &[String]) -> String {
+    if arguments.is_empty() && !template.contains("{{") && !template.contains("}}") {
+        return template.to_string();
+    }
+    let mut out = String::with_capacity(template.len());
+    let mut rest = template;
+    while let Some(i) = rest.find(['{', '}']) {
+        out.push_str(rest.get(..i).unwrap_or_default());
+        let tail = rest.get(i..).unwrap_or_default();
+        if tail.starts_with("{{") {
+            out.push('{');
+            rest = tail.get(2..).unwrap_or_default();
+        } else if tail.starts_with("}}") {
+            out.push('}');
+            rest = tail.get(2..).unwrap_or_default();
+        } else if tail.starts_with('{') {
+            let digits = tail
+                .get(1..)
+                .unwrap_or_default()
+                .bytes()
+                .take_while(u8::is_ascii_digit)
+                .count();
+            let argument = (digits > 0
+                && tail.get(1 + digits..).is_some_and(|t| t.starts_with('}')))
+            .then(|| tail.get(1..1 + digits))
+            .flatten()
+            .and_then(|n| n.parse::<usize>().ok())
+            .and_then(|n| arguments.get(n));
+            match argument {
+                Some(argument) => {
+                    out.push_str(argument);
+                    rest = tail.get(digits + 2..).unwrap_or_default();
+                }
+                None => {
+                    out.push('{');
+                    rest = tail.get(1..).unwrap_or_default();
+                }
+            }
+        } else {
+            out.push('}');
+            rest = tail.get(1..).unwrap_or_default();
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Removes a `file://` scheme and decodes `%XX` escapes (when the result is UTF-8).
+fn normalise_uri(uri: &str) -> String {
+    let path = match uri.strip_prefix("file://") {
+        Some(rest) if rest.starts_with('/') => {
+            // `file:///C:/src/x.c` → `C:/src/x.c`
+            let b = rest.as_bytes();
+            if b.len() >= 3
+                && b.get(1).is_some_and(u8::is_ascii_alphabetic)
+                && b.get(2) == Some(&b':')
+            {
+                rest.get(1..).unwrap_or(rest)
+            } else {
+                rest
+            }
+        }
+        // `file://host/share/x` → `//host/share/x`
+        Some(rest) => return percent_decode(&format!("//{rest}")),
+        None => uri,
+    };
+    percent_decode(path)
+}
+
+fn percent_decode(s: &str) -> String {
+    if !s.contains('%') {
+        return s.to_string();
+    }
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        if b == b'%' {
+            let hex = bytes
+                .get(i + 1..i + 3)
+                .and_then(|h| std::str::from_utf8(h).ok())
+                .and_then(|h| u8::from_str_radix(h, 16).ok());
+            if let Some(v) = hex {
+                out.push(v);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(b);
+        i += 1;
+    }
+    String::from_utf8(out).unwrap_or_else(|_| s.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders() {
+        let args = vec!["x".to_string(), "y".to_string()];
+        assert_eq!(fill_placeholders("{0} and {1}", &args), "x and y");
+        assert_eq!(fill_placeholders("{{0}} {2} {a}", &args), "{0} {2} {a}");
+        assert_eq!(fill_placeholders("plain", &[]), "plain");
+        assert_eq!(fill_placeholders("é{0}ü", &args), "éxü");
+    }
+
+    #[test]
+    fn uris() {
+        assert_eq!(normalise_uri("file:///work/a%20b.py"), "/work/a b.py");
+        assert_eq!(normalise_uri("file:///C:/src/x.c"), "C:/src/x.c");
+        assert_eq!(normalise_uri("src/x.py"), "src/x.py");
+        assert_eq!(normalise_uri("src/%ff.py"), "src/%ff.py");
+    }
 }

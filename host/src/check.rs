@@ -1,0 +1,231 @@
+//! `regops check`: gather evidence, load and validate every gate, evaluate
+//! each in the sandbox, and assemble one report.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use anyhow::Context as _;
+use regops_evidence::{self as ev, EvidenceKind};
+
+use crate::collect;
+use crate::config::{Config, ConfigErrors, GateConfig};
+use crate::lock::Lockfile;
+use crate::params::{self, EffectiveParam};
+use crate::policy::bindings::types as wit;
+use crate::policy::{self, EvidenceIndex, Policy, Sandbox, evidence_kind_to, value_to};
+use crate::report::{EvidenceEntry, GateReport, PolicyRef, Report};
+use crate::verdict::{Outcome, Verdict};
+
+/// Runs every gate of the configuration at `config_path`.
+pub fn check(config_path: &Path) -> anyhow::Result<Report> {
+    let config = Config::load(config_path)?;
+    let inputs = collect::inputs(&config)?;
+    let evidence = ev::load(&inputs, &ev::Options::default())?;
+    evaluate(&config, evidence)
+}
+
+/// Judges already-normalised evidence with the configured gates.
+pub fn evaluate(config: &Config, evidence: ev::Evidence) -> anyhow::Result<Report> {
+    let lockfile = Lockfile::load(&config.dir)?;
+    let sandbox = Sandbox::new(config.limits).context("starting the WebAssembly sandbox")?;
+    let gates = config.effective_gates();
+
+    // Load every gate first: digest pins and parameters are checked for all
+    // of them before any evaluates, and all config errors come out together.
+    let mut loaded = Vec::new();
+    let mut errors = Vec::new();
+    for gate in &gates {
+        let policy = load(&sandbox, &lockfile, config, gate)?;
+        let params = match &policy {
+            Ok(policy) => {
+                match params::resolve(&policy.info, gate, config.safety_class, &config.source) {
+                    Ok(params) => params,
+                    Err(mut e) => {
+                        errors.append(&mut e);
+                        Vec::new()
+                    }
+                }
+            }
+            Err(_) => Vec::new(),
+        };
+        loaded.push((gate, policy, params));
+    }
+    if !errors.is_empty() {
+        return Err(ConfigErrors(errors).into());
+    }
+
+    let available = evidence.available();
+    let index = Arc::new(EvidenceIndex::new(evidence));
+    // Gates are independent: evaluate them in parallel, report in order.
+    let reports: Vec<GateReport> = std::thread::scope(|scope| {
+        let handles: Vec<_> = loaded
+            .iter()
+            .map(|(gate, policy, params)| {
+                let (sandbox, index, available) = (&sandbox, index.clone(), &available);
+                scope.spawn(move || {
+                    evaluate_gate(sandbox, config, gate, policy, params, available, index)
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| {
+                h.join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+            .collect()
+    });
+
+    let outcome = reports
+        .iter()
+        .map(|g| g.outcome)
+        .max()
+        .unwrap_or(Outcome::Error);
+    Ok(Report {
+        schema: crate::report::SCHEMA,
+        regops_version: env!("CARGO_PKG_VERSION"),
+        product: config.product.clone(),
+        safety_class: config.safety_class,
+        outcome,
+        gates: reports,
+        evidence: index
+            .evidence
+            .files
+            .iter()
+            .map(|f| EvidenceEntry {
+                path: f.path.clone(),
+                kind: f.kind,
+                format: f.format,
+                sha256: f.sha256.clone(),
+                warnings: f.warnings.clone(),
+            })
+            .collect(),
+    })
+}
+
+/// Loads one gate's component. The outer error aborts the run (a pin
+/// mismatch, a missing file); the inner one makes just this gate `error`.
+fn load(
+    sandbox: &Sandbox,
+    lockfile: &Lockfile,
+    config: &Config,
+    gate: &GateConfig,
+) -> anyhow::Result<Result<Policy, (String, Option<String>)>> {
+    let reference = gate.policy.get_ref();
+    if let Some(id) = reference.strip_prefix("builtin:") {
+        let Some(builtin) = policy::find_builtin(id) else {
+            let known: Vec<&str> = policy::BUILTINS.iter().map(|b| b.id).collect();
+            return Err(ConfigErrors(vec![config.source.error_at(
+                gate.policy.span(),
+                format!(
+                    "there is no built-in gate `{id}`; built-in gates: {}",
+                    known.join(", ")
+                ),
+            )])
+            .into());
+        };
+        return Ok(sandbox
+            .load_builtin(builtin)
+            .map_err(|e| (e, Some(builtin.sha256.to_string()))));
+    }
+    let path = config.dir.join(reference);
+    let bytes = std::fs::read(&path).map_err(|e| {
+        ConfigErrors(vec![config.source.error_at(
+            gate.policy.span(),
+            format!("cannot read policy component {}: {e}", path.display()),
+        )])
+    })?;
+    let sha256 = crate::digest::sha256_hex(&bytes);
+    lockfile
+        .verify(gate.id.get_ref(), reference, &sha256)
+        .map_err(anyhow::Error::msg)?;
+    Ok(sandbox
+        .load_component(reference.clone(), sha256.clone(), &bytes)
+        .map_err(|e| (e, Some(sha256))))
+}
+
+fn evaluate_gate(
+    sandbox: &Sandbox,
+    config: &Config,
+    gate: &GateConfig,
+    policy: &Result<Policy, (String, Option<String>)>,
+    params: &[EffectiveParam],
+    available: &[EvidenceKind],
+    index: Arc<EvidenceIndex>,
+) -> GateReport {
+    let policy = match policy {
+        Ok(policy) => policy,
+        Err((message, sha256)) => {
+            return GateReport::unloaded(
+                gate,
+                sha256.clone(),
+                Verdict::error("load", message.clone()),
+            );
+        }
+    };
+    let missing: Vec<EvidenceKind> = policy
+        .needs()
+        .into_iter()
+        .filter(|k| !available.contains(k))
+        .collect();
+    let (verdict, fuel) = if missing.is_empty() {
+        let context = wit::Context {
+            product: config.product.clone(),
+            safety_class: match config.safety_class {
+                crate::config::SafetyClass::A => wit::SafetyClass::A,
+                crate::config::SafetyClass::B => wit::SafetyClass::B,
+                crate::config::SafetyClass::C => wit::SafetyClass::C,
+            },
+            params: params
+                .iter()
+                .map(|p| wit::Param {
+                    name: p.name.clone(),
+                    value: value_to(&p.value),
+                })
+                .collect(),
+            available: available.iter().map(|k| evidence_kind_to(*k)).collect(),
+        };
+        let evaluation = sandbox.evaluate(policy, context, index);
+        for line in &evaluation.logs {
+            eprintln!("[{}] {line}", gate.id.get_ref());
+        }
+        (evaluation.verdict, Some(evaluation.fuel_consumed))
+    } else {
+        let keys: Vec<String> = missing
+            .iter()
+            .map(|k| format!("`{}`", config_key(*k)))
+            .collect();
+        let message = format!(
+            "{} needs {} evidence, and none was configured; add {} under [evidence] in {}",
+            policy.info.name,
+            keys.join(" and "),
+            keys.iter()
+                .map(|k| format!("{} = [\"path/to/file\"]", k.trim_matches('`')))
+                .collect::<Vec<_>>()
+                .join(", "),
+            config.source.display
+        );
+        (Verdict::error("evidence", message), None)
+    };
+    GateReport {
+        id: gate.id.get_ref().clone(),
+        name: policy.info.name.clone(),
+        version: Some(policy.info.version.clone()),
+        policy: PolicyRef {
+            source: policy.source.clone(),
+            sha256: Some(policy.sha256.clone()),
+        },
+        outcome: verdict.outcome,
+        params: params.to_vec(),
+        fuel_consumed: fuel,
+        checks: verdict.checks,
+    }
+}
+
+/// The `[evidence]` key of a kind.
+fn config_key(kind: EvidenceKind) -> &'static str {
+    match kind {
+        EvidenceKind::Components => "sbom",
+        other => other.as_str(),
+    }
+}

@@ -1,0 +1,109 @@
+//! Gathering evidence: resolves `[evidence]` globs into files. Every pattern
+//! must match at least one file: a pattern that matches nothing is missing
+//! evidence, and missing evidence never passes.
+
+use std::path::{Path, PathBuf};
+
+use globset::{Glob, GlobMatcher};
+use regops_evidence::Input;
+
+use crate::config::{Config, ConfigErrors};
+
+/// The files the configuration names, in a stable order.
+pub fn inputs(config: &Config) -> Result<Vec<Input>, ConfigErrors> {
+    let mut inputs = Vec::new();
+    let mut errors = Vec::new();
+    for group in &config.evidence {
+        for pattern in &group.patterns {
+            match resolve(&config.dir, pattern.get_ref()) {
+                Ok(files) if files.is_empty() => errors.push(config.source.error_at(
+                    pattern.span(),
+                    format!(
+                        "`{}` ({} evidence) matches no file under {}; check the path, or that the step \
+                         producing it ran before regops",
+                        pattern.get_ref(),
+                        group.key,
+                        config.dir.display()
+                    ),
+                )),
+                Ok(files) => {
+                    for path in files {
+                        let display = relative_display(&config.dir, &path);
+                        if inputs.iter().any(|i: &Input| i.path == path) {
+                            continue;
+                        }
+                        inputs.push(Input {
+                            path,
+                            display,
+                            kind: group.kind,
+                            format: None,
+                        });
+                    }
+                }
+                Err(message) => errors.push(config.source.error_at(pattern.span(), message)),
+            }
+        }
+    }
+    if errors.is_empty() {
+        Ok(inputs)
+    } else {
+        Err(ConfigErrors(errors))
+    }
+}
+
+/// Files matching one pattern: a file, a directory (every file below it),
+/// or a glob relative to `dir`. Sorted, so runs are reproducible.
+fn resolve(dir: &Path, pattern: &str) -> Result<Vec<PathBuf>, String> {
+    let literal = dir.join(pattern);
+    if !has_glob_chars(pattern) {
+        if literal.is_file() {
+            return Ok(vec![literal]);
+        }
+        if literal.is_dir() {
+            return Ok(walk(&literal, None));
+        }
+        return Ok(Vec::new());
+    }
+    let glob = Glob::new(pattern)
+        .map_err(|e| format!("`{pattern}` is not a valid glob: {e}"))?
+        .compile_matcher();
+    // Walk only below the pattern's literal prefix.
+    let base: PathBuf = Path::new(pattern)
+        .components()
+        .take_while(|c| !has_glob_chars(&c.as_os_str().to_string_lossy()))
+        .collect();
+    let root = dir.join(&base);
+    if !root.is_dir() {
+        return Ok(Vec::new());
+    }
+    Ok(walk(&root, Some((dir, &glob))))
+}
+
+fn walk(root: &Path, filter: Option<(&Path, &GlobMatcher)>) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = walkdir::WalkDir::new(root)
+        .follow_links(true)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| e.into_path())
+        .filter(|p| match filter {
+            Some((dir, glob)) => p.strip_prefix(dir).is_ok_and(|rel| glob.is_match(rel)),
+            None => true,
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+fn has_glob_chars(s: &str) -> bool {
+    s.contains(['*', '?', '[', '{'])
+}
+
+/// A path as reports show it: relative to the config directory, `/`-separated.
+pub fn relative_display(dir: &Path, path: &Path) -> String {
+    let rel = path.strip_prefix(dir).unwrap_or(path);
+    rel.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}

@@ -1,0 +1,16 @@
+//! regops: quality gates for regulated (IEC 62304) software.
+//!
+//! Evidence files are normalised by [`regops_evidence`]; [`policy`] runs one
+//! sandboxed WebAssembly component per gate; [`report`] renders the verdicts.
+//! The `regops` binary is a thin shell over [`cli::run`].
+
+pub mod check;
+pub mod cli;
+pub mod collect;
+pub mod config;
+pub mod digest;
+pub mod lock;
+pub mod params;
+pub mod policy;
+pub mod report;
+pub mod verdict;

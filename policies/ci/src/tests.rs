@@ -1,0 +1,446 @@
+//! G1 logic, natively: evidence in, checks out, at each safety class where
+//! the defaults differ.
+
+use regops_kit::testing::{FixedEvidence, context, test_case};
+use regops_kit::*;
+
+use super::CiGate;
+
+const ALL_KINDS: &[EvidenceKind] = &[
+    EvidenceKind::Tests,
+    EvidenceKind::Coverage,
+    EvidenceKind::Findings,
+    EvidenceKind::Vulnerabilities,
+];
+
+fn file(path: &str, covered: u64, total: u64, branches: Option<(u64, u64)>) -> FileCoverage {
+    FileCoverage {
+        path: path.to_string(),
+        lines: CoverageCounts { covered, total },
+        branches: branches.map(|(covered, total)| CoverageCounts { covered, total }),
+    }
+}
+
+fn finding(rule: &str, level: FindingLevel, suppressions: Vec<Suppression>) -> Finding {
+    Finding {
+        tool: "Bandit".to_string(),
+        rule: rule.to_string(),
+        level,
+        message: "Possible problem".to_string(),
+        security_severity: None,
+        location: Some(Location {
+            file: "src/cardiosense/alarms.py".to_string(),
+            line: Some(42),
+            column: Some(5),
+        }),
+        fingerprint: None,
+        baseline: BaselineState::Unknown,
+        suppressions,
+        evidence: "bandit.sarif".to_string(),
+    }
+}
+
+fn vulnerability(id: &str, severity: Severity, assessment: Option<Assessment>) -> Vulnerability {
+    Vulnerability {
+        id: id.to_string(),
+        aliases: vec![],
+        package: "jinja2".to_string(),
+        version: Some("2.10".to_string()),
+        purl: Some("pkg:pypi/jinja2@2.10".to_string()),
+        severity,
+        cvss_score: None,
+        fixed_versions: vec!["2.10.1".to_string()],
+        scanner: "pip-audit".to_string(),
+        assessment,
+        evidence: "pip-audit.json".to_string(),
+    }
+}
+
+/// A healthy project: 20 passing tests, 86% lines and 78% branches covered,
+/// one low-severity note, a clean vulnerability scan.
+fn healthy() -> FixedEvidence {
+    FixedEvidence {
+        tests: (0..20)
+            .map(|i| test_case("tests.test_bpm", &format!("test_{i}"), TestStatus::Passed))
+            .collect(),
+        coverage: vec![
+            file("src/cardiosense/bpm.py", 40, 44, Some((14, 18))),
+            file("src/cardiosense/alarms.py", 46, 56, Some((17, 22))),
+        ],
+        findings: vec![finding("B311", FindingLevel::Note, vec![])],
+        ..FixedEvidence::default()
+    }
+}
+
+fn evaluate(class: SafetyClass, evidence: &FixedEvidence) -> Verdict {
+    evaluate_with(class, &[], evidence)
+}
+
+fn evaluate_with(
+    class: SafetyClass,
+    overrides: &[(&str, Value)],
+    evidence: &FixedEvidence,
+) -> Verdict {
+    let ctx = context::<CiGate>(class, overrides, ALL_KINDS);
+    run::<CiGate>(&ctx, evidence)
+}
+
+fn check<'a>(verdict: &'a Verdict, id: &str) -> &'a Check {
+    verdict
+        .checks
+        .iter()
+        .find(|c| c.id == id)
+        .unwrap_or_else(|| panic!("no check `{id}` in {verdict:?}"))
+}
+
+#[test]
+fn healthy_project_passes_at_every_class() {
+    for class in [SafetyClass::A, SafetyClass::B, SafetyClass::C] {
+        let verdict = evaluate(class, &healthy());
+        assert_eq!(
+            verdict.outcome,
+            Outcome::Pass,
+            "class {class:?}: {verdict:#?}"
+        );
+    }
+}
+
+#[test]
+fn every_check_names_its_clauses() {
+    let verdict = evaluate(SafetyClass::C, &healthy());
+    assert_eq!(verdict.checks.len(), 7);
+    let declared: Vec<String> = CiGate::describe()
+        .clauses
+        .into_iter()
+        .map(|c| c.id)
+        .collect();
+    for c in &verdict.checks {
+        assert!(!c.clauses.is_empty(), "check {} has no clause", c.id);
+        for clause in &c.clauses {
+            assert!(
+                declared.contains(clause),
+                "check {} cites undeclared clause {clause}",
+                c.id
+            );
+        }
+    }
+}
+
+#[test]
+fn a_failed_test_fails_the_gate_and_is_named() {
+    let mut evidence = healthy();
+    let mut failing = test_case(
+        "tests.test_alarms",
+        "test_req_002_alarm_on_tachycardia",
+        TestStatus::Failed,
+    );
+    failing.source = Some(Location {
+        file: "tests/test_alarms.py".to_string(),
+        line: Some(31),
+        column: None,
+    });
+    evidence.tests.push(failing);
+    let verdict = evaluate(SafetyClass::A, &evidence);
+    assert_eq!(verdict.outcome, Outcome::Fail);
+    let c = check(&verdict, "tests-pass");
+    assert_eq!(c.outcome, Outcome::Fail);
+    assert!(
+        c.message
+            .contains("tests.test_alarms::test_req_002_alarm_on_tachycardia"),
+        "{}",
+        c.message
+    );
+    assert_eq!(c.measured, Some(Value::Count(1)));
+    assert_eq!(c.locations[0].file, "tests/test_alarms.py");
+    assert_eq!(c.locations[0].line, Some(31));
+}
+
+#[test]
+fn an_errored_test_counts_as_a_failure() {
+    let mut evidence = healthy();
+    evidence.tests.push(test_case(
+        "tests.test_bpm",
+        "test_fixture_broken",
+        TestStatus::Errored,
+    ));
+    let c = check(&evaluate(SafetyClass::A, &evidence), "tests-pass").clone();
+    assert_eq!(c.outcome, Outcome::Fail);
+    assert!(c.message.contains("1 errored"), "{}", c.message);
+}
+
+#[test]
+fn no_test_cases_at_all_fails() {
+    let mut evidence = healthy();
+    evidence.tests.clear();
+    let c = check(&evaluate(SafetyClass::A, &evidence), "tests-pass").clone();
+    assert_eq!(c.outcome, Outcome::Fail);
+    assert!(c.message.contains("no test case"), "{}", c.message);
+}
+
+#[test]
+fn skipped_tests_pass_at_a_and_fail_at_b_and_c() {
+    let mut evidence = healthy();
+    evidence.tests.push(test_case(
+        "tests.test_bpm",
+        "test_needs_hardware",
+        TestStatus::Skipped,
+    ));
+    assert_eq!(
+        check(&evaluate(SafetyClass::A, &evidence), "tests-skipped").outcome,
+        Outcome::Pass
+    );
+    for class in [SafetyClass::B, SafetyClass::C] {
+        let c = check(&evaluate(class, &evidence), "tests-skipped").clone();
+        assert_eq!(c.outcome, Outcome::Fail, "class {class:?}");
+        assert!(c.message.contains("test_needs_hardware"), "{}", c.message);
+    }
+}
+
+#[test]
+fn line_coverage_below_the_class_b_default_fails_at_b_and_passes_at_a() {
+    let mut evidence = healthy();
+    // 62 of 100 lines: below B's 70%.
+    evidence.coverage = vec![file("src/cardiosense/bpm.py", 62, 100, Some((10, 20)))];
+    let at_a = check(&evaluate(SafetyClass::A, &evidence), "line-coverage").clone();
+    assert_eq!(at_a.outcome, Outcome::Pass);
+    assert!(at_a.message.contains("report-only"), "{}", at_a.message);
+    let at_b = check(&evaluate(SafetyClass::B, &evidence), "line-coverage").clone();
+    assert_eq!(at_b.outcome, Outcome::Fail);
+    assert_eq!(at_b.measured, Some(Value::Ratio(0.62)));
+    assert_eq!(at_b.threshold, Some(Value::Ratio(0.70)));
+    assert!(
+        at_b.message.contains("62.0%") && at_b.message.contains("70.0%"),
+        "{}",
+        at_b.message
+    );
+}
+
+#[test]
+fn line_coverage_between_b_and_c_defaults_passes_b_fails_c() {
+    let mut evidence = healthy();
+    evidence.coverage = vec![file("src/cardiosense/bpm.py", 75, 100, Some((80, 100)))];
+    assert_eq!(
+        check(&evaluate(SafetyClass::B, &evidence), "line-coverage").outcome,
+        Outcome::Pass
+    );
+    assert_eq!(
+        check(&evaluate(SafetyClass::C, &evidence), "line-coverage").outcome,
+        Outcome::Fail
+    );
+}
+
+#[test]
+fn a_configured_threshold_overrides_the_class_default() {
+    let mut evidence = healthy();
+    evidence.coverage = vec![file("src/cardiosense/bpm.py", 75, 100, None)];
+    let verdict = evaluate_with(
+        SafetyClass::B,
+        &[("line-coverage", Value::Ratio(0.9))],
+        &evidence,
+    );
+    let c = check(&verdict, "line-coverage");
+    assert_eq!(c.outcome, Outcome::Fail);
+    assert_eq!(c.threshold, Some(Value::Ratio(0.9)));
+}
+
+#[test]
+fn branch_coverage_is_required_only_at_c() {
+    let mut evidence = healthy();
+    evidence.coverage = vec![file("src/cardiosense/bpm.py", 90, 100, Some((6, 10)))];
+    assert_eq!(
+        check(&evaluate(SafetyClass::B, &evidence), "branch-coverage").outcome,
+        Outcome::Pass
+    );
+    assert_eq!(
+        check(&evaluate(SafetyClass::C, &evidence), "branch-coverage").outcome,
+        Outcome::Fail
+    );
+}
+
+#[test]
+fn branch_coverage_not_measured_fails_at_c() {
+    let mut evidence = healthy();
+    evidence.coverage = vec![file("src/cardiosense/bpm.py", 90, 100, None)];
+    let c = check(&evaluate(SafetyClass::C, &evidence), "branch-coverage").clone();
+    assert_eq!(c.outcome, Outcome::Fail);
+    assert!(c.message.contains("measured no branches"), "{}", c.message);
+}
+
+#[test]
+fn an_unsuppressed_error_finding_fails_and_is_located() {
+    let mut evidence = healthy();
+    evidence
+        .findings
+        .push(finding("B602", FindingLevel::Error, vec![]));
+    let verdict = evaluate(SafetyClass::A, &evidence);
+    assert_eq!(verdict.outcome, Outcome::Fail);
+    let c = check(&verdict, "static-analysis");
+    assert_eq!(c.outcome, Outcome::Fail);
+    assert!(c.message.contains("Bandit/B602"), "{}", c.message);
+    assert_eq!(c.locations[0].file, "src/cardiosense/alarms.py");
+    assert_eq!(c.locations[0].line, Some(42));
+}
+
+#[test]
+fn a_suppressed_error_finding_does_not_fail_static_analysis() {
+    let mut evidence = healthy();
+    let accepted = Suppression {
+        kind: "inSource".to_string(),
+        status: SuppressionStatus::Accepted,
+        justification: Some("input is a constant".to_string()),
+    };
+    evidence
+        .findings
+        .push(finding("B602", FindingLevel::Error, vec![accepted]));
+    assert_eq!(evaluate(SafetyClass::C, &evidence).outcome, Outcome::Pass);
+}
+
+#[test]
+fn a_rejected_suppression_leaves_the_finding_unsuppressed() {
+    let mut evidence = healthy();
+    let rejected = Suppression {
+        kind: "external".to_string(),
+        status: SuppressionStatus::Rejected,
+        justification: None,
+    };
+    evidence
+        .findings
+        .push(finding("B602", FindingLevel::Error, vec![rejected]));
+    assert_eq!(
+        check(&evaluate(SafetyClass::A, &evidence), "static-analysis").outcome,
+        Outcome::Fail
+    );
+}
+
+#[test]
+fn unjustified_suppressions_fail_only_at_c() {
+    let mut evidence = healthy();
+    let bare = Suppression {
+        kind: "inSource".to_string(),
+        status: SuppressionStatus::Accepted,
+        justification: None,
+    };
+    evidence
+        .findings
+        .push(finding("B602", FindingLevel::Error, vec![bare]));
+    assert_eq!(
+        check(
+            &evaluate(SafetyClass::B, &evidence),
+            "suppressions-justified"
+        )
+        .outcome,
+        Outcome::Pass
+    );
+    assert_eq!(
+        check(
+            &evaluate(SafetyClass::C, &evidence),
+            "suppressions-justified"
+        )
+        .outcome,
+        Outcome::Fail
+    );
+}
+
+#[test]
+fn vulnerability_limits_follow_the_class() {
+    let mut evidence = healthy();
+    evidence.vulnerabilities = vec![vulnerability("CVE-2024-0001", Severity::High, None)];
+    assert_eq!(
+        check(&evaluate(SafetyClass::A, &evidence), "vulnerabilities").outcome,
+        Outcome::Pass
+    );
+    let c = check(&evaluate(SafetyClass::B, &evidence), "vulnerabilities").clone();
+    assert_eq!(c.outcome, Outcome::Fail);
+    assert!(
+        c.message.contains("CVE-2024-0001 in jinja2@2.10 (high)"),
+        "{}",
+        c.message
+    );
+    evidence.vulnerabilities = vec![vulnerability("CVE-2024-0002", Severity::Medium, None)];
+    assert_eq!(
+        check(&evaluate(SafetyClass::B, &evidence), "vulnerabilities").outcome,
+        Outcome::Pass
+    );
+    assert_eq!(
+        check(&evaluate(SafetyClass::C, &evidence), "vulnerabilities").outcome,
+        Outcome::Fail
+    );
+}
+
+#[test]
+fn a_vulnerability_without_severity_counts_as_the_worst_case() {
+    let mut evidence = healthy();
+    evidence.vulnerabilities = vec![vulnerability("PYSEC-2019-217", Severity::Unknown, None)];
+    let c = check(&evaluate(SafetyClass::A, &evidence), "vulnerabilities").clone();
+    assert_eq!(c.outcome, Outcome::Fail);
+    assert!(c.message.contains("no severity"), "{}", c.message);
+}
+
+#[test]
+fn vex_not_affected_with_justification_or_fixed_clears_a_vulnerability() {
+    let assessment = |status, justification: Option<&str>| Assessment {
+        status,
+        justification: justification.map(str::to_string),
+        author: Some("quality@example.com".to_string()),
+        timestamp: None,
+        evidence: "vex.json".to_string(),
+    };
+    let mut evidence = healthy();
+    evidence.vulnerabilities = vec![
+        vulnerability(
+            "CVE-1",
+            Severity::Critical,
+            Some(assessment(
+                VexStatus::NotAffected,
+                Some("vulnerable_code_not_in_execute_path"),
+            )),
+        ),
+        vulnerability(
+            "CVE-2",
+            Severity::Critical,
+            Some(assessment(VexStatus::Fixed, None)),
+        ),
+    ];
+    assert_eq!(
+        check(&evaluate(SafetyClass::C, &evidence), "vulnerabilities").outcome,
+        Outcome::Pass
+    );
+    evidence.vulnerabilities.push(vulnerability(
+        "CVE-3",
+        Severity::Critical,
+        Some(assessment(VexStatus::NotAffected, None)),
+    ));
+    evidence.vulnerabilities.push(vulnerability(
+        "CVE-4",
+        Severity::Critical,
+        Some(assessment(VexStatus::UnderInvestigation, None)),
+    ));
+    let c = check(&evaluate(SafetyClass::C, &evidence), "vulnerabilities").clone();
+    assert_eq!(c.outcome, Outcome::Fail);
+    assert_eq!(c.measured, Some(Value::Count(2)));
+}
+
+#[test]
+fn a_missing_vulnerability_scan_fails_at_b_but_not_at_a() {
+    let evidence = healthy();
+    let without: Vec<EvidenceKind> = ALL_KINDS
+        .iter()
+        .copied()
+        .filter(|k| *k != EvidenceKind::Vulnerabilities)
+        .collect();
+    let at = |class| {
+        let ctx = context::<CiGate>(class, &[], &without);
+        check(&run::<CiGate>(&ctx, &evidence), "vulnerabilities").outcome
+    };
+    assert_eq!(at(SafetyClass::A), Outcome::Pass);
+    assert_eq!(at(SafetyClass::B), Outcome::Fail);
+}
+
+#[test]
+fn a_parameter_missing_from_the_context_makes_the_gate_error() {
+    let mut ctx = context::<CiGate>(SafetyClass::B, &[], ALL_KINDS);
+    ctx.params.retain(|p| p.name != "line-coverage");
+    let verdict = run::<CiGate>(&ctx, &healthy());
+    assert_eq!(verdict.outcome, Outcome::Error);
+    assert!(verdict.checks[0].message.contains("line-coverage"));
+}
