@@ -251,10 +251,10 @@ fn read_string(s: &[u8], start: usize) -> (String, usize) {
         match b {
             b'"' => return (String::from_utf8_lossy(&bytes).into_owned(), i + 1),
             b'\\' => {
-                if let Some(&escaped) = s.get(i + 1) {
-                    if bytes.len() < MAX_TOKEN {
-                        bytes.push(escaped);
-                    }
+                if let Some(&escaped) = s.get(i + 1)
+                    && bytes.len() < MAX_TOKEN
+                {
+                    bytes.push(escaped);
                 }
                 i += 2;
             }

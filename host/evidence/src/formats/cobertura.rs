@@ -151,6 +151,7 @@ struct Parser {
     bad_hits: u64,
     bad_conditions: u64,
     nameless_classes: u64,
+    anonymous_classes: u64,
 }
 
 struct FileAcc {
@@ -219,35 +220,42 @@ impl Parser {
     }
 
     fn root(&mut self, xml: &XmlReader<'_>, e: &BytesStart<'_>) -> Result<(), FormatError> {
-        for (key, value) in xml.attributes(e)? {
+        let declared = &mut self.declared;
+        xml.for_each_attribute(e, |key, value| {
             let n = value.trim().parse::<u64>().ok();
-            match key.as_str() {
-                "lines-covered" => self.declared.lines_covered = n,
-                "lines-valid" => self.declared.lines_valid = n,
-                "branches-covered" => self.declared.branches_covered = n,
-                "branches-valid" => self.declared.branches_valid = n,
+            match key {
+                b"lines-covered" => declared.lines_covered = n,
+                b"lines-valid" => declared.lines_valid = n,
+                b"branches-covered" => declared.branches_covered = n,
+                b"branches-valid" => declared.branches_valid = n,
                 _ => {}
             }
-        }
-        Ok(())
+            Ok(())
+        })
     }
 
     fn class(&mut self, xml: &XmlReader<'_>, e: &BytesStart<'_>) -> Result<(), FormatError> {
         let mut filename = None;
         let mut name = None;
-        for (key, value) in xml.attributes(e)? {
-            match key.as_str() {
-                "filename" if !value.trim().is_empty() => filename = Some(value),
-                "name" if !value.trim().is_empty() => name = Some(value),
+        xml.for_each_attribute(e, |key, value| {
+            match key {
+                b"filename" if !value.trim().is_empty() => filename = Some(value.into_owned()),
+                b"name" if !value.trim().is_empty() => name = Some(value.into_owned()),
                 _ => {}
             }
-        }
-        let Some(path) = filename.or_else(|| {
-            self.nameless_classes += 1;
-            name
-        }) else {
+            Ok(())
+        })?;
+        let path = match (filename, name) {
+            (Some(filename), _) => filename,
+            (None, Some(name)) => {
+                self.nameless_classes += 1;
+                name
+            }
             // Neither filename nor name: its lines cannot be attributed.
-            return Ok(());
+            (None, None) => {
+                self.anonymous_classes += 1;
+                return Ok(());
+            }
         };
         let index = match self.by_name.get(&path) {
             Some(&i) => i,
@@ -271,40 +279,35 @@ impl Parser {
             return Ok(());
         };
         let mut number = None;
-        let mut covered = false;
-        let mut hits_ok = false;
+        let mut hits = None;
         let mut branch = false;
-        let mut condition = None;
-        for (key, value) in xml.attributes(e)? {
-            match key.as_str() {
-                "number" => number = value.trim().parse::<u64>().ok(),
-                "hits" => {
-                    if let Some(c) = hits_cover(&value) {
-                        covered = c;
-                        hits_ok = true;
-                    }
-                }
-                "branch" => branch = value.trim().eq_ignore_ascii_case("true"),
-                "condition-coverage" => condition = Some(value),
+        // None: absent; Some(None): unreadable.
+        let mut condition: Option<Option<(u64, u64)>> = None;
+        xml.for_each_attribute(e, |key, value| {
+            match key {
+                b"number" => number = value.trim().parse::<u64>().ok(),
+                b"hits" => hits = hits_cover(&value),
+                b"branch" => branch = value.trim().eq_ignore_ascii_case("true"),
+                b"condition-coverage" => condition = Some(parse_condition(&value)),
                 _ => {}
             }
-        }
+            Ok(())
+        })?;
         let Some(number) = number else {
             self.bad_numbers += 1;
             return Ok(());
         };
-        if !hits_ok {
+        if hits.is_none() {
             self.bad_hits += 1;
         }
-        file.lines.insert(number, covered);
+        file.lines.insert(number, hits.unwrap_or(false));
         if branch || condition.is_some() {
             self.any_branches = true;
         }
-        if let Some(condition) = condition {
-            match parse_condition(&condition) {
-                Some((c, t)) => file.branches.push((number, c.min(t), t)),
-                None => self.bad_conditions += 1,
-            }
+        match condition {
+            Some(Some((c, t))) => file.branches.push((number, c.min(t), t)),
+            Some(None) => self.bad_conditions += 1,
+            None => {}
         }
         Ok(())
     }
@@ -372,6 +375,12 @@ impl Parser {
                 self.nameless_classes
             ));
         }
+        if self.anonymous_classes > 0 {
+            ctx.warnings.push(format!(
+                "{} <class> element(s) have neither filename nor name; their lines were ignored",
+                self.anonymous_classes
+            ));
+        }
         if self.bad_numbers > 0 {
             ctx.warnings.push(format!(
                 "{} <line> element(s) have no valid line number and were ignored",
@@ -404,12 +413,18 @@ fn hits_cover(value: &str) -> Option<bool> {
 }
 
 /// `"50% (1/2)"` → `(1, 2)`.
+/// Counts are capped at `u32::MAX` so that sums over millions of lines cannot
+/// overflow.
 fn parse_condition(value: &str) -> Option<(u64, u64)> {
     let open = value.find('(')?;
     let inner = value.get(open + 1..)?;
     let inner = inner.get(..inner.find(')')?)?;
     let (covered, total) = inner.split_once('/')?;
-    Some((covered.trim().parse().ok()?, total.trim().parse().ok()?))
+    let cap = |n: u64| n.min(u64::from(u32::MAX));
+    Some((
+        cap(covered.trim().parse().ok()?),
+        cap(total.trim().parse().ok()?),
+    ))
 }
 
 /// Sums branch records, keeping per line the largest covered and total counts.
@@ -468,10 +483,10 @@ impl LineTable {
                     self.dense.resize(i + 1, 0);
                 }
                 let mut merged = state;
-                if !self.sparse.is_empty() {
-                    if let Some(old) = self.sparse.remove(&number) {
-                        merged = merged.max(old);
-                    }
+                if !self.sparse.is_empty()
+                    && let Some(old) = self.sparse.remove(&number)
+                {
+                    merged = merged.max(old);
                 }
                 if let Some(slot) = self.dense.get_mut(i) {
                     *slot = (*slot).max(merged);

@@ -34,18 +34,24 @@
 //!   follow it, which in every known producer is all of them). A value may
 //!   hold several ids separated by commas, semicolons or spaces; brackets and
 //!   quotes around them are dropped, so pytest's rendering of a Python list
-//!   (`['REQ-1', 'REQ-2']`) works. Then matches of
+//!   (`['REQ-1', 'REQ-2']`) works. Order: the case's own properties, the
+//!   enclosing suites' (outermost first), then matches of
 //!   `Options::requirement_pattern` in the test name and in the classname.
-//!   Duplicates are dropped, first occurrence order kept.
+//!   Duplicates are dropped, first occurrence kept.
 //! * `<failure>` / `<error>` directly inside a `<testsuite>` (CTest, collection
-//!   errors): a test case named after the suite is synthesised with that
-//!   status, and a warning says so.
+//!   errors): a test case `suite::suite` is synthesised with that status (and
+//!   counted like any case), and a warning says so. A `<skipped>` directly in
+//!   a suite says nothing about any case and is ignored.
 //!
 //! Inconsistencies resolved, each reported as a warning:
 //!
-//! * Summary attributes (`tests`, `failures`, `errors`, `skipped` plus gtest's
-//!   `disabled`) that disagree with the cases found (nested suites aggregated
-//!   into their parents): the counted values are used; one warning per file.
+//! * Summary attributes (`tests`, `failures`, `errors`, `skipped` or `skips`)
+//!   that disagree with the cases found (nested suites aggregated into their
+//!   parents): the counted values are used; one warning per file names the
+//!   first such suite and how many more there are. gtest's `disabled` is added
+//!   to `skipped` (its not-run cases are skips here); gtest's root has
+//!   `disabled` without `skipped`, so no skip count is checked there.
+//!   Unreadable summary attributes are not checked.
 //! * No test cases at all: an empty list.
 //! * Bytes that are not UTF-8 in attributes or messages: replaced with U+FFFD.
 //!
@@ -98,17 +104,13 @@ pub fn parse(
                 parser.end(&xml)?;
             }
             Event::End(_) => parser.end(&xml)?,
-            Event::Text(t) => {
-                if parser.wants_text() {
-                    let text = xml.text(&t)?;
-                    parser.text(&text);
-                }
+            Event::Text(t) if parser.wants_text() => {
+                let text = xml.text(&t)?;
+                parser.text(&text);
             }
-            Event::CData(c) => {
-                if parser.wants_text() {
-                    let text = xml.decode(&c)?;
-                    parser.text(&text);
-                }
+            Event::CData(c) if parser.wants_text() => {
+                let text = xml.decode(&c);
+                parser.text(&text);
             }
             Event::DocType(d) => xml.check_doctype(&d)?,
             Event::Eof => break,
@@ -335,13 +337,18 @@ impl Parser<'_, '_, '_> {
                     kind: None,
                     text: None,
                 };
-                for (key, value) in xml.attributes(e)? {
-                    match key.as_str() {
-                        "message" if !value.trim().is_empty() => element.message = Some(value),
-                        "type" if !value.trim().is_empty() => element.kind = Some(value),
+                xml.for_each_attribute(e, |key, value| {
+                    match key {
+                        b"message" if !value.trim().is_empty() => {
+                            element.message = Some(value.into_owned())
+                        }
+                        b"type" if !value.trim().is_empty() => {
+                            element.kind = Some(value.into_owned())
+                        }
                         _ => {}
                     }
-                }
+                    Ok(())
+                })?;
                 if element.message.is_none() {
                     element.text = Some(String::new());
                 }
@@ -353,21 +360,18 @@ impl Parser<'_, '_, '_> {
                 let owner = *owner;
                 let mut wanted = false;
                 let mut value = None;
-                for (key, v) in xml.attributes(e)? {
-                    match key.as_str() {
-                        "name" => {
+                let names = &self.ctx.options.requirement_properties;
+                xml.for_each_attribute(e, |key, v| {
+                    match key {
+                        b"name" => {
                             let name = v.trim();
-                            wanted = self
-                                .ctx
-                                .options
-                                .requirement_properties
-                                .iter()
-                                .any(|p| p.eq_ignore_ascii_case(name));
+                            wanted = names.iter().any(|p| p.eq_ignore_ascii_case(name));
                         }
-                        "value" => value = Some(v),
+                        b"value" => value = Some(v.into_owned()),
                         _ => {}
                     }
-                }
+                    Ok(())
+                })?;
                 let text = match (wanted, value) {
                     (false, _) => None,
                     (true, Some(value)) => {
@@ -397,17 +401,18 @@ impl Parser<'_, '_, '_> {
             requirements: Vec::new(),
         };
         let mut disabled = None;
-        for (key, value) in xml.attributes(e)? {
-            match key.as_str() {
-                "name" => suite.name = value,
-                "tests" => suite.declared.tests = parse_count(&value),
-                "failures" => suite.declared.failures = parse_count(&value),
-                "errors" => suite.declared.errors = parse_count(&value),
-                "skipped" | "skips" => suite.declared.skipped = parse_count(&value),
-                "disabled" => disabled = parse_count(&value),
+        xml.for_each_attribute(e, |key, value| {
+            match key {
+                b"name" => suite.name = value.into_owned(),
+                b"tests" => suite.declared.tests = parse_count(&value),
+                b"failures" => suite.declared.failures = parse_count(&value),
+                b"errors" => suite.declared.errors = parse_count(&value),
+                b"skipped" | b"skips" => suite.declared.skipped = parse_count(&value),
+                b"disabled" => disabled = parse_count(&value),
                 _ => {}
             }
-        }
+            Ok(())
+        })?;
         // gtest counts disabled tests apart from skipped ones; both are skipped
         // here. Its <testsuites> root has `disabled` but no `skipped`, so
         // without `skipped` the skip count cannot be checked.
@@ -424,21 +429,21 @@ impl Parser<'_, '_, '_> {
         let mut line = None;
         let mut duration_ms = None;
         let mut not_run = false;
-        for (key, value) in xml.attributes(e)? {
-            match key.as_str() {
-                "name" => name = value,
-                "classname" => classname = value,
-                "file" if !value.trim().is_empty() => file = Some(value),
-                "line" => line = value.trim().parse::<u32>().ok().filter(|l| *l > 0),
-                "time" => duration_ms = parse_duration_ms(&value),
+        xml.for_each_attribute(e, |key, value| {
+            match key {
+                b"name" => name = value.into_owned(),
+                b"classname" => classname = value.into_owned(),
+                b"file" if !value.trim().is_empty() => file = Some(value.into_owned()),
+                b"line" => line = value.trim().parse::<u32>().ok().filter(|l| *l > 0),
+                b"time" => duration_ms = parse_duration_ms(&value),
                 // gtest: status="notrun" for disabled tests, result="skipped" for GTEST_SKIP.
-                "status" => {
+                b"status" => {
                     not_run |= matches!(
                         value.trim().to_ascii_lowercase().as_str(),
                         "notrun" | "skipped" | "disabled"
                     )
                 }
-                "result" => {
+                b"result" => {
                     not_run |= matches!(
                         value.trim().to_ascii_lowercase().as_str(),
                         "skipped" | "suppressed" | "notrun"
@@ -446,7 +451,8 @@ impl Parser<'_, '_, '_> {
                 }
                 _ => {}
             }
-        }
+            Ok(())
+        })?;
         let suite = if classname.trim().is_empty() {
             self.enclosing_suite_name()
         } else {
@@ -537,10 +543,10 @@ impl Parser<'_, '_, '_> {
                 }
             }
             (Owner::Case, Outcome::Flaky) => {
-                if let Some(case) = self.case.as_mut() {
-                    if case.flaky_message.is_none() {
-                        case.flaky_message = Some(message);
-                    }
+                if let Some(case) = self.case.as_mut()
+                    && case.flaky_message.is_none()
+                {
+                    case.flaky_message = Some(message);
                 }
             }
             (
@@ -869,54 +875,63 @@ pub(super) mod xml {
         }
 
         /// Raw bytes as text; bytes that are not UTF-8 become U+FFFD.
-        pub(in crate::formats) fn decode<'a>(
-            &self,
-            raw: &'a [u8],
-        ) -> Result<Cow<'a, str>, FormatError> {
-            Ok(match std::str::from_utf8(raw) {
+        pub(in crate::formats) fn decode<'a>(&self, raw: &'a [u8]) -> Cow<'a, str> {
+            match std::str::from_utf8(raw) {
                 Ok(s) => Cow::Borrowed(s),
                 Err(_) => {
                     self.replaced_invalid_utf8.set(true);
                     String::from_utf8_lossy(raw)
                 }
-            })
+            }
         }
 
-        /// Decodes and unescapes (predefined entities and character references only).
-        fn unescape(
+        /// Decodes and unescapes (predefined entities and character references
+        /// only); borrows when there is nothing to replace.
+        fn unescape<'a>(
             &self,
-            raw: &[u8],
+            raw: &'a [u8],
             what: impl FnOnce() -> String,
-        ) -> Result<String, FormatError> {
-            let text = self.decode(raw)?;
-            match quick_xml::escape::unescape(&text) {
-                Ok(s) => Ok(s.into_owned()),
-                Err(e) => Err(self.error_here(format!("{} {e}", what()))),
-            }
+        ) -> Result<Cow<'a, str>, FormatError> {
+            let unescaped = match self.decode(raw) {
+                Cow::Borrowed(text) => quick_xml::escape::unescape(text),
+                Cow::Owned(text) => {
+                    quick_xml::escape::unescape(&text).map(|s| Cow::Owned(s.into_owned()))
+                }
+            };
+            unescaped.map_err(|e| self.error_here(format!("{} {e}", what())))
         }
 
         /// The text of a text event.
-        pub(in crate::formats) fn text(&self, t: &BytesText<'_>) -> Result<String, FormatError> {
+        pub(in crate::formats) fn text<'a>(
+            &self,
+            t: &'a BytesText<'_>,
+        ) -> Result<Cow<'a, str>, FormatError> {
             self.unescape(t, || "in element text:".to_string())
         }
 
-        /// Every attribute as (local name, unescaped value).
-        pub(in crate::formats) fn attributes(
+        /// Calls `f` with each attribute's local name and unescaped value;
+        /// allocates only for values holding entity references.
+        pub(in crate::formats) fn for_each_attribute(
             &self,
             e: &BytesStart<'_>,
-        ) -> Result<Vec<(String, String)>, FormatError> {
-            let tag = String::from_utf8_lossy(e.local_name().as_ref()).into_owned();
-            let mut attrs = Vec::new();
+            mut f: impl FnMut(&[u8], Cow<'_, str>) -> Result<(), FormatError>,
+        ) -> Result<(), FormatError> {
+            let tag = || String::from_utf8_lossy(e.local_name().into_inner()).into_owned();
             for attr in e.attributes() {
                 let attr = attr.map_err(|err| {
-                    self.error_here(format!("invalid attribute in <{tag}>: {err}"))
+                    self.error_here(format!("invalid attribute in <{}>: {err}", tag()))
                 })?;
-                let key = String::from_utf8_lossy(attr.key.local_name().as_ref()).into_owned();
-                let value =
-                    self.unescape(&attr.value, || format!("in attribute '{key}' of <{tag}>:"))?;
-                attrs.push((key, value));
+                let key = attr.key.local_name().into_inner();
+                let value = self.unescape(&attr.value, || {
+                    format!(
+                        "in attribute '{}' of <{}>:",
+                        String::from_utf8_lossy(key),
+                        tag()
+                    )
+                })?;
+                f(key, value)?;
             }
-            Ok(attrs)
+            Ok(())
         }
 
         /// Refuses a DOCTYPE that declares entities.

@@ -821,12 +821,12 @@ fn convert(
             None => stats.rule_index_out_of_range += 1,
         }
     }
-    if let (Some((_, rule)), Some(stated)) = (found, &stated_id) {
-        if let Some(indexed) = &rule.id {
-            let parent = stated.split_once('/').map_or(stated.as_str(), |(p, _)| p);
-            if indexed != stated && indexed != parent {
-                stats.rule_id_disagrees += 1;
-            }
+    if let (Some((_, rule)), Some(stated)) = (found, &stated_id)
+        && let Some(indexed) = &rule.id
+    {
+        let parent = stated.split_once('/').map_or(stated.as_str(), |(p, _)| p);
+        if indexed != stated && indexed != parent {
+            stats.rule_id_disagrees += 1;
         }
     }
     if found.is_none() {

@@ -1,0 +1,145 @@
+//! A throwaway project directory with evidence files and a `regops.toml`,
+//! and the real `regops` binary run against it.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// The repository root.
+pub fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("host/ has a parent")
+        .to_path_buf()
+}
+
+/// A file under `tests/fixtures/`.
+pub fn fixture(rel: &str) -> PathBuf {
+    repo().join("tests/fixtures").join(rel)
+}
+
+/// The example project's evidence: 34 passing pytest cases, 91.5% line
+/// coverage, one low-severity bandit note.
+pub fn example_evidence(rel: &str) -> PathBuf {
+    repo().join("examples/cardiosense/evidence").join(rel)
+}
+
+pub struct Project {
+    pub dir: tempfile::TempDir,
+}
+
+/// The result of one `regops` run.
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    fn from(output: Output) -> Run {
+        Run {
+            code: output
+                .status
+                .code()
+                .expect("regops exited normally, not by a signal"),
+            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        }
+    }
+
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.stdout).unwrap_or_else(|e| {
+            panic!(
+                "stdout is not JSON ({e}):\n{}\n{}",
+                self.stdout, self.stderr
+            )
+        })
+    }
+}
+
+impl Project {
+    pub fn new() -> Project {
+        Project {
+            dir: tempfile::tempdir().expect("a temporary directory"),
+        }
+    }
+
+    pub fn path(&self, rel: &str) -> PathBuf {
+        self.dir.path().join(rel)
+    }
+
+    /// Copies `from` into the project as `to`.
+    pub fn copy(&self, from: &Path, to: &str) -> &Project {
+        let dest = self.path(to);
+        std::fs::create_dir_all(dest.parent().expect("a parent")).expect("create dirs");
+        std::fs::copy(from, &dest)
+            .unwrap_or_else(|e| panic!("copy {} -> {}: {e}", from.display(), dest.display()));
+        self
+    }
+
+    pub fn write(&self, rel: &str, contents: impl AsRef<[u8]>) -> &Project {
+        let dest = self.path(rel);
+        std::fs::create_dir_all(dest.parent().expect("a parent")).expect("create dirs");
+        std::fs::write(&dest, contents).expect("write file");
+        self
+    }
+
+    /// The example's three evidence files, under `evidence/`.
+    pub fn with_example_evidence(&self) -> &Project {
+        for name in ["junit.xml", "coverage.xml", "bandit.sarif"] {
+            self.copy(&example_evidence(name), &format!("evidence/{name}"));
+        }
+        self
+    }
+
+    /// A `regops.toml` reading `evidence/` at `class`, plus `extra` lines.
+    pub fn config(&self, class: &str, extra: &str) -> &Project {
+        self.write(
+            "regops.toml",
+            format!(
+                "product = \"CardioSense\"\nsafety-class = \"{class}\"\n\n[evidence]\ntests = [\"evidence/junit.xml\"]\n\
+                 coverage = [\"evidence/coverage.xml\"]\nfindings = [\"evidence/*.sarif\"]\n{extra}"
+            ),
+        )
+    }
+
+    /// Runs `regops <args>` in the project directory.
+    pub fn regops(&self, args: &[&str]) -> Run {
+        let output = Command::new(env!("CARGO_BIN_EXE_regops"))
+            .args(args)
+            .current_dir(self.dir.path())
+            .output()
+            .expect("run regops");
+        Run::from(output)
+    }
+
+    pub fn check(&self) -> Run {
+        self.regops(&["check"])
+    }
+
+    pub fn check_json(&self) -> Run {
+        self.regops(&["check", "--format", "json"])
+    }
+}
+
+/// The check with `id` in gate `gate` of a JSON report.
+pub fn check<'a>(report: &'a serde_json::Value, gate: &str, id: &str) -> &'a serde_json::Value {
+    let gate = report["gates"]
+        .as_array()
+        .and_then(|gates| gates.iter().find(|g| g["id"] == gate))
+        .unwrap_or_else(|| panic!("no gate {gate} in {report:#}"));
+    gate["checks"]
+        .as_array()
+        .and_then(|checks| checks.iter().find(|c| c["id"] == id))
+        .unwrap_or_else(|| panic!("no check {id} in {gate:#}"))
+}
+
+/// The outcome of gate `id` in a JSON report.
+pub fn gate_outcome(report: &serde_json::Value, id: &str) -> String {
+    report["gates"]
+        .as_array()
+        .and_then(|gates| gates.iter().find(|g| g["id"] == id))
+        .map(|g| g["outcome"].as_str().unwrap_or_default().to_string())
+        .unwrap_or_else(|| panic!("no gate {id} in {report:#}"))
+}

@@ -1,0 +1,98 @@
+//! Configuration mistakes: exit 2, and the message names the line to fix.
+
+mod common;
+
+use common::Project;
+
+fn config_error(extra: &str) -> String {
+    let project = Project::new();
+    project.with_example_evidence().config("B", extra);
+    let run = project.check();
+    assert_eq!(run.code, 2, "{}\n{}", run.stdout, run.stderr);
+    assert!(run.stdout.is_empty());
+    run.stderr
+}
+
+#[test]
+fn an_unknown_top_level_key_names_its_line() {
+    let stderr = config_error("\nsafety_clas = \"C\"\n");
+    assert!(stderr.contains("regops.toml:"), "{stderr}");
+    assert!(stderr.contains("safety_clas"), "{stderr}");
+}
+
+#[test]
+fn an_unknown_evidence_kind_names_its_line() {
+    let project = Project::new();
+    project.with_example_evidence().write(
+        "regops.toml",
+        "safety-class = \"B\"\n[evidence]\ntests = [\"evidence/junit.xml\"]\ntest-results = [\"x.xml\"]\n",
+    );
+    let run = project.check();
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("regops.toml:4:"), "{}", run.stderr);
+    assert!(run.stderr.contains("test-results"), "{}", run.stderr);
+}
+
+#[test]
+fn an_invalid_safety_class_says_which_are_valid() {
+    let project = Project::new();
+    project
+        .with_example_evidence()
+        .write("regops.toml", "safety-class = \"D\"\n");
+    let run = project.check();
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("regops.toml:1:"), "{}", run.stderr);
+    assert!(run.stderr.contains("`A`, `B`"), "{}", run.stderr);
+}
+
+#[test]
+fn a_wrong_type_names_its_line() {
+    let project = Project::new();
+    project.with_example_evidence().write(
+        "regops.toml",
+        "safety-class = \"B\"\n[evidence]\ntests = \"evidence/junit.xml\"\n",
+    );
+    let run = project.check();
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("regops.toml:3:"), "{}", run.stderr);
+    assert!(run.stderr.contains("invalid type"), "{}", run.stderr);
+}
+
+#[test]
+fn every_bad_parameter_is_reported_in_one_run() {
+    let stderr = config_error(
+        "[gates.ci.params.B]\nline-coverage = 75\nline-coverag = 0.8\n[gates.ci.params.C]\nvulnerability-severity = \"severe\"\n",
+    );
+    assert!(
+        stderr.contains("regops.toml:9:") && stderr.contains("write 75% as 0.75"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("regops.toml:10:") && stderr.contains("no parameter `line-coverag`"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("regops.toml:12:") && stderr.contains("`severe` is not a severity"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn an_unknown_gate_without_a_policy_is_an_error() {
+    let stderr = config_error("[gates.release]\n");
+    assert!(
+        stderr.contains("gate `release` is not built in"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_missing_config_file_says_how_to_point_at_one() {
+    let run = Project::new().check();
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("regops.toml") && run.stderr.contains("--config"),
+        "{}",
+        run.stderr
+    );
+}
