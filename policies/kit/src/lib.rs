@@ -13,6 +13,8 @@ pub mod bindings {
         default_bindings_module: "regops_kit::bindings",
         pub_export_macro: true,
         export_macro_name: "export_gate",
+        // Gate tests compare values, checks and verdicts.
+        additional_derives: [PartialEq],
     });
 }
 

@@ -31,7 +31,14 @@
 //!   memory proportional to the lines, not to the numbers.
 //! * Unreadable line numbers are skipped, unreadable hits count as not
 //!   covered, unreadable `condition-coverage` is ignored; each kind is
-//!   reported once with its count.
+//!   reported once with its count. A `<class>` without `filename` is keyed by
+//!   its `name` (with a warning).
+//! * `line-rate` / `branch-rate` attributes are never used: rates are derived
+//!   from the counts, so they cannot disagree with them.
+//!
+//! Refused, like JUnit: a DOCTYPE declaring entities (a DOCTYPE naming the
+//! Cobertura DTD is fine), a root other than `<coverage>`, a truncated file, a
+//! second root element, nesting deeper than [`MAX_DEPTH`].
 
 use std::collections::HashMap;
 use std::io::BufRead;
@@ -166,7 +173,7 @@ impl Parser {
         let local = e.local_name();
         let name = local.as_ref();
         if self.stack.len() >= MAX_DEPTH {
-            return Err(xml.error_here(format!(
+            return Err(xml.error_at_event(format!(
                 "elements are nested more than {MAX_DEPTH} levels deep at <{}>",
                 String::from_utf8_lossy(name)
             )));
@@ -174,12 +181,12 @@ impl Parser {
         let tag = if self.stack.is_empty() {
             let found = String::from_utf8_lossy(name);
             if self.root_closed {
-                return Err(xml.error_here(format!(
+                return Err(xml.error_at_event(format!(
                     "a second root element <{found}> follows the first one; expected the end of the file"
                 )));
             }
             if name != b"coverage" {
-                return Err(xml.error_here(format!(
+                return Err(xml.error_at_event(format!(
                     "expected <coverage> as the root element, found <{found}>"
                 )));
             }

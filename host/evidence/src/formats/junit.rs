@@ -12,7 +12,10 @@
 //! * `<testcase classname name file line time>`. `suite` is `classname` when
 //!   non-empty, else the name of the nearest enclosing `<testsuite>` (else
 //!   `<testsuites>`); `id` is `suite::name`. `source` is set only when a `file`
-//!   attribute is present (pytest xunit1, jest-junit), with `line` when given.
+//!   attribute is present (pytest xunit1, jest-junit, gtest), with `line` when
+//!   given. pytest writes `line` 0-based (pointing at the first decorator), so
+//!   in a pytest report (recognised by a suite named `pytest` or `pytest
+//!   tests`, pytest's defaults) 1 is added; elsewhere `line="0"` means unknown.
 //! * Outcome elements: `<failure>` → failed, `<error>` → errored, `<skipped>`
 //!   → skipped; Surefire reruns: `<rerunFailure>` / `<rerunError>` → failed /
 //!   errored, `<flakyFailure>` / `<flakyError>` → passed with `flaky = true`
@@ -91,6 +94,7 @@ pub fn parse(
         case: None,
         root_seen: false,
         root_closed: false,
+        pytest: false,
         cases: 0,
         mismatches: Vec::new(),
     };
@@ -264,6 +268,8 @@ struct Parser<'c, 'p, 'o> {
     case: Option<Case>,
     root_seen: bool,
     root_closed: bool,
+    /// The report comes from pytest (a suite named `pytest` or `pytest tests`).
+    pytest: bool,
     cases: u64,
     /// Descriptions of suites whose summary attributes disagree with the count.
     mismatches: Vec<String>,
@@ -293,18 +299,18 @@ impl Parser<'_, '_, '_> {
         let local = e.local_name();
         let tag = String::from_utf8_lossy(local.as_ref()).into_owned();
         if self.stack.len() >= MAX_DEPTH {
-            return Err(xml.error_here(format!(
+            return Err(xml.error_at_event(format!(
                 "elements are nested more than {MAX_DEPTH} levels deep at <{tag}>"
             )));
         }
         if self.stack.is_empty() {
             if self.root_closed {
-                return Err(xml.error_here(format!(
+                return Err(xml.error_at_event(format!(
                     "a second root element <{tag}> follows the first one; expected the end of the file"
                 )));
             }
             if tag != "testsuites" && tag != "testsuite" {
-                return Err(xml.error_here(format!(
+                return Err(xml.error_at_event(format!(
                     "expected <testsuite> or <testsuites> as the root element, found <{tag}>"
                 )));
             }
@@ -313,11 +319,17 @@ impl Parser<'_, '_, '_> {
         let parent = self.stack.last().map(|f| &f.kind);
         let kind = match (tag.as_str(), parent) {
             ("testsuites" | "testsuite", _) if self.case.is_none() => {
-                Self::suite_frame(xml, e, tag == "testsuites")?
+                let frame = Self::suite_frame(xml, e, tag == "testsuites")?;
+                if let FrameKind::Suite(suite) = &frame
+                    && matches!(suite.name.as_str(), "pytest" | "pytest tests")
+                {
+                    self.pytest = true;
+                }
+                frame
             }
             ("testcase", _) => {
                 if self.case.is_some() {
-                    return Err(xml.error_here(
+                    return Err(xml.error_at_event(
                         "<testcase> inside another <testcase>; expected </testcase> first"
                             .to_string(),
                     ));
@@ -434,7 +446,7 @@ impl Parser<'_, '_, '_> {
                 b"name" => name = value.into_owned(),
                 b"classname" => classname = value.into_owned(),
                 b"file" if !value.trim().is_empty() => file = Some(value.into_owned()),
-                b"line" => line = value.trim().parse::<u32>().ok().filter(|l| *l > 0),
+                b"line" => line = value.trim().parse::<u32>().ok(),
                 b"time" => duration_ms = parse_duration_ms(&value),
                 // gtest: status="notrun" for disabled tests, result="skipped" for GTEST_SKIP.
                 b"status" => {
@@ -453,6 +465,12 @@ impl Parser<'_, '_, '_> {
             }
             Ok(())
         })?;
+        // pytest writes 0-based lines; everyone else 1-based.
+        let line = if self.pytest {
+            line.and_then(|l| l.checked_add(1))
+        } else {
+            line.filter(|l| *l > 0)
+        };
         let suite = if classname.trim().is_empty() {
             self.enclosing_suite_name()
         } else {
@@ -824,6 +842,8 @@ pub(super) mod xml {
         reader: Reader<&'r mut dyn BufRead>,
         /// Bytes consumed before quick-xml saw the input (a BOM).
         base: u64,
+        /// Where the last event began (for errors about it), relative to `base`.
+        event_start: u64,
         replaced_invalid_utf8: Cell<bool>,
     }
 
@@ -847,6 +867,7 @@ pub(super) mod xml {
             Ok(XmlReader {
                 reader,
                 base,
+                event_start: 0,
                 replaced_invalid_utf8: Cell::new(false),
             })
         }
@@ -856,12 +877,36 @@ pub(super) mod xml {
             &mut self,
             buf: &'b mut Vec<u8>,
         ) -> Result<Event<'b>, FormatError> {
-            self.reader.read_event_into(buf).map_err(|e| {
+            let before = self.reader.buffer_position();
+            let event = self.reader.read_event_into(buf).map_err(|e| {
+                let hint = match e {
+                    quick_xml::Error::Syntax(_) => "; the file looks truncated",
+                    _ => "",
+                };
                 FormatError::at_offset(
                     self.base + self.reader.error_position(),
-                    format!("invalid XML: {e}"),
+                    format!("invalid XML: {e}{hint}"),
                 )
-            })
+            })?;
+            let after = self.reader.buffer_position();
+            // The exact start of markup events, from their length.
+            let markup_len = match &event {
+                Event::Start(e) => Some(e.len() + 2),
+                Event::Empty(e) => Some(e.len() + 3),
+                Event::End(e) => Some(e.len() + 3),
+                Event::DocType(d) => Some(d.len() + "<!DOCTYPE>".len()),
+                Event::Text(t) => Some(t.len()),
+                _ => None,
+            };
+            self.event_start = markup_len
+                .and_then(|n| after.checked_sub(n as u64))
+                .map_or(before, |start| start.max(before));
+            Ok(event)
+        }
+
+        /// An error about the last event, at its start.
+        pub(in crate::formats) fn error_at_event(&self, message: String) -> FormatError {
+            FormatError::at_offset(self.base + self.event_start, message)
         }
 
         /// An error at the current position.
@@ -898,7 +943,7 @@ pub(super) mod xml {
                     quick_xml::escape::unescape(&text).map(|s| Cow::Owned(s.into_owned()))
                 }
             };
-            unescaped.map_err(|e| self.error_here(format!("{} {e}", what())))
+            unescaped.map_err(|e| self.error_at_event(format!("{} {e}", what())))
         }
 
         /// The text of a text event.
@@ -919,7 +964,7 @@ pub(super) mod xml {
             let tag = || String::from_utf8_lossy(e.local_name().into_inner()).into_owned();
             for attr in e.attributes() {
                 let attr = attr.map_err(|err| {
-                    self.error_here(format!("invalid attribute in <{}>: {err}", tag()))
+                    self.error_at_event(format!("invalid attribute in <{}>: {err}", tag()))
                 })?;
                 let key = attr.key.local_name().into_inner();
                 let value = self.unescape(&attr.value, || {
@@ -939,11 +984,16 @@ pub(super) mod xml {
             &self,
             d: &BytesText<'_>,
         ) -> Result<(), FormatError> {
-            let declares_entities = d
+            let entity = d
                 .windows(b"<!ENTITY".len())
-                .any(|w| w.eq_ignore_ascii_case(b"<!ENTITY"));
-            if declares_entities {
-                return Err(self.error_here(
+                .position(|w| w.eq_ignore_ascii_case(b"<!ENTITY"));
+            if let Some(index) = entity {
+                // The content ends just before the DOCTYPE's closing `>`.
+                let at = (self.reader.buffer_position())
+                    .saturating_sub(1 + d.len().saturating_sub(index) as u64)
+                    .max(self.event_start);
+                return Err(FormatError::at_offset(
+                    self.base + at,
                     "the DOCTYPE declares entities (<!ENTITY ...>), which regops refuses: entity \
                      expansion and external entities are how billion-laughs and XXE attacks work; \
                      remove the DOCTYPE (no JUnit or Cobertura producer needs one)"

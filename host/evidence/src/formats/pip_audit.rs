@@ -18,7 +18,10 @@
 //!   own id removed), `scanner` is `pip-audit`.
 //!
 //! A dependency pip-audit skipped (`skip_reason`: not on PyPI, editable
-//! install...) was not audited; each one is reported as a warning.
+//! install, vulnerability service unreachable...) was not audited; each one is
+//! reported as a warning, and when every dependency was skipped a first
+//! warning says the report shows nothing (pip-audit itself exits 0 and prints
+//! "No known vulnerabilities found" in that case).
 
 use std::fmt;
 use std::io::BufRead;
@@ -27,6 +30,7 @@ use serde::Deserialize;
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
 use super::ParseContext;
+use super::sarif::json_error;
 use crate::error::FormatError;
 use crate::model::{Severity, Vulnerability};
 
@@ -41,13 +45,29 @@ pub fn parse(
         out,
         warnings: Vec::new(),
         dependencies_seen: false,
+        dependencies: 0,
+        skipped: 0,
     };
-    Report { sink: &mut sink }.deserialize(&mut de)?;
-    de.end()?;
+    Report { sink: &mut sink }
+        .deserialize(&mut de)
+        .map_err(json_error)?;
+    de.end().map_err(json_error)?;
     if !sink.dependencies_seen {
         return Err(FormatError::whole_file(
             "expected a \"dependencies\" array (pip-audit -f json), found none",
         ));
+    }
+    if sink.dependencies > 0 && sink.skipped == sink.dependencies {
+        // pip-audit exits 0 and prints "No known vulnerabilities found" when it
+        // could not reach its vulnerability service.
+        sink.warnings.insert(
+            0,
+            format!(
+                "pip-audit audited none of the {} dependencies (all were skipped), so this report \
+                 says nothing about their vulnerabilities",
+                sink.dependencies
+            ),
+        );
     }
     ctx.warnings.append(&mut sink.warnings);
     Ok(())
@@ -58,6 +78,8 @@ struct Sink<'o> {
     out: &'o mut Vec<Vulnerability>,
     warnings: Vec<String>,
     dependencies_seen: bool,
+    dependencies: u64,
+    skipped: u64,
 }
 
 #[derive(Deserialize)]
@@ -80,7 +102,9 @@ struct RawVuln {
 
 impl Sink<'_> {
     fn add(&mut self, dep: RawDependency) {
+        self.dependencies += 1;
         if let Some(reason) = dep.skip_reason {
+            self.skipped += 1;
             let version = dep
                 .version
                 .as_deref()

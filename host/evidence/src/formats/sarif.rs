@@ -38,12 +38,23 @@
 //!   `uriBaseId` is kept relative (base ids are not resolved).
 //! * Fingerprint: the first entry of `fingerprints` in key order, else of
 //!   `partialFingerprints`, written `key=value` so the scheme stays visible.
+//!   Empty values and semgrep's logged-out placeholder `requires login` (the
+//!   same for every result) are not fingerprints and are skipped.
 //! * `baselineState` → baseline (absent: unknown); `suppressions[]` → kind
 //!   (as written; `unknown` when missing), status (`accepted` when missing),
 //!   justification.
 //!
-//! Refused: a `version` other than `2.1.0`, a log without `runs`, a run
-//! without `tool`, trailing data after the log.
+//! Warnings (each kind once per file, with a count where it repeats): a log
+//! without `version` (read as 2.1.0), no runs, a run with `"results": null`
+//! or `executionSuccessful: false`, `ruleConfigurationOverrides` (not
+//! applied), a `ruleIndex` or extension index out of range (looked up by id /
+//! driver instead), a `ruleId` contradicting the indexed rule, an artifact
+//! index out of range (no location), an unusable `security-severity`, an
+//! undefined message id, a non-`fail` kind with a level other than `none`.
+//!
+//! Refused: a `version` other than `2.1.0`, a log without `runs` (or with
+//! `"runs": null`), a run without `tool`, values outside SARIF's vocabularies,
+//! trailing data after the log.
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
@@ -72,8 +83,10 @@ pub fn parse(
         stats: Stats::default(),
         runs: 0,
     };
-    let log = LogSeed { state: &mut state }.deserialize(&mut de)?;
-    de.end()?;
+    let log = LogSeed { state: &mut state }
+        .deserialize(&mut de)
+        .map_err(json_error)?;
+    de.end().map_err(json_error)?;
     let State {
         warnings,
         stats,
@@ -96,6 +109,21 @@ pub fn parse(
     ctx.warnings.extend(warnings);
     stats.report(&mut ctx.warnings);
     Ok(())
+}
+
+/// A serde_json error, saying whether the file is not JSON, ends early or
+/// has the wrong shape.
+pub(super) fn json_error(e: serde_json::Error) -> FormatError {
+    use serde_json::error::Category;
+    let prefix = match e.classify() {
+        Category::Syntax => "invalid JSON: ",
+        Category::Eof => "the file ends early (truncated?): ",
+        Category::Io => "cannot read the file: ",
+        Category::Data => "",
+    };
+    let mut error = FormatError::from(e);
+    error.message.insert_str(0, prefix);
+    error
 }
 
 /// Inconsistencies counted across the file, reported once each.
@@ -935,7 +963,7 @@ fn convert(
     let fingerprint = [raw.fingerprints, raw.partial_fingerprints]
         .into_iter()
         .flatten()
-        .find_map(|map| map.into_iter().next())
+        .find_map(|map| map.into_iter().find(|(_, v)| is_real_fingerprint(v)))
         .map(|(k, v)| format!("{k}={v}"));
 
     let suppressions = raw
@@ -993,6 +1021,14 @@ fn message_text(
         return fill_placeholders(markdown, &m.arguments);
     }
     String::new()
+}
+
+/// Semgrep writes the placeholder `requires login` as its `matchBasedId/v1`
+/// fingerprint when not logged in: the same value for every result, so no
+/// fingerprint at all.
+fn is_real_fingerprint(value: &str) -> bool {
+    let v = value.trim();
+    !v.is_empty() && !v.eq_ignore_ascii_case("requires login")
 }
 
 /// Replaces `{n}` with `arguments[n]`; `{{` and `}}` are literal braces; a
