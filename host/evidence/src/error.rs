@@ -96,7 +96,15 @@ impl FormatError {
 }
 
 impl From<serde_json::Error> for FormatError {
+    /// Says whether the file is not JSON, ends early or has the wrong shape.
     fn from(e: serde_json::Error) -> Self {
+        use serde_json::error::Category;
+        let prefix = match e.classify() {
+            Category::Syntax => "invalid JSON: ",
+            Category::Eof => "the file ends early (truncated?): ",
+            Category::Io => "cannot read the file: ",
+            Category::Data => "",
+        };
         let at = if e.line() > 0 {
             At::LineColumn(e.line() as u64, e.column() as u64)
         } else {
@@ -104,10 +112,13 @@ impl From<serde_json::Error> for FormatError {
         };
         // serde_json appends " at line N column M"; the position is shown separately.
         let text = e.to_string();
-        let message = match text.rfind(" at line ") {
-            Some(i) => text[..i].to_string(),
-            None => text,
+        let detail = match text.rfind(" at line ") {
+            Some(i) => &text[..i],
+            None => &text,
         };
-        FormatError { message, at }
+        FormatError {
+            message: format!("{prefix}{detail}"),
+            at,
+        }
     }
 }

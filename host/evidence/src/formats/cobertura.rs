@@ -47,7 +47,7 @@ use quick_xml::events::{BytesStart, Event};
 
 use super::ParseContext;
 use super::junit::MAX_DEPTH;
-use super::junit::xml::XmlReader;
+use super::xml::XmlReader;
 use crate::error::FormatError;
 use crate::model::{CoverageCounts, FileCoverage};
 

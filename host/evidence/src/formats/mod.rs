@@ -13,6 +13,7 @@ pub mod cobertura;
 pub mod junit;
 pub mod pip_audit;
 pub mod sarif;
+mod xml;
 
 /// Every format regops reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -101,5 +102,13 @@ pub(crate) fn parse(
         Format::Cobertura => cobertura::parse(reader, ctx, &mut evidence.coverage),
         Format::Sarif => sarif::parse(reader, ctx, &mut evidence.findings),
         Format::PipAudit => pip_audit::parse(reader, ctx, &mut evidence.vulnerabilities),
+    }
+}
+
+/// At most `max` characters of `s`, cut on a character boundary.
+pub(crate) fn truncate_chars(s: &str, max: usize) -> String {
+    match s.char_indices().nth(max) {
+        Some((i, _)) => format!("{}…", s.get(..i).unwrap_or_default()),
+        None => s.to_string(),
     }
 }

@@ -30,7 +30,6 @@ use serde::Deserialize;
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
 use super::ParseContext;
-use super::sarif::json_error;
 use crate::error::FormatError;
 use crate::model::{Severity, Vulnerability};
 
@@ -50,8 +49,8 @@ pub fn parse(
     };
     Report { sink: &mut sink }
         .deserialize(&mut de)
-        .map_err(json_error)?;
-    de.end().map_err(json_error)?;
+        .map_err(FormatError::from)?;
+    de.end().map_err(FormatError::from)?;
     if !sink.dependencies_seen {
         return Err(FormatError::whole_file(
             "expected a \"dependencies\" array (pip-audit -f json), found none",

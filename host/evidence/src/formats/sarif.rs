@@ -85,8 +85,8 @@ pub fn parse(
     };
     let log = LogSeed { state: &mut state }
         .deserialize(&mut de)
-        .map_err(json_error)?;
-    de.end().map_err(json_error)?;
+        .map_err(FormatError::from)?;
+    de.end().map_err(FormatError::from)?;
     let State {
         warnings,
         stats,
@@ -109,21 +109,6 @@ pub fn parse(
     ctx.warnings.extend(warnings);
     stats.report(&mut ctx.warnings);
     Ok(())
-}
-
-/// A serde_json error, saying whether the file is not JSON, ends early or
-/// has the wrong shape.
-pub(super) fn json_error(e: serde_json::Error) -> FormatError {
-    use serde_json::error::Category;
-    let prefix = match e.classify() {
-        Category::Syntax => "invalid JSON: ",
-        Category::Eof => "the file ends early (truncated?): ",
-        Category::Io => "cannot read the file: ",
-        Category::Data => "",
-    };
-    let mut error = FormatError::from(e);
-    error.message.insert_str(0, prefix);
-    error
 }
 
 /// Inconsistencies counted across the file, reported once each.
