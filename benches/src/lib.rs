@@ -1,0 +1,1 @@
+//! Evidence generators for benchmarks.
