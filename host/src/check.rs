@@ -20,7 +20,7 @@ use crate::verdict::{Outcome, Verdict};
 pub fn check(config_path: &Path) -> anyhow::Result<Report> {
     let config = Config::load(config_path)?;
     let inputs = collect::inputs(&config)?;
-    let evidence = ev::load(&inputs, &ev::Options::default())?;
+    let evidence = ev::load(&inputs, &config.evidence_options())?;
     evaluate(&config, evidence)
 }
 

@@ -6,6 +6,8 @@ use std::path::PathBuf;
 use anyhow::Context;
 use clap::{Parser, Subcommand, ValueEnum};
 
+use regops_evidence::Format;
+
 use crate::config::Config;
 use crate::report::{json, text};
 
@@ -39,12 +41,22 @@ pub enum Command {
         /// Write the report here instead of standard output.
         #[arg(long)]
         output: Option<PathBuf>,
+        /// Judge a saved evidence bundle (from `regops evidence`) instead of
+        /// the files `[evidence]` names.
+        #[arg(long, value_name = "FILE")]
+        evidence_bundle: Option<PathBuf>,
     },
-    /// Print the normalised evidence as JSON (`regops.evidence/v1`).
+    /// Print the normalised evidence as JSON (`regops.evidence/v1`): the
+    /// files `[evidence]` names, or the FILES given.
     Evidence {
         /// The configuration file naming the evidence.
         #[arg(long, default_value = "regops.toml")]
         config: PathBuf,
+        /// Read FILES as this format instead of detecting it.
+        #[arg(long = "as", value_name = "FORMAT")]
+        format: Option<String>,
+        /// Evidence files to normalise, instead of the configuration's.
+        files: Vec<PathBuf>,
     },
     /// Built-in gate policies.
     Policy {
@@ -57,14 +69,6 @@ pub enum Command {
 pub enum PolicyCommand {
     /// List the built-in gates with their versions and SHA-256 digests.
     List,
-}
-
-/// `regops evidence` output: the schema id first, then the evidence.
-#[derive(serde::Serialize)]
-struct EvidenceBundle<'a> {
-    schema: &'static str,
-    #[serde(flatten)]
-    evidence: &'a regops_evidence::Evidence,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -80,8 +84,15 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
             config,
             format,
             output,
+            evidence_bundle,
         } => {
-            let report = crate::check::check(&config)?;
+            let report = match evidence_bundle {
+                Some(bundle) => {
+                    let config = Config::load(&config)?;
+                    crate::check::evaluate(&config, crate::bundle::read(&bundle)?)?
+                }
+                None => crate::check::check(&config)?,
+            };
             let rendered = match format {
                 ReportFormat::Text => text::render(&report),
                 ReportFormat::Json => json::render(&report),
@@ -96,17 +107,36 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
             }
             Ok(report.exit_code())
         }
-        Command::Evidence { config } => {
-            let config = Config::load(&config)?;
-            let inputs = crate::collect::inputs(&config)?;
-            let evidence = regops_evidence::load(&inputs, &regops_evidence::Options::default())?;
-            let bundle = EvidenceBundle {
-                schema: "regops.evidence/v1",
-                evidence: &evidence,
+        Command::Evidence {
+            config,
+            format,
+            files,
+        } => {
+            let forced = match format {
+                None => None,
+                Some(name) => Some(Format::from_name(&name).ok_or_else(|| {
+                    let names: Vec<&str> = Format::ALL.iter().map(|f| f.name()).collect();
+                    anyhow::anyhow!(
+                        "unknown format `{name}` for --as; formats: {}",
+                        names.join(", ")
+                    )
+                })?),
             };
-            let mut out = serde_json::to_string_pretty(&bundle)?;
-            out.push('\n');
-            std::io::stdout().write_all(out.as_bytes())?;
+            let evidence = if files.is_empty() {
+                let config = Config::load(&config)?;
+                let mut inputs = crate::collect::inputs(&config)?;
+                if forced.is_some() {
+                    inputs.iter_mut().for_each(|i| i.format = forced);
+                }
+                regops_evidence::load(&inputs, &config.evidence_options())?
+            } else {
+                let inputs = files
+                    .iter()
+                    .map(|path| crate::collect::input_for_file(path, forced))
+                    .collect::<anyhow::Result<Vec<_>>>()?;
+                regops_evidence::load(&inputs, &regops_evidence::Options::default())?
+            };
+            std::io::stdout().write_all(crate::bundle::render(&evidence)?.as_bytes())?;
             Ok(EXIT_PASS)
         }
         Command::Policy {

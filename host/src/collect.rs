@@ -5,7 +5,9 @@
 use std::path::{Path, PathBuf};
 
 use globset::{Glob, GlobMatcher};
-use regops_evidence::Input;
+use std::io::Read;
+
+use regops_evidence::{Format, Input};
 
 use crate::config::{Config, ConfigErrors};
 
@@ -14,7 +16,8 @@ pub fn inputs(config: &Config) -> Result<Vec<Input>, ConfigErrors> {
     let mut inputs = Vec::new();
     let mut errors = Vec::new();
     for group in &config.evidence {
-        for pattern in &group.patterns {
+        for entry in &group.patterns {
+            let pattern = &entry.pattern;
             match resolve(&config.dir, pattern.get_ref()) {
                 Ok(files) if files.is_empty() => errors.push(config.source.error_at(
                     pattern.span(),
@@ -36,7 +39,7 @@ pub fn inputs(config: &Config) -> Result<Vec<Input>, ConfigErrors> {
                             path,
                             display,
                             kind: group.kind,
-                            format: None,
+                            format: entry.format,
                         });
                     }
                 }
@@ -106,4 +109,32 @@ pub fn relative_display(dir: &Path, path: &Path) -> String {
         .map(|c| c.as_os_str().to_string_lossy())
         .collect::<Vec<_>>()
         .join("/")
+}
+
+/// An input named on the command line: its kind comes from its format,
+/// forced or detected from its first bytes.
+pub fn input_for_file(path: &Path, forced: Option<Format>) -> anyhow::Result<Input> {
+    let display = path.display().to_string();
+    let format = match forced {
+        Some(format) => format,
+        None => {
+            let mut head = Vec::new();
+            std::fs::File::open(path)
+                .and_then(|f| f.take(64 * 1024).read_to_end(&mut head))
+                .map_err(|e| anyhow::anyhow!("{display}: cannot read evidence file: {e}"))?;
+            regops_evidence::detect::detect(&head).map_err(|detected| {
+                let names: Vec<&str> = Format::ALL.iter().map(|f| f.name()).collect();
+                anyhow::anyhow!(
+                    "{display}: not a recognised evidence format ({detected}); supported: {}; force one with `--as`",
+                    names.join(", ")
+                )
+            })?
+        }
+    };
+    Ok(Input {
+        path: path.to_path_buf(),
+        display,
+        kind: format.kind(),
+        format: Some(format),
+    })
 }

@@ -8,7 +8,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use regops_evidence::EvidenceKind;
+use regops_evidence::{EvidenceKind, Format};
 use serde::Deserialize;
 use toml::Spanned;
 
@@ -109,13 +109,31 @@ impl Source {
     }
 }
 
+/// One `[evidence]` entry: a path, directory or glob, and optionally the
+/// format to read it as (`{ path = "...", format = "junit" }`) instead of
+/// detecting it.
+#[derive(Debug, Clone)]
+pub struct EvidencePattern {
+    pub pattern: Spanned<String>,
+    pub format: Option<Format>,
+}
+
 /// Globs for one kind of evidence.
 #[derive(Debug, Clone)]
 pub struct EvidencePatterns {
     pub kind: EvidenceKind,
     /// The config key (`sbom` for components).
     pub key: &'static str,
-    pub patterns: Vec<Spanned<String>>,
+    pub patterns: Vec<EvidencePattern>,
+}
+
+/// How test results name the requirements they verify.
+#[derive(Debug, Clone)]
+pub struct TestOptions {
+    /// JUnit `<property>` names holding requirement ids.
+    pub requirement_properties: Vec<String>,
+    /// A regular expression finding requirement ids in test and suite names.
+    pub requirement_pattern: regex::Regex,
 }
 
 /// Per-class parameter overrides of one gate, with their spans.
@@ -141,6 +159,7 @@ pub struct Config {
     pub evidence: Vec<EvidencePatterns>,
     pub gates: Vec<GateConfig>,
     pub limits: Limits,
+    pub tests: Option<TestOptions>,
 }
 
 #[derive(Deserialize)]
@@ -154,19 +173,27 @@ struct RawConfig {
     gates: BTreeMap<Spanned<String>, RawGate>,
     #[serde(default)]
     limits: RawLimits,
+    tests: Option<RawTests>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawTests {
+    requirement_properties: Option<Vec<String>>,
+    requirement_pattern: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 struct RawEvidence {
-    tests: Option<Vec<Spanned<String>>>,
-    coverage: Option<Vec<Spanned<String>>>,
-    findings: Option<Vec<Spanned<String>>>,
-    sbom: Option<Vec<Spanned<String>>>,
-    vulnerabilities: Option<Vec<Spanned<String>>>,
-    vex: Option<Vec<Spanned<String>>>,
-    requirements: Option<Vec<Spanned<String>>>,
-    soup: Option<Vec<Spanned<String>>>,
+    tests: Option<Vec<Spanned<toml::Value>>>,
+    coverage: Option<Vec<Spanned<toml::Value>>>,
+    findings: Option<Vec<Spanned<toml::Value>>>,
+    sbom: Option<Vec<Spanned<toml::Value>>>,
+    vulnerabilities: Option<Vec<Spanned<toml::Value>>>,
+    vex: Option<Vec<Spanned<toml::Value>>>,
+    requirements: Option<Vec<Spanned<toml::Value>>>,
+    soup: Option<Vec<Spanned<toml::Value>>>,
 }
 
 #[derive(Deserialize)]
@@ -240,8 +267,18 @@ impl Config {
             (EvidenceKind::Soup, "soup", ev.soup),
         ]
         .into_iter()
-        .filter_map(|(kind, key, patterns)| {
-            patterns.map(|patterns| EvidencePatterns {
+        .filter_map(|(kind, key, entries)| {
+            let patterns = entries?
+                .into_iter()
+                .filter_map(|entry| match evidence_pattern(&entry, kind) {
+                    Ok(pattern) => Some(pattern),
+                    Err(message) => {
+                        errors.push(source.error_at(entry.span(), message));
+                        None
+                    }
+                })
+                .collect();
+            Some(EvidencePatterns {
                 kind,
                 key,
                 patterns,
@@ -299,6 +336,26 @@ impl Config {
             }
         }
 
+        let tests = raw.tests.map(|t| {
+            let defaults = regops_evidence::Options::default();
+            let requirement_pattern = match t.requirement_pattern {
+                None => defaults.requirement_pattern,
+                Some(p) => regex::Regex::new(p.get_ref()).unwrap_or_else(|e| {
+                    errors.push(source.error_at(
+                        p.span(),
+                        format!("requirement-pattern is not a valid regular expression: {e}"),
+                    ));
+                    defaults.requirement_pattern
+                }),
+            };
+            TestOptions {
+                requirement_properties: t
+                    .requirement_properties
+                    .unwrap_or(defaults.requirement_properties),
+                requirement_pattern,
+            }
+        });
+
         if !errors.is_empty() {
             return Err(ConfigErrors(errors));
         }
@@ -310,7 +367,18 @@ impl Config {
             evidence,
             gates,
             limits,
+            tests,
         })
+    }
+
+    /// How the normalisers read this project's evidence.
+    pub fn evidence_options(&self) -> regops_evidence::Options {
+        let mut options = regops_evidence::Options::default();
+        if let Some(tests) = &self.tests {
+            options.requirement_properties = tests.requirement_properties.clone();
+            options.requirement_pattern = tests.requirement_pattern.clone();
+        }
+        options
     }
 
     /// The gates to run: every built-in gate (configured or not), then the
@@ -333,6 +401,52 @@ impl Config {
             (builtin_rank.unwrap_or(usize::MAX), g.id.get_ref().clone())
         });
         gates
+    }
+}
+
+/// An `[evidence]` entry: `"glob"` or `{ path = "glob", format = "name" }`.
+fn evidence_pattern(
+    entry: &Spanned<toml::Value>,
+    kind: EvidenceKind,
+) -> Result<EvidencePattern, String> {
+    let span = entry.span();
+    match entry.get_ref() {
+        toml::Value::String(path) => Ok(EvidencePattern {
+            pattern: Spanned::new(span, path.clone()),
+            format: None,
+        }),
+        toml::Value::Table(table) => {
+            if let Some(key) = table.keys().find(|k| *k != "path" && *k != "format") {
+                return Err(format!(
+                    "unknown key `{key}` in an evidence entry; expected `path` and `format`"
+                ));
+            }
+            let path = table
+                .get("path")
+                .and_then(toml::Value::as_str)
+                .ok_or("an evidence entry table needs `path = \"...\"`")?;
+            let format = match table.get("format") {
+                None => None,
+                Some(name) => {
+                    let name = name.as_str().ok_or("`format` must be a string")?;
+                    let format = Format::from_name(name).ok_or_else(|| {
+                        format!(
+                            "unknown format `{name}`; formats for {kind}: {}",
+                            Format::names_for(kind)
+                        )
+                    })?;
+                    Some(format)
+                }
+            };
+            Ok(EvidencePattern {
+                pattern: Spanned::new(span, path.to_string()),
+                format,
+            })
+        }
+        _ => Err(
+            "an evidence entry is a path or glob string, or `{ path = \"...\", format = \"...\" }`"
+                .to_string(),
+        ),
     }
 }
 

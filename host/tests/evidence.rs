@@ -1,0 +1,174 @@
+//! `regops evidence` and evidence bundles: what each file was detected as,
+//! and judging a saved bundle exactly as the files it came from.
+
+mod common;
+
+use common::{Project, example_evidence, fixture};
+
+#[test]
+fn evidence_lists_each_file_with_its_detected_format_and_digest() {
+    let project = Project::new();
+    project.with_example_evidence().config("B", "");
+    let run = project.regops(&["evidence"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout
+            .starts_with("{\n  \"schema\": \"regops.evidence/v1\""),
+        "{}",
+        &run.stdout[..80]
+    );
+    let bundle = run.json();
+    let files = bundle["files"].as_array().unwrap();
+    let formats: Vec<(&str, &str)> = files
+        .iter()
+        .map(|f| (f["path"].as_str().unwrap(), f["format"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        formats,
+        [
+            ("evidence/junit.xml", "junit"),
+            ("evidence/coverage.xml", "cobertura"),
+            ("evidence/bandit.sarif", "sarif")
+        ]
+    );
+    assert_eq!(bundle["tests"].as_array().unwrap().len(), 34);
+    assert_eq!(bundle["tests"][0]["status"], "passed");
+    assert_eq!(bundle["findings"][0]["level"], "note");
+}
+
+#[test]
+fn evidence_detects_files_named_on_the_command_line() {
+    let project = Project::new();
+    let junit = fixture("nextest/junit.xml");
+    let run = project.regops(&["evidence", junit.to_str().unwrap()]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let bundle = run.json();
+    assert_eq!(bundle["files"][0]["kind"], "tests");
+    assert_eq!(bundle["files"][0]["format"], "junit");
+    let statuses: Vec<&str> = bundle["tests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["status"].as_str().unwrap())
+        .collect();
+    assert!(statuses.contains(&"failed"), "{statuses:?}");
+}
+
+#[test]
+fn an_unknown_file_names_what_it_looks_like_and_how_to_force_a_format() {
+    let project = Project::new();
+    let not_sarif = fixture("malformed/not-sarif.json");
+    let run = project.regops(&["evidence", not_sarif.to_str().unwrap()]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("not-sarif.json"), "{}", run.stderr);
+    assert!(run.stderr.contains("--as"), "{}", run.stderr);
+    let forced = project.regops(&["evidence", "--as", "sarif", not_sarif.to_str().unwrap()]);
+    assert_eq!(
+        forced.code, 2,
+        "forcing SARIF on a package.json is still refused"
+    );
+    assert!(
+        forced.stderr.contains("malformed sarif"),
+        "{}",
+        forced.stderr
+    );
+    let unknown = project.regops(&["evidence", "--as", "xunit", not_sarif.to_str().unwrap()]);
+    assert_eq!(unknown.code, 2);
+    assert!(
+        unknown.stderr.contains("unknown format `xunit`"),
+        "{}",
+        unknown.stderr
+    );
+}
+
+#[test]
+fn a_forced_format_in_the_config_is_used_and_a_bad_one_names_its_line() {
+    let project = Project::new();
+    project.with_example_evidence().write(
+        "regops.toml",
+        "safety-class = \"A\"\n[evidence]\ntests = [{ path = \"evidence/junit.xml\", format = \"junit\" }]\n\
+         coverage = [\"evidence/coverage.xml\"]\nfindings = [\"evidence/bandit.sarif\"]\n",
+    );
+    assert_eq!(project.check().code, 0);
+    project.write(
+        "regops.toml",
+        "safety-class = \"A\"\n[evidence]\ntests = [{ path = \"evidence/junit.xml\", format = \"xunit\" }]\n",
+    );
+    let run = project.check();
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("regops.toml:3:") && run.stderr.contains("unknown format `xunit`"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn a_saved_bundle_is_judged_exactly_like_the_files_it_came_from() {
+    let project = Project::new();
+    project
+        .with_example_evidence()
+        .copy(&fixture("pytest-failing/junit.xml"), "evidence/junit.xml")
+        .config("B", "");
+    let bundle = project.regops(&["evidence"]);
+    assert_eq!(bundle.code, 0, "{}", bundle.stderr);
+    project.write("bundle.json", &bundle.stdout);
+
+    let from_files = project.check_json();
+    let from_bundle = project.regops(&[
+        "check",
+        "--format",
+        "json",
+        "--evidence-bundle",
+        "bundle.json",
+    ]);
+    assert_eq!(from_files.code, 1);
+    assert_eq!(from_bundle.code, 1, "{}", from_bundle.stderr);
+    assert_eq!(from_files.stdout, from_bundle.stdout);
+}
+
+#[test]
+fn a_bundle_of_another_schema_is_refused() {
+    let project = Project::new();
+    project.with_example_evidence().config("A", "");
+    project.write(
+        "bundle.json",
+        "{\"schema\": \"regops.evidence/v9\", \"files\": []}",
+    );
+    let run = project.regops(&["check", "--evidence-bundle", "bundle.json"]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("regops.evidence/v9"), "{}", run.stderr);
+}
+
+#[test]
+fn requirement_ids_follow_the_configured_property_and_pattern() {
+    let project = Project::new();
+    project.copy(&example_evidence("junit.xml"), "evidence/junit.xml").write(
+        "regops.toml",
+        "safety-class = \"A\"\n[evidence]\ntests = [\"evidence/junit.xml\"]\n\
+         [tests]\nrequirement-properties = [\"requirements\"]\nrequirement-pattern = \"(?i)req_\\\\d+\"\n",
+    );
+    let run = project.regops(&["evidence"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let bundle = run.json();
+    let tachy = bundle["tests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["name"] == "test_req_002_alarm_on_tachycardia")
+        .unwrap();
+    assert_eq!(tachy["requirements"], serde_json::json!(["req_002"]));
+
+    project.write(
+        "regops.toml",
+        "safety-class = \"A\"\n[tests]\nrequirement-pattern = \"(unclosed\"\n",
+    );
+    let bad = project.regops(&["evidence"]);
+    assert_eq!(bad.code, 2);
+    assert!(
+        bad.stderr.contains("regops.toml:3:")
+            && bad.stderr.contains("not a valid regular expression"),
+        "{}",
+        bad.stderr
+    );
+}
