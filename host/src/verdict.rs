@@ -81,6 +81,10 @@ pub struct Check {
     pub measured: Option<Value>,
     pub threshold: Option<Value>,
     pub locations: Vec<Location>,
+    /// The items that did not meet the check (test ids, vulnerability ids,
+    /// finding fingerprints); omitted when empty.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub subjects: Vec<String>,
 }
 
 /// A gate's judgement.
@@ -103,6 +107,7 @@ impl Verdict {
                 measured: None,
                 threshold: None,
                 locations: Vec::new(),
+                subjects: Vec::new(),
             }],
         }
     }

@@ -363,6 +363,7 @@ fn verdict_from(v: wit::Verdict) -> Verdict {
                     column: l.column,
                 })
                 .collect(),
+            subjects: c.subjects,
         })
         .collect();
     if checks.is_empty() {

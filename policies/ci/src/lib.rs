@@ -195,7 +195,10 @@ fn tests_pass(evidence: &dyn Evidence) -> Check {
         requirement: None,
     });
     let names: Vec<String> = failing.iter().map(|t| t.id.clone()).collect();
-    check.locations(failing.iter().take(MAX_LOCATIONS).map(test_location)).fail(format!(
+    check
+        .locations(failing.iter().take(MAX_LOCATIONS).map(test_location))
+        .subjects(names.iter().cloned())
+        .fail(format!(
         "{} failed and {} errored of {total} test cases: {}. Fix them or the code they test, then rerun the pipeline.",
         summary.failed,
         summary.errored,
@@ -221,7 +224,11 @@ fn tests_skipped(evidence: &dyn Evidence, allowed: bool) -> Check {
         requirement: None,
     });
     let names: Vec<String> = cases.iter().map(|t| t.id.clone()).collect();
-    check.threshold(Value::Count(0)).locations(cases.iter().take(MAX_LOCATIONS).map(test_location)).fail(format!(
+    check
+        .threshold(Value::Count(0))
+        .locations(cases.iter().take(MAX_LOCATIONS).map(test_location))
+        .subjects(names.iter().cloned())
+        .fail(format!(
         "{skipped} test cases were skipped: {}. At this safety class every skip needs a waiver; run them or record one.",
         list_names(&names, 5)
     ))
@@ -287,6 +294,18 @@ fn finding_location(f: &Finding) -> Location {
     })
 }
 
+/// What a waiver names to cover a finding: its fingerprint, else where it is.
+fn finding_subject(f: &Finding) -> String {
+    if let Some(fingerprint) = &f.fingerprint {
+        return fingerprint.clone();
+    }
+    let at = finding_location(f);
+    match at.line {
+        Some(line) => format!("{}/{}@{}:{line}", f.tool, f.rule, at.file),
+        None => format!("{}/{}@{}", f.tool, f.rule, at.file),
+    }
+}
+
 fn static_analysis(evidence: &dyn Evidence, allowed: u64) -> Check {
     let check = CheckBuilder::new("static-analysis", DEFECTS).threshold(Value::Count(allowed));
     let summary = evidence.finding_summary();
@@ -306,7 +325,10 @@ fn static_analysis(evidence: &dyn Evidence, allowed: u64) -> Check {
         .iter()
         .map(|f| format!("{}/{}", f.tool, f.rule))
         .collect();
-    check.locations(findings.iter().take(MAX_LOCATIONS).map(finding_location)).fail(format!(
+    check
+        .locations(findings.iter().take(MAX_LOCATIONS).map(finding_location))
+        .subjects(findings.iter().map(finding_subject))
+        .fail(format!(
         "{errors} unsuppressed error-level static-analysis results (at most {allowed} allowed): {}. \
          Fix them, or suppress each with a justification in the source.",
         list_names(&rules, 5)
@@ -341,12 +363,14 @@ fn suppressions_justified(evidence: &dyn Evidence, required: bool) -> Check {
         unjustified.len(),
         suppressed.len()
     );
-    let check = check.locations(
-        unjustified
-            .iter()
-            .take(MAX_LOCATIONS)
-            .map(|f| finding_location(f)),
-    );
+    let check = check
+        .locations(
+            unjustified
+                .iter()
+                .take(MAX_LOCATIONS)
+                .map(|f| finding_location(f)),
+        )
+        .subjects(unjustified.iter().map(|f| finding_subject(f)));
     if required {
         check.threshold(Value::Count(0)).fail(format!(
             "{message} This class requires one for each; add it to the suppression."
@@ -448,6 +472,7 @@ fn vulnerabilities(
             line: None,
             column: None,
         }))
+        .subjects(open.iter().map(|v| v.id.clone()))
         .fail(format!(
             "{} unassessed vulnerabilities at or above {}: {}. Upgrade to a fixed version, or record a VEX \
              statement (`not_affected` with a justification, or `fixed`).{unknown}",

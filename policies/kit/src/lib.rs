@@ -127,6 +127,7 @@ impl CheckBuilder {
                 measured: None,
                 threshold: None,
                 locations: Vec::new(),
+                subjects: Vec::new(),
             },
         }
     }
@@ -143,6 +144,12 @@ impl CheckBuilder {
 
     pub fn locations(mut self, locations: impl IntoIterator<Item = Location>) -> Self {
         self.check.locations.extend(locations);
+        self
+    }
+
+    /// The items that did not meet the check, each of which a waiver can name.
+    pub fn subjects(mut self, subjects: impl IntoIterator<Item = String>) -> Self {
+        self.check.subjects.extend(subjects);
         self
     }
 
