@@ -153,6 +153,11 @@ fn a_failed_test_fails_the_gate_and_is_named() {
     assert_eq!(c.measured, Some(Value::Count(1)));
     assert_eq!(c.locations[0].file, "tests/test_alarms.py");
     assert_eq!(c.locations[0].line, Some(31));
+    assert_eq!(
+        c.subjects,
+        ["tests.test_alarms::test_req_002_alarm_on_tachycardia"],
+        "a waiver can name it"
+    );
 }
 
 #[test]
@@ -279,6 +284,11 @@ fn an_unsuppressed_error_finding_fails_and_is_located() {
     assert!(c.message.contains("Bandit/B602"), "{}", c.message);
     assert_eq!(c.locations[0].file, "src/cardiosense/alarms.py");
     assert_eq!(c.locations[0].line, Some(42));
+    assert_eq!(
+        c.subjects,
+        ["Bandit/B602@src/cardiosense/alarms.py:42"],
+        "no fingerprint: named by place"
+    );
 }
 
 #[test]
@@ -356,6 +366,7 @@ fn vulnerability_limits_follow_the_class() {
         "{}",
         c.message
     );
+    assert_eq!(c.subjects, ["CVE-2024-0001"]);
     evidence.vulnerabilities = vec![vulnerability("CVE-2024-0002", Severity::Medium, None)];
     assert_eq!(
         check(&evaluate(SafetyClass::B, &evidence), "vulnerabilities").outcome,
