@@ -69,6 +69,12 @@ pub enum Command {
 pub enum PolicyCommand {
     /// List the built-in gates with their versions and SHA-256 digests.
     List,
+    /// Show a gate's clauses, evidence, parameters (with per-class
+    /// defaults), checks and imports.
+    Inspect {
+        /// A built-in gate id (`ci`), `builtin:<id>`, or a component file.
+        gate: String,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -150,6 +156,26 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
                     builtin.id, policy.info.name, policy.info.version, builtin.sha256
                 );
             }
+            Ok(EXIT_PASS)
+        }
+        Command::Policy {
+            command: PolicyCommand::Inspect { gate },
+        } => {
+            let sandbox = crate::policy::Sandbox::new(Default::default())?;
+            let id = gate.strip_prefix("builtin:").unwrap_or(&gate);
+            let policy = match crate::policy::find_builtin(id) {
+                Some(builtin) => sandbox.load_builtin(builtin),
+                None => {
+                    let bytes = std::fs::read(&gate).with_context(|| {
+                        let known: Vec<&str> = crate::policy::BUILTINS.iter().map(|b| b.id).collect();
+                        format!("`{gate}` is neither a built-in gate ({}) nor a readable component file", known.join(", "))
+                    })?;
+                    let sha256 = crate::digest::sha256_hex(&bytes);
+                    sandbox.load_component(gate.clone(), sha256, &bytes)
+                }
+            }
+            .map_err(anyhow::Error::msg)?;
+            print!("{}", crate::inspect::render(&policy));
             Ok(EXIT_PASS)
         }
     }

@@ -10,6 +10,7 @@ pub mod cli;
 pub mod collect;
 pub mod config;
 pub mod digest;
+pub mod inspect;
 pub mod lock;
 pub mod params;
 pub mod policy;

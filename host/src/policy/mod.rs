@@ -61,6 +61,8 @@ pub struct Policy {
     pub sha256: String,
     /// The gate's self-description.
     pub info: wit::GateInfo,
+    /// The interfaces the component imports (all within the contract).
+    pub imports: Vec<String>,
     pre: GatePre<GateState>,
 }
 
@@ -152,10 +154,13 @@ impl Sandbox {
         sha256: String,
         component: Component,
     ) -> Result<Policy, String> {
-        let ty = component.component_type();
-        let foreign: Vec<String> = ty
+        let imports: Vec<String> = component
+            .component_type()
             .imports(&self.engine)
             .map(|(name, _)| name.to_string())
+            .collect();
+        let foreign: Vec<&String> = imports
+            .iter()
             .filter(|name| {
                 !(name.starts_with(CONTRACT_PACKAGE) && name.contains(CONTRACT_VERSION_PREFIX))
             })
@@ -186,6 +191,7 @@ impl Sandbox {
             source,
             sha256,
             info,
+            imports,
             pre,
         })
     }
@@ -341,6 +347,10 @@ pub fn value_to(v: &Value) -> wit::Value {
 
 pub fn evidence_kind_to(k: EvidenceKind) -> wit::EvidenceKind {
     convert::evidence_kind(k)
+}
+
+pub fn evidence_kind_from(k: wit::EvidenceKind) -> EvidenceKind {
+    convert::evidence_kind_from(k)
 }
 
 fn verdict_from(v: wit::Verdict) -> Verdict {
