@@ -9,24 +9,44 @@ use regops_evidence::{self as ev, EvidenceKind};
 
 use crate::collect;
 use crate::config::{Config, ConfigErrors, GateConfig};
+use crate::levels;
 use crate::lock::Lockfile;
 use crate::params::{self, EffectiveParam};
 use crate::policy::bindings::types as wit;
 use crate::policy::{self, EvidenceIndex, Policy, Sandbox, evidence_kind_to, value_to};
-use crate::report::{EvidenceEntry, GateReport, PolicyRef, Report};
-use crate::verdict::{Outcome, Verdict};
+use crate::report::{EvidenceEntry, GateReport, PolicyRef, Report, WaiverFile};
+use crate::verdict::{Level, Outcome, Verdict};
+use crate::waivers::{Date, Waivers};
+
+/// What a run depends on besides the configuration and the evidence.
+#[derive(Debug, Clone, Copy)]
+pub struct RunOptions {
+    /// The date waivers are judged against (today, unless replaying).
+    pub date: Date,
+}
 
 /// Runs every gate of the configuration at `config_path`.
-pub fn check(config_path: &Path) -> anyhow::Result<Report> {
+pub fn check(config_path: &Path, options: RunOptions) -> anyhow::Result<Report> {
     let config = Config::load(config_path)?;
     let inputs = collect::inputs(&config)?;
     let evidence = ev::load(&inputs, &config.evidence_options())?;
-    evaluate(&config, evidence)
+    evaluate(&config, evidence, options)
 }
 
 /// Judges already-normalised evidence with the configured gates.
-pub fn evaluate(config: &Config, evidence: ev::Evidence) -> anyhow::Result<Report> {
+pub fn evaluate(
+    config: &Config,
+    evidence: ev::Evidence,
+    options: RunOptions,
+) -> anyhow::Result<Report> {
     let lockfile = Lockfile::load(&config.dir)?;
+    let waivers = match &config.waivers {
+        Some(path) => {
+            let display = collect::relative_display(&config.dir, &config.dir.join(path.get_ref()));
+            Waivers::load(&config.dir.join(path.get_ref()), display)?
+        }
+        None => Waivers::default(),
+    };
     let sandbox = Sandbox::new(config.limits).context("starting the WebAssembly sandbox")?;
     let gates = config.effective_gates();
 
@@ -36,20 +56,41 @@ pub fn evaluate(config: &Config, evidence: ev::Evidence) -> anyhow::Result<Repor
     let mut errors = Vec::new();
     for gate in &gates {
         let policy = load(&sandbox, &lockfile, config, gate)?;
-        let params = match &policy {
+        let (params, levels) = match &policy {
             Ok(policy) => {
-                match params::resolve(&policy.info, gate, config.safety_class, &config.source) {
-                    Ok(params) => params,
-                    Err(mut e) => {
+                let class = config.safety_class;
+                let params = params::resolve(&policy.info, gate, class, &config.source)
+                    .unwrap_or_else(|mut e| {
                         errors.append(&mut e);
                         Vec::new()
-                    }
-                }
+                    });
+                let levels = levels::resolve(&policy.info, gate, class, &config.source)
+                    .unwrap_or_else(|mut e| {
+                        errors.append(&mut e);
+                        Vec::new()
+                    });
+                (params, levels)
             }
-            Err(_) => Vec::new(),
+            Err(_) => (Vec::new(), Vec::new()),
         };
-        loaded.push((gate, policy, params));
+        loaded.push(Loaded {
+            gate,
+            policy,
+            params,
+            levels,
+        });
     }
+    let gate_checks: Vec<(String, Vec<String>)> = loaded
+        .iter()
+        .filter_map(|l| {
+            let checks = l.policy.as_ref().ok()?.info.checks.iter();
+            Some((
+                l.gate.id.get_ref().clone(),
+                checks.map(|c| c.id.clone()).collect(),
+            ))
+        })
+        .collect();
+    errors.extend(waivers.validate(&gate_checks));
     if !errors.is_empty() {
         return Err(ConfigErrors(errors).into());
     }
@@ -60,10 +101,22 @@ pub fn evaluate(config: &Config, evidence: ev::Evidence) -> anyhow::Result<Repor
     let reports: Vec<GateReport> = std::thread::scope(|scope| {
         let handles: Vec<_> = loaded
             .iter()
-            .map(|(gate, policy, params)| {
-                let (sandbox, index, available) = (&sandbox, index.clone(), &available);
+            .map(|loaded| {
+                let (sandbox, index, available, waivers) =
+                    (&sandbox, index.clone(), &available, &waivers);
                 scope.spawn(move || {
-                    evaluate_gate(sandbox, config, gate, policy, params, available, index)
+                    let mut report = evaluate_gate(sandbox, config, loaded, available, index);
+                    // Waivers excuse subjects first; levels then weigh what is left.
+                    let mut verdict = Verdict {
+                        outcome: report.outcome,
+                        checks: std::mem::take(&mut report.checks),
+                    };
+                    waivers.apply(&report.id, &mut verdict, options.date);
+                    levels::apply(&mut verdict, &loaded.levels);
+                    verdict.recompute();
+                    report.outcome = verdict.outcome;
+                    report.checks = verdict.checks;
+                    report
                 })
             })
             .collect();
@@ -86,6 +139,7 @@ pub fn evaluate(config: &Config, evidence: ev::Evidence) -> anyhow::Result<Repor
         regops_version: env!("CARGO_PKG_VERSION"),
         product: config.product.clone(),
         safety_class: config.safety_class,
+        date: options.date.to_string(),
         outcome,
         gates: reports,
         evidence: index
@@ -100,7 +154,25 @@ pub fn evaluate(config: &Config, evidence: ev::Evidence) -> anyhow::Result<Repor
                 warnings: f.warnings.clone(),
             })
             .collect(),
+        waivers: waivers.path.as_ref().map(|path| WaiverFile {
+            path: waivers
+                .source
+                .as_ref()
+                .map(|s| s.display.clone())
+                .unwrap_or_default(),
+            sha256: std::fs::read(path)
+                .map(|b| crate::digest::sha256_hex(&b))
+                .unwrap_or_default(),
+        }),
     })
+}
+
+/// A configured gate, loaded (or not), with its validated settings.
+struct Loaded<'a> {
+    gate: &'a GateConfig,
+    policy: Result<Policy, (String, Option<String>)>,
+    params: Vec<EffectiveParam>,
+    levels: Vec<(String, Level)>,
 }
 
 /// Loads one gate's component. The outer error aborts the run (a pin
@@ -147,13 +219,12 @@ fn load(
 fn evaluate_gate(
     sandbox: &Sandbox,
     config: &Config,
-    gate: &GateConfig,
-    policy: &Result<Policy, (String, Option<String>)>,
-    params: &[EffectiveParam],
+    loaded: &Loaded<'_>,
     available: &[EvidenceKind],
     index: Arc<EvidenceIndex>,
 ) -> GateReport {
-    let policy = match policy {
+    let (gate, params) = (loaded.gate, &loaded.params);
+    let policy = match &loaded.policy {
         Ok(policy) => policy,
         Err((message, sha256)) => {
             return GateReport::unloaded(

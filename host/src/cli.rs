@@ -8,8 +8,10 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 use regops_evidence::Format;
 
+use crate::check::RunOptions;
 use crate::config::Config;
 use crate::report::{json, text};
+use crate::waivers::Date;
 
 /// Every gate passed (warnings allowed).
 pub const EXIT_PASS: i32 = 0;
@@ -45,6 +47,9 @@ pub enum Command {
         /// the files `[evidence]` names.
         #[arg(long, value_name = "FILE")]
         evidence_bundle: Option<PathBuf>,
+        /// Judge waivers as of this date (YYYY-MM-DD) instead of today (UTC).
+        #[arg(long, value_parser = parse_date)]
+        date: Option<Date>,
     },
     /// Print the normalised evidence as JSON (`regops.evidence/v1`): the
     /// files `[evidence]` names, or the FILES given.
@@ -83,6 +88,10 @@ pub enum ReportFormat {
     Json,
 }
 
+fn parse_date(text: &str) -> Result<Date, String> {
+    Date::parse(text).ok_or_else(|| format!("`{text}` is not a date like 2027-01-31"))
+}
+
 /// Runs a command; returns the process exit code.
 pub fn run(cli: Cli) -> anyhow::Result<i32> {
     match cli.command {
@@ -91,13 +100,17 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
             format,
             output,
             evidence_bundle,
+            date,
         } => {
+            let options = RunOptions {
+                date: date.unwrap_or_else(Date::today),
+            };
             let report = match evidence_bundle {
                 Some(bundle) => {
                     let config = Config::load(&config)?;
-                    crate::check::evaluate(&config, crate::bundle::read(&bundle)?)?
+                    crate::check::evaluate(&config, crate::bundle::read(&bundle)?, options)?
                 }
-                None => crate::check::check(&config)?,
+                None => crate::check::check(&config, options)?,
             };
             let rendered = match format {
                 ReportFormat::Text => text::render(&report),

@@ -82,6 +82,14 @@ pub struct Source {
 }
 
 impl Source {
+    pub fn new(display: String, text: String) -> Source {
+        Source { display, text }
+    }
+
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
     /// An error at a byte span of this file.
     pub fn error_at(
         &self,
@@ -146,7 +154,12 @@ pub struct GateConfig {
     /// `builtin:<id>` or a path relative to the config file.
     pub policy: Spanned<String>,
     pub params: ParamOverrides,
+    /// Per-class check levels: check id → `error`, `warning` or `off`.
+    pub levels: LevelOverrides,
 }
+
+/// Per-class check levels of one gate, with their spans.
+pub type LevelOverrides = BTreeMap<SafetyClass, Vec<(Spanned<String>, Spanned<String>)>>;
 
 /// A loaded, validated `regops.toml`.
 #[derive(Debug, Clone)]
@@ -160,6 +173,8 @@ pub struct Config {
     pub gates: Vec<GateConfig>,
     pub limits: Limits,
     pub tests: Option<TestOptions>,
+    /// The waiver file, relative to the config directory.
+    pub waivers: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -174,6 +189,7 @@ struct RawConfig {
     #[serde(default)]
     limits: RawLimits,
     tests: Option<RawTests>,
+    waivers: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -202,6 +218,8 @@ struct RawGate {
     policy: Option<Spanned<String>>,
     #[serde(default)]
     params: BTreeMap<SafetyClass, BTreeMap<Spanned<String>, Spanned<toml::Value>>>,
+    #[serde(default)]
+    levels: BTreeMap<SafetyClass, BTreeMap<Spanned<String>, Spanned<String>>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -314,7 +332,17 @@ impl Config {
                     .into_iter()
                     .map(|(class, values)| (class, values.into_iter().collect()))
                     .collect();
-                Some(GateConfig { id, policy, params })
+                let levels = gate
+                    .levels
+                    .into_iter()
+                    .map(|(class, values)| (class, values.into_iter().collect()))
+                    .collect();
+                Some(GateConfig {
+                    id,
+                    policy,
+                    params,
+                    levels,
+                })
             })
             .collect();
 
@@ -368,6 +396,7 @@ impl Config {
             gates,
             limits,
             tests,
+            waivers: raw.waivers,
         })
     }
 
@@ -391,6 +420,7 @@ impl Config {
                 id: Spanned::new(0..0, b.id.to_string()),
                 policy: Spanned::new(0..0, format!("builtin:{}", b.id)),
                 params: ParamOverrides::new(),
+                levels: LevelOverrides::new(),
             })
             .collect();
         gates.extend(self.gates.iter().cloned());

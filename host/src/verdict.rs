@@ -5,10 +5,12 @@ use regops_evidence::{Location, Severity};
 use serde::{Serialize, Serializer};
 
 /// The result of a gate or check. Ordered from best to worst, so the worst
-/// of several is their maximum.
+/// of several is their maximum. `Off` is a check the configuration turned
+/// off: recorded, never silent, and never what makes a gate pass.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Outcome {
+    Off,
     Pass,
     Warn,
     Fail,
@@ -18,6 +20,7 @@ pub enum Outcome {
 impl Outcome {
     pub fn as_str(self) -> &'static str {
         match self {
+            Outcome::Off => "off",
             Outcome::Pass => "pass",
             Outcome::Warn => "warn",
             Outcome::Fail => "fail",
@@ -27,7 +30,7 @@ impl Outcome {
 
     /// Whether the step may go on: warnings pass, failures and errors do not.
     pub fn is_success(self) -> bool {
-        matches!(self, Outcome::Pass | Outcome::Warn)
+        matches!(self, Outcome::Off | Outcome::Pass | Outcome::Warn)
     }
 }
 
@@ -85,6 +88,34 @@ pub struct Check {
     /// finding fingerprints); omitted when empty.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub subjects: Vec<String>,
+    /// The configured level: `error` (the default), `warning` or `off`.
+    pub level: Level,
+    /// Subjects excused by a waiver; omitted when none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub waived: Vec<Waived>,
+}
+
+/// How much a check counts, per safety class, like a linter's rule levels.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    /// Not met fails the gate.
+    #[default]
+    Error,
+    /// Not met is reported as `warn` and does not fail the gate.
+    Warning,
+    /// Not evaluated into the gate's outcome; reported as `off`.
+    Off,
+}
+
+/// A subject a waiver excused.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Waived {
+    pub subject: String,
+    pub waiver: String,
+    pub reason: String,
+    pub approver: String,
+    pub expires: String,
 }
 
 /// A gate's judgement.
@@ -108,6 +139,8 @@ impl Verdict {
                 threshold: None,
                 locations: Vec::new(),
                 subjects: Vec::new(),
+                level: Level::Error,
+                waived: Vec::new(),
             }],
         }
     }
@@ -118,8 +151,33 @@ impl Verdict {
         let worst = checks.iter().map(|c| c.outcome).max();
         let outcome = match worst {
             None => Outcome::Error,
-            Some(worst) => worst.max(claimed),
+            Some(worst) => worst.max(claimed).max(Outcome::Pass),
         };
         Verdict { outcome, checks }
+    }
+
+    /// The gate's outcome recomputed after levels and waivers changed its
+    /// checks. A gate whose every check is off has checked nothing: `error`.
+    pub fn recompute(&mut self) {
+        let worst = self.checks.iter().map(|c| c.outcome).max();
+        self.outcome = match worst {
+            None | Some(Outcome::Off) => Outcome::Error,
+            Some(worst) => worst,
+        };
+        if worst == Some(Outcome::Off) {
+            self.checks.push(Check {
+                id: "levels".to_string(),
+                clauses: Vec::new(),
+                outcome: Outcome::Error,
+                message: "every check of this gate is configured `off`; a gate that checks nothing cannot pass"
+                    .to_string(),
+                measured: None,
+                threshold: None,
+                locations: Vec::new(),
+                subjects: Vec::new(),
+                level: Level::Error,
+                waived: Vec::new(),
+            });
+        }
     }
 }

@@ -374,6 +374,8 @@ fn verdict_from(v: wit::Verdict) -> Verdict {
                 })
                 .collect(),
             subjects: c.subjects,
+            level: crate::verdict::Level::Error,
+            waived: Vec::new(),
         })
         .collect();
     if checks.is_empty() {

@@ -20,9 +20,21 @@ pub struct Report {
     pub regops_version: &'static str,
     pub product: String,
     pub safety_class: SafetyClass,
+    /// The date waivers were judged against.
+    pub date: String,
     pub outcome: Outcome,
     pub gates: Vec<GateReport>,
     pub evidence: Vec<EvidenceEntry>,
+    /// The waiver file that excused failures, when one is configured.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub waivers: Option<WaiverFile>,
+}
+
+/// The waiver file that fed the verdicts.
+#[derive(Debug, Clone, Serialize)]
+pub struct WaiverFile {
+    pub path: String,
+    pub sha256: String,
 }
 
 impl Report {
@@ -30,7 +42,7 @@ impl Report {
     /// 2 when a gate could not be evaluated.
     pub fn exit_code(&self) -> i32 {
         match self.outcome {
-            Outcome::Pass | Outcome::Warn => 0,
+            Outcome::Off | Outcome::Pass | Outcome::Warn => 0,
             Outcome::Fail => 1,
             Outcome::Error => 2,
         }

@@ -7,6 +7,7 @@ use crate::verdict::{Check, Outcome};
 
 fn label(outcome: Outcome) -> &'static str {
     match outcome {
+        Outcome::Off => "OFF",
         Outcome::Pass => "PASS",
         Outcome::Warn => "WARN",
         Outcome::Fail => "FAIL",
