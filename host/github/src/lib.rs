@@ -1,0 +1,1 @@
+//! Approvals evidence from GitHub and from git.
