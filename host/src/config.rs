@@ -90,6 +90,17 @@ impl Source {
         &self.text
     }
 
+    /// Deserialises the file; a syntax or shape error names its line.
+    pub fn parse_toml<T: serde::de::DeserializeOwned>(&self) -> Result<T, ConfigErrors> {
+        toml::from_str(&self.text).map_err(|e| {
+            let message = e.message().trim_end().to_string();
+            ConfigErrors(vec![match e.span() {
+                Some(span) => self.error_at(span, message),
+                None => self.error(message),
+            }])
+        })
+    }
+
     /// An error at a byte span of this file.
     pub fn error_at(
         &self,
@@ -260,13 +271,7 @@ impl Config {
 
     /// Parses config text; `dir` is where relative paths start.
     pub fn parse(source: Source, dir: PathBuf) -> Result<Config, ConfigErrors> {
-        let raw: RawConfig = toml::from_str(&source.text).map_err(|e| {
-            let message = e.message().trim_end().to_string();
-            ConfigErrors(vec![match e.span() {
-                Some(span) => source.error_at(span, message),
-                None => source.error(message),
-            }])
-        })?;
+        let raw: RawConfig = source.parse_toml()?;
         let mut errors = Vec::new();
 
         let ev = raw.evidence;

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use crate::config::{ConfigError, ConfigErrors};
+use crate::config::{ConfigError, ConfigErrors, Source};
 
 /// The lockfile's name, next to `regops.toml`.
 pub const LOCKFILE: &str = "regops.lock";
@@ -56,10 +56,7 @@ impl Lockfile {
                 ));
             }
         };
-        let raw: RawLock = toml::from_str(&text).map_err(|e| {
-            let line = e.span().map(|s| text[..s.start].matches('\n').count() + 1);
-            one_error(&display, line, e.message().trim_end().to_string())
-        })?;
+        let raw: RawLock = Source::new(display.clone(), text).parse_toml()?;
         if raw.version != 1 {
             return Err(one_error(
                 &display,

@@ -95,6 +95,24 @@ pub struct Check {
     pub waived: Vec<Waived>,
 }
 
+impl Check {
+    /// A check that could not be evaluated, saying why.
+    pub fn error(id: &str, message: impl Into<String>) -> Check {
+        Check {
+            id: id.to_string(),
+            clauses: Vec::new(),
+            outcome: Outcome::Error,
+            message: message.into(),
+            measured: None,
+            threshold: None,
+            locations: Vec::new(),
+            subjects: Vec::new(),
+            level: Level::Error,
+            waived: Vec::new(),
+        }
+    }
+}
+
 /// How much a check counts, per safety class, like a linter's rule levels.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -130,18 +148,7 @@ impl Verdict {
     pub fn error(check_id: &str, message: impl Into<String>) -> Verdict {
         Verdict {
             outcome: Outcome::Error,
-            checks: vec![Check {
-                id: check_id.to_string(),
-                clauses: Vec::new(),
-                outcome: Outcome::Error,
-                message: message.into(),
-                measured: None,
-                threshold: None,
-                locations: Vec::new(),
-                subjects: Vec::new(),
-                level: Level::Error,
-                waived: Vec::new(),
-            }],
+            checks: vec![Check::error(check_id, message)],
         }
     }
 
@@ -165,19 +172,10 @@ impl Verdict {
             Some(worst) => worst,
         };
         if worst == Some(Outcome::Off) {
-            self.checks.push(Check {
-                id: "levels".to_string(),
-                clauses: Vec::new(),
-                outcome: Outcome::Error,
-                message: "every check of this gate is configured `off`; a gate that checks nothing cannot pass"
-                    .to_string(),
-                measured: None,
-                threshold: None,
-                locations: Vec::new(),
-                subjects: Vec::new(),
-                level: Level::Error,
-                waived: Vec::new(),
-            });
+            self.checks.push(Check::error(
+                "levels",
+                "every check of this gate is configured `off`; a gate that checks nothing cannot pass",
+            ));
         }
     }
 }

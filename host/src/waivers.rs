@@ -111,13 +111,7 @@ impl Waivers {
             }])
         })?;
         let source = Source::new(display, text);
-        let raw: RawFile = toml::from_str(source.text()).map_err(|e| {
-            let message = e.message().trim_end().to_string();
-            ConfigErrors(vec![match e.span() {
-                Some(span) => source.error_at(span, message),
-                None => source.error(message),
-            }])
-        })?;
+        let raw: RawFile = source.parse_toml()?;
         let mut errors = Vec::new();
         let mut waivers = Vec::new();
         for entry in raw.waiver {
