@@ -10,7 +10,7 @@ use regops_evidence::Format;
 
 use crate::check::RunOptions;
 use crate::config::Config;
-use crate::report::{json, text};
+use crate::report::{Report, github, json, text};
 use crate::waivers::Date;
 
 /// Every gate passed (warnings allowed).
@@ -88,6 +88,38 @@ pub enum ReportFormat {
     Json,
 }
 
+/// The job summary, step outputs and annotations of a GitHub Actions step.
+fn publish_to_actions(
+    report: &Report,
+    report_path: Option<&str>,
+    stdout_is_text: bool,
+) -> anyhow::Result<()> {
+    let append = |var: &str, text: &str| -> anyhow::Result<()> {
+        let Some(path) = std::env::var_os(var) else {
+            return Ok(());
+        };
+        let mut file = std::fs::OpenOptions::new()
+            .append(true)
+            .create(true)
+            .open(&path)
+            .with_context(|| format!("opening ${var} ({})", PathBuf::from(&path).display()))?;
+        file.write_all(text.as_bytes())
+            .with_context(|| format!("writing ${var}"))
+    };
+    append("GITHUB_STEP_SUMMARY", &github::job_summary(report))?;
+    append("GITHUB_OUTPUT", &github::outputs(report, report_path))?;
+    let commands: String = github::annotations(report)
+        .iter()
+        .map(|c| format!("{c}\n"))
+        .collect();
+    if stdout_is_text {
+        std::io::stdout().write_all(commands.as_bytes())?;
+    } else {
+        std::io::stderr().write_all(commands.as_bytes())?;
+    }
+    Ok(())
+}
+
 fn parse_date(text: &str) -> Result<Date, String> {
     Date::parse(text).ok_or_else(|| format!("`{text}` is not a date like 2027-01-31"))
 }
@@ -116,13 +148,29 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
                 ReportFormat::Text => text::render(&report),
                 ReportFormat::Json => json::render(&report),
             };
-            match output {
+            let in_actions = std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true");
+            let report_path = output.as_ref().map(|p| p.display().to_string());
+            // The verdicts are written locally before anything is published.
+            let text_on_stdout = output.is_none() && format == ReportFormat::Text;
+            match &output {
                 Some(path) => {
-                    std::fs::write(&path, rendered)
+                    std::fs::write(path, &rendered)
                         .with_context(|| format!("writing the report to {}", path.display()))?;
-                    eprint!("{}", text::render(&report));
+                }
+                None if in_actions && text_on_stdout => {
+                    let token = crate::digest::sha256_hex(
+                        format!("{:?}{}", std::time::SystemTime::now(), std::process::id())
+                            .as_bytes(),
+                    );
+                    print!("{}", github::without_commands(&rendered, &token[..20]));
                 }
                 None => std::io::stdout().write_all(rendered.as_bytes())?,
+            }
+            if output.is_some() {
+                eprint!("{}", text::render(&report));
+            }
+            if in_actions {
+                publish_to_actions(&report, report_path.as_deref(), text_on_stdout)?;
             }
             Ok(report.exit_code())
         }

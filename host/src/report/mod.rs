@@ -1,5 +1,6 @@
 //! The report: one data model that every output channel renders.
 
+pub mod github;
 pub mod json;
 pub mod text;
 

@@ -106,12 +106,19 @@ impl Project {
 
     /// Runs `regops <args>` in the project directory.
     pub fn regops(&self, args: &[&str]) -> Run {
-        let output = Command::new(env!("CARGO_BIN_EXE_regops"))
-            .args(args)
-            .current_dir(self.dir.path())
-            .output()
-            .expect("run regops");
-        Run::from(output)
+        self.regops_with_env(args, &[])
+    }
+
+    /// Runs `regops <args>` with extra environment variables (and none of
+    /// the GitHub Actions ones the test itself may run under).
+    pub fn regops_with_env(&self, args: &[&str], env: &[(&str, &str)]) -> Run {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_regops"));
+        command.args(args).current_dir(self.dir.path());
+        for var in ["GITHUB_ACTIONS", "GITHUB_STEP_SUMMARY", "GITHUB_OUTPUT"] {
+            command.env_remove(var);
+        }
+        command.envs(env.iter().copied());
+        Run::from(command.output().expect("run regops"))
     }
 
     pub fn check(&self) -> Run {
