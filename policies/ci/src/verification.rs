@@ -1,0 +1,81 @@
+//! Verification checks: every test ran and passed; skips and flaky tests per class.
+
+use regops_kit::*;
+
+use crate::{ACCEPTANCE, MAX_LOCATIONS, UNIT_VERIFICATION, list_names};
+
+pub(crate) fn test_location(test: &TestCase) -> Location {
+    test.source.clone().unwrap_or_else(|| Location {
+        file: test.evidence.clone(),
+        line: None,
+        column: None,
+    })
+}
+
+pub(crate) fn tests_pass(evidence: &dyn Evidence) -> Check {
+    let check = CheckBuilder::new("tests-pass", UNIT_VERIFICATION);
+    let summary = evidence.test_summary();
+    let total = summary.passed + summary.failed + summary.errored + summary.skipped;
+    let bad = summary.failed + summary.errored;
+    let check = check
+        .measured(Value::Count(bad.into()))
+        .threshold(Value::Count(0));
+    if total == 0 {
+        return check.fail(
+            "The test reports contain no test case; a run that tested nothing verifies nothing.",
+        );
+    }
+    if bad == 0 {
+        let flaky = match summary.flaky {
+            0 => String::new(),
+            n => format!(" ({n} passed only on rerun)"),
+        };
+        return check.pass(format!(
+            "All {} of {total} test cases that ran passed{flaky}.",
+            summary.passed
+        ));
+    }
+    let failing = evidence.test_cases(&TestFilter {
+        statuses: vec![TestStatus::Failed, TestStatus::Errored],
+        levels: vec![],
+        requirement: None,
+    });
+    let names: Vec<String> = failing.iter().map(|t| t.id.clone()).collect();
+    check
+        .locations(failing.iter().take(MAX_LOCATIONS).map(test_location))
+        .subjects(names.iter().cloned())
+        .fail(format!(
+        "{} failed and {} errored of {total} test cases: {}. Fix them or the code they test, then rerun the pipeline.",
+        summary.failed,
+        summary.errored,
+        list_names(&names, 5)
+    ))
+}
+
+pub(crate) fn tests_skipped(evidence: &dyn Evidence, allowed: bool) -> Check {
+    let check = CheckBuilder::new("tests-skipped", ACCEPTANCE);
+    let skipped = evidence.test_summary().skipped;
+    let check = check.measured(Value::Count(skipped.into()));
+    if skipped == 0 {
+        return check.pass("No test case was skipped.");
+    }
+    if allowed {
+        return check.pass(format!(
+            "{skipped} test cases were skipped, which this safety class allows."
+        ));
+    }
+    let cases = evidence.test_cases(&TestFilter {
+        statuses: vec![TestStatus::Skipped],
+        levels: vec![],
+        requirement: None,
+    });
+    let names: Vec<String> = cases.iter().map(|t| t.id.clone()).collect();
+    check
+        .threshold(Value::Count(0))
+        .locations(cases.iter().take(MAX_LOCATIONS).map(test_location))
+        .subjects(names.iter().cloned())
+        .fail(format!(
+        "{skipped} test cases were skipped: {}. At this safety class every skip needs a waiver; run them or record one.",
+        list_names(&names, 5)
+    ))
+}
