@@ -9,17 +9,33 @@
 //!   root element's local name decides: `testsuites` / `testsuite` → JUnit,
 //!   `coverage` → Cobertura (coverage.py, gcovr, cargo-llvm-cov and istanbul all
 //!   write `<coverage line-rate=...>`; a Clover report, whose root is also
-//!   `<coverage>` but carries a `clover` attribute, is refused).
+//!   `<coverage>` but carries a `clover` attribute, is refused), `report` →
+//!   JaCoCo, `bom` → CycloneDX XML.
+//! * Text starting with `TN:` or `SF:` → LCOV. SPDX tag-value (`SPDXVersion:`)
+//!   is named in the error, with the command that converts it to JSON.
 //! * JSON (first byte `{` or `[`): a small tokenizer walks the head without
 //!   building values and records the top-level keys, the string values of
-//!   `version` and `$schema`, and the keys of the first items of the `runs` and
-//!   `dependencies` arrays. A SARIF log has a `$schema` mentioning sarif, or a
-//!   top-level `runs` array next to a `version` key or whose runs have a `tool`
-//!   (Bandit writes `runs` first and `version` last, possibly beyond the head).
-//!   pip-audit JSON has a top-level `dependencies` array whose items have
-//!   `vulns` or `skip_reason` (or a `fixes` key beside it, for a project with no
-//!   dependencies); older pip-audit versions wrote a bare array of
-//!   `{name, version, vulns}` objects, which is accepted too.
+//!   `version`, `$schema` and `@context`, the keys one level inside each
+//!   top-level value (the items of an array, or the keys of an object), and
+//!   whether `results` is an array. A SARIF log has a `$schema` mentioning
+//!   sarif, or a top-level `runs` array next to a `version` key or whose runs
+//!   have a `tool` (Bandit writes `runs` first and `version` last, possibly
+//!   beyond the head). CycloneDX has `bomFormat`, a CycloneDX `$schema`,
+//!   `specVersion` beside `components`/`metadata`/`vulnerabilities`, or
+//!   `components` whose items have `bom-ref` (or `purl` and `type`):
+//!   cyclonedx-py writes `bomFormat` last. SPDX 2 has `spdxVersion` (SPDX 3's
+//!   JSON-LD `@graph` is refused by name). OpenVEX has `statements` and
+//!   `@context`. Grype has `matches` with `descriptor` or `distro` (or matches
+//!   holding `vulnerability` and `artifact`). Trivy has `SchemaVersion` with
+//!   `Results`, `ArtifactName`, `ArtifactType`, `CreatedAt` or `Metadata`.
+//!   cargo-audit has `database` and `vulnerabilities`; npm audit
+//!   `auditReportVersion` (npm 6's report, with `advisories` and `actions`, is
+//!   refused by name). OSV-Scanner has a `results` array whose items have
+//!   `packages` or `source`, or `experimental_config`. pip-audit JSON has a
+//!   top-level `dependencies` array whose items have `vulns` or `skip_reason`
+//!   (or a `fixes` key beside it, for a project with no dependencies); older
+//!   pip-audit versions wrote a bare array of `{name, version, vulns}`
+//!   objects, which is accepted too.
 //!
 //! Anything else is described briefly for the error message ("JSON object with
 //! keys name, version, scripts", "binary data", "empty file", ...).
@@ -43,8 +59,18 @@ pub fn detect(head: &[u8]) -> Result<Format, String> {
         None => Err("a file holding only whitespace".to_string()),
         Some(b'<') => detect_xml(body),
         Some(b'{') | Some(b'[') => detect_json(body),
+        Some(_) if is_lcov(body) => Ok(Format::Lcov),
+        Some(_) if body.starts_with(b"SPDXVersion:") => Err(
+            "SPDX tag-value text; regops reads SPDX JSON (convert with `pyspdxtools -i x.spdx -o x.spdx.json`)"
+                .to_string(),
+        ),
         Some(_) => Err(describe_other(body)),
     }
+}
+
+/// LCOV: a tracefile starts with a test name or a source file record.
+fn is_lcov(s: &[u8]) -> bool {
+    s.starts_with(b"TN:") || s.starts_with(b"SF:")
 }
 
 fn skip_ws(s: &[u8]) -> &[u8] {
@@ -121,6 +147,8 @@ fn classify_root(tag: &[u8]) -> Result<Format, String> {
     let local = name.rsplit(':').next().unwrap_or(&name);
     match local {
         "testsuites" | "testsuite" => Ok(Format::Junit),
+        "report" => Ok(Format::Jacoco),
+        "bom" => Ok(Format::CycloneDxXml),
         "coverage" => {
             // The start tag's attributes, as far as the head holds them.
             let tag_end = tag.iter().position(|&b| b == b'>').unwrap_or(tag.len());
@@ -151,6 +179,22 @@ struct JsonShape {
     dependency_keys: Vec<String>,
     /// Keys of the objects directly inside a top-level array.
     item_keys: Vec<String>,
+    /// Keys one level inside other top-level values (the items of an array
+    /// value, or the keys of an object value), by top-level key.
+    nested_keys: Vec<(String, Vec<String>)>,
+    /// The string value of a top-level `@context`.
+    context: Option<String>,
+    /// Whether the top-level `results` value is an array.
+    results_is_array: bool,
+}
+
+impl JsonShape {
+    fn nested(&self, top: &str) -> &[String] {
+        self.nested_keys
+            .iter()
+            .find(|(k, _)| k == top)
+            .map_or(&[], |(_, keys)| keys.as_slice())
+    }
 }
 
 enum Container {
@@ -162,6 +206,17 @@ enum Container {
 const MAX_TOKEN: usize = 200;
 /// At most this many keys of each kind are recorded.
 const MAX_KEYS: usize = 64;
+
+/// Records `key` one level inside the value of top-level key `top`.
+fn push_nested(shape: &mut JsonShape, top: &str, key: &str) {
+    if let Some((_, keys)) = shape.nested_keys.iter_mut().find(|(k, _)| k == top) {
+        push_key(keys, key);
+    } else if shape.nested_keys.len() < MAX_KEYS {
+        shape
+            .nested_keys
+            .push((top.to_string(), vec![key.to_string()]));
+    }
+}
 
 fn push_key(keys: &mut Vec<String>, key: &str) {
     if keys.len() < MAX_KEYS && !keys.iter().any(|k| k == key) {
@@ -187,6 +242,9 @@ fn scan_json(s: &[u8]) -> JsonShape {
                 i += 1;
             }
             b'[' => {
+                if stack.len() == 1 && !shape.top_is_array && top_key == "results" {
+                    shape.results_is_array = true;
+                }
                 stack.push(Container::Array);
                 i += 1;
             }
@@ -221,19 +279,29 @@ fn scan_json(s: &[u8]) -> JsonShape {
                             top_key = text;
                         }
                         2 if shape.top_is_array => push_key(&mut shape.item_keys, &text),
-                        3 if !shape.top_is_array => match top_key.as_str() {
-                            "runs" => push_key(&mut shape.run_keys, &text),
-                            "dependencies" => push_key(&mut shape.dependency_keys, &text),
-                            _ => {}
-                        },
+                        2 if !shape.top_is_array => push_nested(&mut shape, &top_key, &text),
+                        3 if !shape.top_is_array => {
+                            match top_key.as_str() {
+                                "runs" => push_key(&mut shape.run_keys, &text),
+                                "dependencies" => push_key(&mut shape.dependency_keys, &text),
+                                _ => {}
+                            }
+                            if matches!(stack.get(1), Some(Container::Array)) {
+                                push_nested(&mut shape, &top_key, &text);
+                            }
+                        }
                         _ => {}
                     }
                 } else if depth == 1 && !shape.top_is_array {
                     match top_key.as_str() {
                         "version" => shape.version = Some(text),
                         "$schema" => shape.schema = Some(text),
+                        "@context" => shape.context = Some(text),
                         _ => {}
                     }
+                } else if depth == 2 && top_key == "@context" && shape.context.is_none() {
+                    // `"@context": ["https://openvex.dev/ns/v0.2.0", ...]`
+                    shape.context = Some(text);
                 }
             }
             _ => i += 1,
@@ -297,10 +365,90 @@ fn detect_json(s: &[u8]) -> Result<Format, String> {
     {
         return Ok(Format::Sarif);
     }
-    if has(&shape.top_keys, "dependencies")
+    let top = |k: &str| has(&shape.top_keys, k);
+    let schema_says = |needle: &str| {
+        shape
+            .schema
+            .as_deref()
+            .is_some_and(|s| s.to_ascii_lowercase().contains(needle))
+    };
+    // CycloneDX: cyclonedx-py writes `components` and `dependencies` first
+    // and `bomFormat` last, possibly beyond the head.
+    let component_keys = shape.nested("components");
+    if top("bomFormat")
+        || schema_says("cyclonedx")
+        || (top("specVersion") && (top("components") || top("metadata") || top("vulnerabilities")))
+        || (top("components")
+            && (has(component_keys, "bom-ref")
+                || (has(component_keys, "purl") && has(component_keys, "type"))))
+    {
+        return Ok(Format::CycloneDxJson);
+    }
+    if top("spdxVersion") {
+        return Ok(Format::SpdxJson);
+    }
+    if top("@graph") && shape.context.as_deref().is_some_and(|c| c.contains("spdx")) {
+        return Err(
+            "SPDX 3 JSON-LD (a top-level @graph); regops reads SPDX 2.2 and 2.3 JSON".to_string(),
+        );
+    }
+    if top("statements")
+        && (top("@context")
+            || shape
+                .context
+                .as_deref()
+                .is_some_and(|c| c.contains("openvex")))
+    {
+        return Ok(Format::OpenVex);
+    }
+    let match_keys = shape.nested("matches");
+    if top("matches")
+        && (top("descriptor")
+            || top("distro")
+            || (has(match_keys, "vulnerability") && has(match_keys, "artifact")))
+    {
+        return Ok(Format::Grype);
+    }
+    // Trivy writes SchemaVersion, CreatedAt, ArtifactName, ArtifactType,
+    // Metadata (large for images), then Results.
+    if top("SchemaVersion")
+        && [
+            "Results",
+            "ArtifactName",
+            "ArtifactType",
+            "CreatedAt",
+            "Metadata",
+        ]
+        .iter()
+        .any(|k| top(k))
+    {
+        return Ok(Format::Trivy);
+    }
+    if top("database") && top("vulnerabilities") {
+        return Ok(Format::CargoAudit);
+    }
+    if top("auditReportVersion") {
+        return Ok(Format::NpmAudit);
+    }
+    if top("advisories") && top("actions") && top("muted") {
+        return Err(
+            "npm audit report version 1 (npm 6: advisories, actions); regops reads the version 2 \
+             report of npm 7 and later"
+                .to_string(),
+        );
+    }
+    if top("results")
+        && shape.results_is_array
+        && (top("experimental_config")
+            || has(shape.nested("results"), "packages")
+            || has(shape.nested("results"), "source"))
+    {
+        return Ok(Format::OsvScanner);
+    }
+    if top("dependencies")
         && (has(&shape.dependency_keys, "vulns")
             || has(&shape.dependency_keys, "skip_reason")
-            || has(&shape.top_keys, "fixes"))
+            || top("fixes"))
     {
         return Ok(Format::PipAudit);
     }
@@ -404,9 +552,9 @@ mod tests {
             Err("JSON object with keys name, version, scripts".to_string())
         );
         // CycloneDX also has a top-level dependencies array, of a different shape.
-        assert!(
-            detect(br#"{"bomFormat":"CycloneDX","dependencies":[{"ref":"a","dependsOn":[]}]}"#)
-                .is_err()
+        assert_eq!(
+            detect(br#"{"bomFormat":"CycloneDX","dependencies":[{"ref":"a","dependsOn":[]}]}"#),
+            Ok(Format::CycloneDxJson)
         );
     }
 
@@ -414,9 +562,12 @@ mod tests {
     fn other_content() {
         assert_eq!(detect(b""), Err("empty file".to_string()));
         assert_eq!(detect(b"\x00\x01\x02\xff"), Err("binary data".to_string()));
+        assert_eq!(detect(b"SF:src/lib.rs\nDA:1,1\n"), Ok(Format::Lcov));
+        assert_eq!(detect(b"TN:\nSF:src/lib.rs\n"), Ok(Format::Lcov));
+        assert!(detect(b"SPDXVersion: SPDX-2.3\n").is_err());
         assert_eq!(
-            detect(b"SF:src/lib.rs\nDA:1,1\n"),
-            Err("text starting with \"SF:src/lib.rs\"".to_string())
+            detect(b"hello\nworld"),
+            Err("text starting with \"hello\"".to_string())
         );
     }
 }

@@ -2,13 +2,16 @@
 //!
 //! One module per format under [`formats`]; [`detect`] recognises a file's
 //! format from its content; [`load`] reads, hashes and parses every input in
-//! one streaming pass per file. Gates never see file formats, only the model.
+//! one streaming pass per file, then applies the VEX statements to the
+//! vulnerabilities ([`apply_vex`]). Gates never see file formats, only the
+//! model. `docs/evidence.md` describes every format and rule for users.
 
 pub mod detect;
 pub mod error;
 pub mod formats;
 pub mod model;
 mod reader;
+mod vex;
 
 use std::path::PathBuf;
 
@@ -17,6 +20,7 @@ use serde::{Deserialize, Serialize};
 pub use error::Error;
 pub use formats::Format;
 pub use model::*;
+pub use vex::{apply_vex, timestamp_key};
 
 /// All normalised evidence of one run, plus where it came from.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -115,12 +119,14 @@ impl Default for Options {
     }
 }
 
-/// Reads, hashes and normalises every input.
+/// Reads, hashes and normalises every input, then merges the VEX
+/// statements onto the vulnerabilities ([`apply_vex`]).
 pub fn load(inputs: &[Input], options: &Options) -> Result<Evidence, Error> {
     let mut evidence = Evidence::default();
     for input in inputs {
         let file = reader::load_file(input, options, &mut evidence)?;
         evidence.files.push(file);
     }
+    apply_vex(&mut evidence);
     Ok(evidence)
 }

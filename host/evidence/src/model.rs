@@ -292,6 +292,10 @@ pub struct Assessment {
     pub status: VexStatus,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub justification: Option<String>,
+    /// Free-text explanation: OpenVEX `impact_statement` (not affected) or
+    /// `action_statement` (affected), CycloneDX `analysis.detail`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub author: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -315,6 +319,10 @@ pub struct Vulnerability {
     #[serde(default)]
     pub fixed_versions: Vec<String>,
     pub scanner: String,
+    /// When the scanner's vulnerability database was built or last updated
+    /// (RFC 3339 as the scanner wrote it), when the report says.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub database_time: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub assessment: Option<Assessment>,
     pub evidence: String,
@@ -323,6 +331,11 @@ pub struct Vulnerability {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct VexStatement {
     pub vulnerability: String,
+    /// Other identifiers the statement gives for the vulnerability.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub aliases: Vec<String>,
+    /// Product and subcomponent identifiers (purls, or CycloneDX bom-refs
+    /// that name no component); empty: every product.
     #[serde(default)]
     pub products: Vec<String>,
     pub assessment: Assessment,

@@ -43,7 +43,7 @@ pub(crate) fn load_file(
             supported: formats::Format::names_for(input.kind),
         })?,
     };
-    if format.kind() != input.kind {
+    if !format.accepts(input.kind) {
         return Err(Error::WrongKind {
             path: input.display.clone(),
             format,
@@ -56,7 +56,7 @@ pub(crate) fn load_file(
         options,
         warnings: Vec::new(),
     };
-    if let Err(e) = formats::parse(format, &mut reader, &mut ctx, evidence) {
+    if let Err(e) = formats::parse(format, input.kind, &mut reader, &mut ctx, evidence) {
         return Err(Error::Malformed {
             path: input.display.clone(),
             format,

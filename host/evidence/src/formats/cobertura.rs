@@ -435,7 +435,7 @@ fn parse_condition(value: &str) -> Option<(u64, u64)> {
 }
 
 /// Sums branch records, keeping per line the largest covered and total counts.
-fn merge_branches(records: &mut [(u64, u64, u64)]) -> CoverageCounts {
+pub(crate) fn merge_branches(records: &mut [(u64, u64, u64)]) -> CoverageCounts {
     records.sort_unstable_by_key(|r| r.0);
     let mut counts = CoverageCounts::default();
     let mut current: Option<(u64, u64, u64)> = None;
@@ -465,9 +465,10 @@ fn merge_branches(records: &mut [(u64, u64, u64)]) -> CoverageCounts {
     counts
 }
 
-/// Lines seen in one file and whether each is covered.
+/// Lines seen in one file and whether each is covered (shared with the
+/// LCOV and JaCoCo readers).
 #[derive(Default)]
-struct LineTable {
+pub(crate) struct LineTable {
     /// Index = line number; 0 absent, 1 not covered, 2 covered.
     dense: Vec<u8>,
     /// Lines whose numbers are far beyond the lines seen so far.
@@ -479,7 +480,7 @@ struct LineTable {
 const DENSE_SLACK: u64 = 4096;
 
 impl LineTable {
-    fn insert(&mut self, number: u64, covered: bool) {
+    pub(crate) fn insert(&mut self, number: u64, covered: bool) {
         let state = if covered { 2 } else { 1 };
         self.inserted += 1;
         let limit = DENSE_SLACK.saturating_add(self.inserted.saturating_mul(8));
@@ -507,7 +508,7 @@ impl LineTable {
         }
     }
 
-    fn counts(&self) -> CoverageCounts {
+    pub(crate) fn counts(&self) -> CoverageCounts {
         let mut counts = CoverageCounts::default();
         for &state in self.dense.iter().chain(self.sparse.values()) {
             if state > 0 {

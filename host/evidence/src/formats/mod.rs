@@ -9,10 +9,23 @@ use serde::{Deserialize, Serialize};
 use crate::error::FormatError;
 use crate::{Evidence, EvidenceKind, Options};
 
+pub mod cargo_audit;
 pub mod cobertura;
+pub mod cyclonedx;
+pub mod cyclonedx_xml;
+pub mod grype;
+pub mod jacoco;
 pub mod junit;
+pub mod lcov;
+pub mod npm_audit;
+pub mod openvex;
+pub mod osv;
 pub mod pip_audit;
 pub mod sarif;
+pub(crate) mod sbom;
+pub mod spdx;
+pub mod trivy;
+pub(crate) mod vuln;
 mod xml;
 
 /// Every format regops reads.
@@ -27,14 +40,51 @@ pub enum Format {
     Sarif,
     /// pip-audit `--format json`.
     PipAudit,
+    /// LCOV tracefile (`.info`), as lcov/geninfo, cargo-llvm-cov, grcov,
+    /// c8/istanbul and gcovr write it.
+    Lcov,
+    /// JaCoCo XML report.
+    Jacoco,
+    /// CycloneDX 1.x JSON: an SBOM, a vulnerability report (VDR) or VEX.
+    #[serde(rename = "cyclonedx-json")]
+    CycloneDxJson,
+    /// CycloneDX 1.x XML: an SBOM, a vulnerability report (VDR) or VEX.
+    #[serde(rename = "cyclonedx-xml")]
+    CycloneDxXml,
+    /// SPDX 2.2 / 2.3 JSON.
+    SpdxJson,
+    /// OSV-Scanner `--format json`.
+    OsvScanner,
+    /// Grype `-o json`.
+    Grype,
+    /// Trivy `--format json` (schema version 2).
+    Trivy,
+    /// cargo-audit `--json`.
+    CargoAudit,
+    /// npm audit `--json` (npm 7+, `auditReportVersion` 2).
+    NpmAudit,
+    /// OpenVEX JSON.
+    #[serde(rename = "openvex")]
+    OpenVex,
 }
 
 impl Format {
     pub const ALL: &[Format] = &[
         Format::Junit,
         Format::Cobertura,
+        Format::Lcov,
+        Format::Jacoco,
         Format::Sarif,
+        Format::CycloneDxJson,
+        Format::CycloneDxXml,
+        Format::SpdxJson,
         Format::PipAudit,
+        Format::OsvScanner,
+        Format::Grype,
+        Format::Trivy,
+        Format::CargoAudit,
+        Format::NpmAudit,
+        Format::OpenVex,
     ];
 
     /// The name used by `--as` and in reports.
@@ -44,16 +94,50 @@ impl Format {
             Format::Cobertura => "cobertura",
             Format::Sarif => "sarif",
             Format::PipAudit => "pip-audit",
+            Format::Lcov => "lcov",
+            Format::Jacoco => "jacoco",
+            Format::CycloneDxJson => "cyclonedx-json",
+            Format::CycloneDxXml => "cyclonedx-xml",
+            Format::SpdxJson => "spdx-json",
+            Format::OsvScanner => "osv-scanner",
+            Format::Grype => "grype",
+            Format::Trivy => "trivy",
+            Format::CargoAudit => "cargo-audit",
+            Format::NpmAudit => "npm-audit",
+            Format::OpenVex => "openvex",
         }
     }
 
-    /// The kind of evidence the format carries.
+    /// The primary kind of evidence the format carries (CycloneDX documents
+    /// can carry more: see [`Format::accepts`]).
     pub fn kind(self) -> EvidenceKind {
         match self {
             Format::Junit => EvidenceKind::Tests,
-            Format::Cobertura => EvidenceKind::Coverage,
+            Format::Cobertura | Format::Lcov | Format::Jacoco => EvidenceKind::Coverage,
             Format::Sarif => EvidenceKind::Findings,
-            Format::PipAudit => EvidenceKind::Vulnerabilities,
+            Format::CycloneDxJson | Format::CycloneDxXml | Format::SpdxJson => {
+                EvidenceKind::Components
+            }
+            Format::PipAudit
+            | Format::OsvScanner
+            | Format::Grype
+            | Format::Trivy
+            | Format::CargoAudit
+            | Format::NpmAudit => EvidenceKind::Vulnerabilities,
+            Format::OpenVex => EvidenceKind::Vex,
+        }
+    }
+
+    /// Whether a file of this format can be listed under `kind`: its primary
+    /// kind, and for CycloneDX also `vulnerabilities` (a VDR's
+    /// `vulnerabilities[]`) and `vex` (their `analysis`).
+    pub fn accepts(self, kind: EvidenceKind) -> bool {
+        match self {
+            Format::CycloneDxJson | Format::CycloneDxXml => matches!(
+                kind,
+                EvidenceKind::Components | EvidenceKind::Vulnerabilities | EvidenceKind::Vex
+            ),
+            _ => self.kind() == kind,
         }
     }
 
@@ -65,7 +149,7 @@ impl Format {
     pub fn names_for(kind: EvidenceKind) -> String {
         let names: Vec<&str> = Format::ALL
             .iter()
-            .filter(|f| f.kind() == kind)
+            .filter(|f| f.accepts(kind))
             .map(|f| f.name())
             .collect();
         if names.is_empty() {
@@ -91,8 +175,14 @@ pub struct ParseContext<'a> {
     pub warnings: Vec<String>,
 }
 
-pub(crate) fn parse(
+/// Parses one file of `format` as evidence of `kind` (which must be one the
+/// format [accepts](Format::accepts); a CycloneDX document yields components,
+/// vulnerabilities or VEX statements depending on it), adding its records to
+/// `evidence`. VEX statements are not merged onto vulnerabilities here: that
+/// is [`crate::apply_vex`]'s job once every file is loaded.
+pub fn parse(
     format: Format,
+    kind: EvidenceKind,
     reader: &mut dyn BufRead,
     ctx: &mut ParseContext<'_>,
     evidence: &mut Evidence,
@@ -100,8 +190,19 @@ pub(crate) fn parse(
     match format {
         Format::Junit => junit::parse(reader, ctx, &mut evidence.tests),
         Format::Cobertura => cobertura::parse(reader, ctx, &mut evidence.coverage),
+        Format::Lcov => lcov::parse(reader, ctx, &mut evidence.coverage),
+        Format::Jacoco => jacoco::parse(reader, ctx, &mut evidence.coverage),
         Format::Sarif => sarif::parse(reader, ctx, &mut evidence.findings),
         Format::PipAudit => pip_audit::parse(reader, ctx, &mut evidence.vulnerabilities),
+        Format::OsvScanner => osv::parse(reader, ctx, &mut evidence.vulnerabilities),
+        Format::Grype => grype::parse(reader, ctx, &mut evidence.vulnerabilities),
+        Format::Trivy => trivy::parse(reader, ctx, &mut evidence.vulnerabilities),
+        Format::CargoAudit => cargo_audit::parse(reader, ctx, &mut evidence.vulnerabilities),
+        Format::NpmAudit => npm_audit::parse(reader, ctx, &mut evidence.vulnerabilities),
+        Format::OpenVex => openvex::parse(reader, ctx, &mut evidence.vex),
+        Format::CycloneDxJson => cyclonedx::parse(reader, ctx, kind, evidence),
+        Format::CycloneDxXml => cyclonedx_xml::parse(reader, ctx, kind, evidence),
+        Format::SpdxJson => spdx::parse(reader, ctx, &mut evidence.components),
     }
 }
 

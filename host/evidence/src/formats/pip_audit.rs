@@ -133,6 +133,7 @@ impl Sink<'_> {
                 cvss_score: None,
                 fixed_versions: vuln.fix_versions.unwrap_or_default(),
                 scanner: "pip-audit".to_string(),
+                database_time: None,
                 assessment: None,
                 evidence: self.evidence.clone(),
             });

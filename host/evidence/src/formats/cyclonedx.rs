@@ -1,0 +1,975 @@
+//! CycloneDX 1.x JSON (1.4–1.6 are what current tools write; older 1.x
+//! documents read the same way), as cyclonedx-py, cargo-cyclonedx,
+//! @cyclonedx/cyclonedx-npm, `npm sbom`, syft, Trivy and Dependency-Track
+//! write it. The XML encoding is read by [`super::cyclonedx_xml`] into the
+//! same [`Bom`], so both give identical records.
+//!
+//! One document can be listed under three kinds of evidence, and yields what
+//! the kind asks for:
+//!
+//! * `components`: every entry of `components[]`, nested `components[]`
+//!   flattened in document order (parent first), nesting capped at
+//!   [`MAX_NESTING`] levels. `metadata.component` is the product itself, not
+//!   a SOUP component, and is left out (with the components nested in it,
+//!   which are the product's own parts). Per component: `name` (prefixed by
+//!   `group` as `group/name`, or `group:name` for Maven purls), `version`,
+//!   `purl`, licences from `licenses[]` (`license.id`, else `license.name`,
+//!   or `expression`; duplicates dropped), `hashes[] {alg, content}` as
+//!   written, supplier from `supplier.name`, else `manufacturer.name`, else
+//!   `author`, else the first of `authors[].name`, else `publisher`.
+//!   Direct versus transitive comes from `dependencies[] {ref, dependsOn}`
+//!   seen from the product's `bom-ref` (see [`super::sbom`]); without a
+//!   dependency graph, `direct` is `None`. (Key order does not matter:
+//!   cyclonedx-py writes `components` and `dependencies` before `metadata`
+//!   and `bomFormat` last.)
+//! * `vulnerabilities`: one record per (entry of `vulnerabilities[]`, entry
+//!   of its `affects[]`). The affected package is the component whose
+//!   `bom-ref` is `affects[].ref` (its name, version and purl); a ref naming
+//!   no component is used as the purl when it is one (`pkg:...`), else as
+//!   the package name. `aliases` are `references[].id`. Severity follows
+//!   the rule of [`super::vuln`] over `ratings[]`: vectors of ratings whose
+//!   `method` is `CVSSv3`/`CVSSv31`/`CVSSv4` (a vector written without its
+//!   `CVSS:3.x/` prefix gets the one the method names), the first stated
+//!   `severity` and `score`. `scanner` is the first tool in
+//!   `metadata.tools` (either the 1.4 array or the 1.5 `{components,
+//!   services}` object), else `cyclonedx`. A vulnerability with no
+//!   `affects` names no package and is skipped with a warning; one with an
+//!   `analysis` gets a warning saying to list the file under `vex` as well
+//!   (the analysis is not applied from here).
+//! * `vex`: one statement per vulnerability with an `analysis`. Its
+//!   products are the affected components' purls (the ref itself when the
+//!   component has none or is not in the document). `analysis.state` maps
+//!   onto OpenVEX's four statuses: `not_affected` and `false_positive` →
+//!   not affected, `exploitable` → affected, `resolved` and
+//!   `resolved_with_pedigree` → fixed, `in_triage` → under investigation.
+//!   `justification` is written in CycloneDX's vocabulary
+//!   (`code_not_reachable`...); a `false_positive` without one gets
+//!   `false_positive`. `detail` is `analysis.detail`. The timestamp is
+//!   `analysis.lastUpdated`, else `firstIssued`, else the vulnerability's
+//!   `updated` / `published`, else `metadata.timestamp`; the author is the
+//!   first of `metadata.authors[].name`, else `metadata.supplier.name`.
+//!   A not-affected statement without a justification is kept, with one
+//!   warning. Vulnerabilities without an analysis make no statement (one
+//!   warning counts them).
+//!
+//! Refused: a `bomFormat` other than `CycloneDX`, a `specVersion` whose
+//! major version is not 1, an analysis state outside CycloneDX's
+//! vocabulary, nesting deeper than [`MAX_NESTING`] components.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::io::BufRead;
+
+use serde::Deserialize;
+use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+
+use super::ParseContext;
+use super::sbom::Graph;
+use super::vuln::{
+    Score, SeverityInput, SeverityJudge, Text, null_default, push_alias, push_unique,
+};
+use crate::error::FormatError;
+use crate::model::{Assessment, Component, Hash, VexStatement, VexStatus, Vulnerability};
+use crate::{Evidence, EvidenceKind};
+
+/// Deepest nesting of `components[]` inside components accepted.
+pub const MAX_NESTING: usize = 32;
+
+pub fn parse(
+    reader: &mut dyn BufRead,
+    ctx: &mut ParseContext<'_>,
+    kind: EvidenceKind,
+    evidence: &mut Evidence,
+) -> Result<(), FormatError> {
+    let mut de = serde_json::Deserializer::from_reader(reader);
+    let raw = RawBom::deserialize(&mut de).map_err(FormatError::from)?;
+    de.end().map_err(FormatError::from)?;
+    if let Some(format) = raw.bom_format.as_ref().and_then(Text::non_empty)
+        && format != "CycloneDX"
+    {
+        return Err(FormatError::whole_file(format!(
+            "bomFormat is \"{format}\"; a CycloneDX document says \"CycloneDX\""
+        )));
+    }
+    check_spec_version(raw.spec_version.as_ref().and_then(Text::non_empty))?;
+    let bom = raw.into_bom();
+    emit(bom, kind, ctx, evidence)
+}
+
+pub(crate) fn check_spec_version(version: Option<&str>) -> Result<(), FormatError> {
+    if let Some(v) = version
+        && v.split('.').next() != Some("1")
+    {
+        return Err(FormatError::whole_file(format!(
+            "CycloneDX specVersion {v} is not supported; regops reads CycloneDX 1.x"
+        )));
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------
+// The format-neutral document, shared with the XML reader.
+
+#[derive(Debug, Default)]
+pub(crate) struct Bom {
+    pub product: Option<BomComponent>,
+    pub components: Vec<BomComponent>,
+    pub graph: Graph,
+    pub vulnerabilities: Vec<BomVulnerability>,
+    pub tool: Option<String>,
+    pub author: Option<String>,
+    pub timestamp: Option<String>,
+}
+
+#[derive(Debug, Default, Clone)]
+pub(crate) struct BomComponent {
+    pub bom_ref: Option<String>,
+    pub name: String,
+    pub group: Option<String>,
+    pub version: Option<String>,
+    pub purl: Option<String>,
+    pub licences: Vec<String>,
+    pub hashes: Vec<Hash>,
+    pub supplier: Option<String>,
+}
+
+impl BomComponent {
+    fn display_name(&self) -> String {
+        match self
+            .group
+            .as_deref()
+            .map(str::trim)
+            .filter(|g| !g.is_empty())
+        {
+            Some(group) => {
+                let maven = self
+                    .purl
+                    .as_deref()
+                    .is_some_and(|p| p.starts_with("pkg:maven/"));
+                format!(
+                    "{group}{}{}",
+                    if maven { ":" } else { "/" },
+                    self.name.trim()
+                )
+            }
+            None => self.name.trim().to_string(),
+        }
+    }
+}
+
+#[derive(Debug, Default)]
+pub(crate) struct BomRating {
+    pub method: Option<String>,
+    pub vector: Option<String>,
+    pub severity: Option<String>,
+    pub score: Option<f64>,
+}
+
+#[derive(Debug, Default)]
+pub(crate) struct BomAnalysis {
+    pub state: Option<String>,
+    pub justification: Option<String>,
+    pub detail: Option<String>,
+    pub first_issued: Option<String>,
+    pub last_updated: Option<String>,
+}
+
+#[derive(Debug, Default)]
+pub(crate) struct BomVulnerability {
+    pub id: String,
+    pub references: Vec<String>,
+    pub ratings: Vec<BomRating>,
+    pub affects: Vec<String>,
+    pub analysis: Option<BomAnalysis>,
+    pub published: Option<String>,
+    pub updated: Option<String>,
+}
+
+/// A vector as the rating's method says it should be written.
+fn normalised_vector(rating: &BomRating) -> Option<String> {
+    let vector = rating.vector.as_deref()?.trim();
+    if vector.is_empty() {
+        return None;
+    }
+    if vector.starts_with("CVSS:") {
+        return Some(vector.to_string());
+    }
+    let vector = vector.trim_start_matches('(').trim_end_matches(')');
+    let prefix = match rating.method.as_deref().map(str::trim) {
+        Some("CVSSv31") => "CVSS:3.1/",
+        Some("CVSSv3") => "CVSS:3.0/",
+        Some("CVSSv4") => "CVSS:4.0/",
+        _ => return None,
+    };
+    Some(format!("{prefix}{vector}"))
+}
+
+/// CycloneDX analysis state → OpenVEX status.
+fn status_of(state: &str) -> Option<VexStatus> {
+    Some(match state.trim() {
+        "not_affected" | "false_positive" => VexStatus::NotAffected,
+        "exploitable" => VexStatus::Affected,
+        "resolved" | "resolved_with_pedigree" => VexStatus::Fixed,
+        "in_triage" => VexStatus::UnderInvestigation,
+        _ => return None,
+    })
+}
+
+/// `(name, version)` of a purl: the last path segment, percent-decoded.
+pub(crate) fn purl_name_version(purl: &str) -> (String, Option<String>) {
+    let core = purl.split(['?', '#']).next().unwrap_or(purl);
+    let (path, version) = match core.rsplit_once('@') {
+        Some((p, v)) if !p.ends_with('/') && !p.ends_with(':') => (p, Some(v)),
+        _ => (core, None),
+    };
+    let name = path.rsplit('/').next().unwrap_or(path);
+    (
+        percent_decode(name),
+        version.map(percent_decode).filter(|v| !v.is_empty()),
+    )
+}
+
+pub(crate) fn percent_decode(s: &str) -> String {
+    if !s.contains('%') {
+        return s.to_string();
+    }
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        if b == b'%'
+            && let Some(v) = bytes
+                .get(i + 1..i + 3)
+                .and_then(|h| std::str::from_utf8(h).ok())
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
+        {
+            out.push(v);
+            i += 3;
+            continue;
+        }
+        out.push(b);
+        i += 1;
+    }
+    String::from_utf8(out).unwrap_or_else(|_| s.to_string())
+}
+
+pub(crate) fn emit(
+    bom: Bom,
+    kind: EvidenceKind,
+    ctx: &mut ParseContext<'_>,
+    evidence: &mut Evidence,
+) -> Result<(), FormatError> {
+    match kind {
+        EvidenceKind::Vulnerabilities => {
+            emit_vulnerabilities(bom, ctx, &mut evidence.vulnerabilities)
+        }
+        EvidenceKind::Vex => emit_vex(bom, ctx, &mut evidence.vex),
+        _ => {
+            emit_components(bom, ctx, &mut evidence.components);
+            Ok(())
+        }
+    }
+}
+
+fn emit_components(bom: Bom, ctx: &mut ParseContext<'_>, out: &mut Vec<Component>) {
+    let roots: Vec<String> = bom
+        .product
+        .as_ref()
+        .and_then(|p| p.bom_ref.clone())
+        .into_iter()
+        .collect();
+    let refs: Vec<Option<&str>> = bom
+        .components
+        .iter()
+        .map(|c| c.bom_ref.as_deref())
+        .collect();
+    let names: Vec<String> = bom
+        .components
+        .iter()
+        .map(|c| match &c.version {
+            Some(v) => format!("{} {v}", c.display_name()),
+            None => c.display_name(),
+        })
+        .collect();
+    let flags = bom
+        .graph
+        .direct_flags(&roots, &refs, &names, &mut ctx.warnings);
+    if bom.components.is_empty() {
+        ctx.warnings
+            .push("the SBOM lists no components".to_string());
+    }
+    let mut nameless = 0u64;
+    for (c, direct) in bom.components.iter().zip(flags) {
+        let name = c.display_name();
+        if name.is_empty() {
+            nameless += 1;
+        }
+        out.push(Component {
+            name,
+            version: c.version.clone(),
+            purl: c.purl.clone(),
+            licences: c.licences.clone(),
+            hashes: c.hashes.clone(),
+            supplier: c.supplier.clone(),
+            direct,
+            evidence: ctx.evidence_path.to_string(),
+        });
+    }
+    if nameless > 0 {
+        ctx.warnings.push(format!(
+            "{nameless} component(s) have no name (CycloneDX requires one); they are listed with an empty name"
+        ));
+    }
+}
+
+fn component_index(bom: &Bom) -> HashMap<&str, &BomComponent> {
+    let mut by_ref = HashMap::new();
+    for c in bom.product.iter().chain(bom.components.iter()) {
+        if let Some(r) = c.bom_ref.as_deref() {
+            by_ref.entry(r).or_insert(c);
+        }
+    }
+    by_ref
+}
+
+/// A BOM-Link `urn:cdx:<serial>/<version>#<bom-ref>` names the ref after `#`.
+fn local_ref(r: &str) -> &str {
+    if r.starts_with("urn:cdx:")
+        && let Some((_, fragment)) = r.split_once('#')
+    {
+        return fragment;
+    }
+    r
+}
+
+fn emit_vulnerabilities(
+    bom: Bom,
+    ctx: &mut ParseContext<'_>,
+    out: &mut Vec<Vulnerability>,
+) -> Result<(), FormatError> {
+    let by_ref = component_index(&bom);
+    let scanner = bom.tool.clone().unwrap_or_else(|| "cyclonedx".to_string());
+    let mut judge = SeverityJudge::default();
+    let mut unaffecting = 0u64;
+    let mut analysed = 0u64;
+    if bom.vulnerabilities.is_empty() {
+        ctx.warnings
+            .push("the CycloneDX document lists no vulnerabilities".to_string());
+    }
+    for v in &bom.vulnerabilities {
+        if v.analysis.is_some() {
+            analysed += 1;
+        }
+        if v.affects.is_empty() {
+            unaffecting += 1;
+            continue;
+        }
+        let vectors: Vec<String> = v.ratings.iter().filter_map(normalised_vector).collect();
+        let input = SeverityInput {
+            vectors: vectors.iter().map(String::as_str).collect(),
+            word: v.ratings.iter().find_map(|r| r.severity.as_deref()),
+            score: v.ratings.iter().find_map(|r| r.score),
+        };
+        let (severity, cvss_score) = judge.judge(&v.id, &input);
+        let mut aliases = Vec::new();
+        for r in &v.references {
+            push_alias(&mut aliases, r, &v.id);
+        }
+        let mut seen = Vec::new();
+        for affected in &v.affects {
+            let r = local_ref(affected);
+            if seen.contains(&r) {
+                continue;
+            }
+            seen.push(r);
+            let (package, version, purl) = match by_ref.get(r) {
+                Some(c) => (c.display_name(), c.version.clone(), c.purl.clone()),
+                None if r.starts_with("pkg:") => {
+                    let (name, version) = purl_name_version(r);
+                    (name, version, Some(r.to_string()))
+                }
+                None => (r.to_string(), None, None),
+            };
+            out.push(Vulnerability {
+                id: v.id.clone(),
+                aliases: aliases.clone(),
+                package,
+                version,
+                purl,
+                severity,
+                cvss_score,
+                fixed_versions: Vec::new(),
+                scanner: scanner.clone(),
+                database_time: None,
+                assessment: None,
+                evidence: ctx.evidence_path.to_string(),
+            });
+        }
+    }
+    judge.report(&mut ctx.warnings);
+    if unaffecting > 0 {
+        ctx.warnings.push(format!(
+            "{unaffecting} vulnerabilit{} no affects[] and so no package; skipped",
+            if unaffecting == 1 {
+                "y has"
+            } else {
+                "ies have"
+            }
+        ));
+    }
+    if analysed > 0 {
+        ctx.warnings.push(format!(
+            "{analysed} vulnerabilit{} an analysis (VEX), which is not applied from a file listed \
+             under `vulnerabilities`; list the file under `vex` as well to apply it",
+            if analysed == 1 { "y has" } else { "ies have" }
+        ));
+    }
+    Ok(())
+}
+
+fn emit_vex(
+    bom: Bom,
+    ctx: &mut ParseContext<'_>,
+    out: &mut Vec<VexStatement>,
+) -> Result<(), FormatError> {
+    let by_ref = component_index(&bom);
+    let mut without_analysis = 0u64;
+    let mut unjustified = Vec::new();
+    for v in &bom.vulnerabilities {
+        let Some(analysis) = &v.analysis else {
+            without_analysis += 1;
+            continue;
+        };
+        let Some(state) = analysis
+            .state
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        else {
+            without_analysis += 1;
+            continue;
+        };
+        let status = status_of(state).ok_or_else(|| {
+            FormatError::whole_file(format!(
+                "vulnerability {}: analysis state `{state}` is not a CycloneDX state; expected \
+                 resolved, resolved_with_pedigree, exploitable, in_triage, false_positive or \
+                 not_affected",
+                v.id
+            ))
+        })?;
+        let mut justification = analysis
+            .justification
+            .as_deref()
+            .map(str::trim)
+            .filter(|j| !j.is_empty())
+            .map(str::to_string);
+        if justification.is_none() && state == "false_positive" {
+            justification = Some("false_positive".to_string());
+        }
+        if status == VexStatus::NotAffected && justification.is_none() {
+            unjustified.push(v.id.clone());
+        }
+        let mut products = Vec::new();
+        for affected in &v.affects {
+            let r = local_ref(affected);
+            match by_ref.get(r).and_then(|c| c.purl.as_deref()) {
+                Some(purl) => push_unique(&mut products, purl),
+                None => push_unique(&mut products, r),
+            }
+        }
+        let mut aliases = Vec::new();
+        for r in &v.references {
+            push_alias(&mut aliases, r, &v.id);
+        }
+        let timestamp = [
+            &analysis.last_updated,
+            &analysis.first_issued,
+            &v.updated,
+            &v.published,
+            &bom.timestamp,
+        ]
+        .into_iter()
+        .find_map(|t| t.as_deref().map(str::trim).filter(|t| !t.is_empty()))
+        .map(str::to_string);
+        out.push(VexStatement {
+            vulnerability: v.id.clone(),
+            aliases,
+            products,
+            assessment: Assessment {
+                status,
+                justification,
+                detail: analysis
+                    .detail
+                    .as_deref()
+                    .map(str::trim)
+                    .filter(|d| !d.is_empty())
+                    .map(str::to_string),
+                author: bom.author.clone(),
+                timestamp,
+                evidence: ctx.evidence_path.to_string(),
+            },
+        });
+    }
+    if bom.vulnerabilities.is_empty() {
+        ctx.warnings.push(
+            "the CycloneDX document lists no vulnerabilities, so it makes no VEX statement"
+                .to_string(),
+        );
+    }
+    if let Some(first) = unjustified.first() {
+        ctx.warnings.push(format!(
+            "{} not-affected statement(s) give no justification (first: {first}); the status is kept",
+            unjustified.len()
+        ));
+    }
+    if without_analysis > 0 {
+        ctx.warnings.push(format!(
+            "{without_analysis} vulnerabilit{} no analysis, so no VEX statement",
+            if without_analysis == 1 {
+                "y has"
+            } else {
+                "ies have"
+            }
+        ));
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------
+// JSON shapes.
+
+#[derive(Deserialize)]
+struct RawBom {
+    #[serde(rename = "bomFormat")]
+    bom_format: Option<Text>,
+    #[serde(rename = "specVersion")]
+    spec_version: Option<Text>,
+    metadata: Option<RawMetadata>,
+    #[serde(default, deserialize_with = "flattened")]
+    components: Vec<BomComponent>,
+    #[serde(default, deserialize_with = "null_default")]
+    dependencies: Vec<RawDependency>,
+    #[serde(default, deserialize_with = "null_default")]
+    vulnerabilities: Vec<RawVulnerability>,
+}
+
+#[derive(Deserialize, Default)]
+struct RawMetadata {
+    timestamp: Option<String>,
+    tools: Option<serde_json::Value>,
+    #[serde(default, deserialize_with = "null_default")]
+    authors: Vec<RawContact>,
+    supplier: Option<RawContact>,
+    component: Option<RawComponent>,
+}
+
+#[derive(Deserialize, Default)]
+struct RawContact {
+    name: Option<String>,
+    email: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct RawComponent {
+    #[serde(rename = "bom-ref")]
+    bom_ref: Option<Text>,
+    name: Option<Text>,
+    group: Option<String>,
+    version: Option<Text>,
+    purl: Option<String>,
+    #[serde(deserialize_with = "null_default")]
+    licenses: Vec<RawLicenceChoice>,
+    #[serde(deserialize_with = "null_default")]
+    hashes: Vec<RawHash>,
+    supplier: Option<RawContact>,
+    manufacturer: Option<RawContact>,
+    author: Option<String>,
+    #[serde(deserialize_with = "null_default")]
+    authors: Vec<RawContact>,
+    publisher: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct RawLicenceChoice {
+    license: Option<RawLicence>,
+    expression: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct RawLicence {
+    id: Option<String>,
+    name: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct RawHash {
+    alg: Option<String>,
+    content: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct RawDependency {
+    #[serde(rename = "ref")]
+    reference: Text,
+    #[serde(default, rename = "dependsOn", deserialize_with = "null_default")]
+    depends_on: Vec<Text>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct RawVulnerability {
+    id: Option<Text>,
+    #[serde(deserialize_with = "null_default")]
+    references: Vec<RawReference>,
+    #[serde(deserialize_with = "null_default")]
+    ratings: Vec<RawRating>,
+    #[serde(deserialize_with = "null_default")]
+    affects: Vec<RawAffects>,
+    analysis: Option<RawAnalysis>,
+    published: Option<String>,
+    updated: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct RawReference {
+    id: Option<Text>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct RawRating {
+    score: Score,
+    severity: Option<String>,
+    method: Option<String>,
+    vector: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct RawAffects {
+    #[serde(rename = "ref")]
+    reference: Option<Text>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct RawAnalysis {
+    state: Option<String>,
+    justification: Option<String>,
+    detail: Option<String>,
+    #[serde(rename = "firstIssued")]
+    first_issued: Option<String>,
+    #[serde(rename = "lastUpdated")]
+    last_updated: Option<String>,
+}
+
+fn contact_name(c: &RawContact) -> Option<String> {
+    c.name
+        .as_deref()
+        .or(c.email.as_deref())
+        .map(str::trim)
+        .filter(|n| !n.is_empty())
+        .map(str::to_string)
+}
+
+fn non_empty(s: Option<&str>) -> Option<String> {
+    s.map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+}
+
+impl RawComponent {
+    fn into_component(self) -> BomComponent {
+        let mut licences = Vec::new();
+        for choice in &self.licenses {
+            if let Some(l) = &choice.license
+                && let Some(id) = l.id.as_deref().or(l.name.as_deref())
+            {
+                push_unique(&mut licences, id);
+            }
+            if let Some(e) = &choice.expression {
+                push_unique(&mut licences, e);
+            }
+        }
+        let hashes = self
+            .hashes
+            .iter()
+            .filter_map(|h| {
+                Some(Hash {
+                    algorithm: non_empty(h.alg.as_deref())?,
+                    value: non_empty(h.content.as_deref())?,
+                })
+            })
+            .collect();
+        let supplier = self
+            .supplier
+            .as_ref()
+            .and_then(contact_name)
+            .or_else(|| self.manufacturer.as_ref().and_then(contact_name))
+            .or_else(|| non_empty(self.author.as_deref()))
+            .or_else(|| self.authors.iter().find_map(contact_name))
+            .or_else(|| non_empty(self.publisher.as_deref()));
+        BomComponent {
+            bom_ref: self
+                .bom_ref
+                .as_ref()
+                .and_then(Text::non_empty)
+                .map(str::to_string),
+            name: self.name.map(|n| n.0).unwrap_or_default(),
+            group: non_empty(self.group.as_deref()),
+            version: self
+                .version
+                .as_ref()
+                .and_then(Text::non_empty)
+                .map(str::to_string),
+            purl: non_empty(self.purl.as_deref()),
+            licences,
+            hashes,
+            supplier,
+        }
+    }
+}
+
+/// The first tool's name: 1.4 `[{vendor, name, version}]`, 1.5+
+/// `{components: [{name, ...}], services: [...]}`.
+fn tool_name(tools: &serde_json::Value) -> Option<String> {
+    let first = match tools {
+        serde_json::Value::Array(items) => items.first(),
+        serde_json::Value::Object(map) => map
+            .get("components")
+            .and_then(|c| c.as_array())
+            .and_then(|c| c.first())
+            .or_else(|| {
+                map.get("services")
+                    .and_then(|s| s.as_array())
+                    .and_then(|s| s.first())
+            }),
+        _ => None,
+    }?;
+    first
+        .get("name")
+        .and_then(|n| n.as_str())
+        .map(str::trim)
+        .filter(|n| !n.is_empty())
+        .map(str::to_string)
+}
+
+impl RawBom {
+    fn into_bom(self) -> Bom {
+        let metadata = self.metadata.unwrap_or_default();
+        let mut graph = Graph::default();
+        for d in &self.dependencies {
+            let Some(from) = d.reference.non_empty() else {
+                continue;
+            };
+            graph.node(local_ref(from));
+            for to in &d.depends_on {
+                if let Some(to) = to.non_empty() {
+                    graph.edge(local_ref(from), local_ref(to));
+                }
+            }
+        }
+        let vulnerabilities = self
+            .vulnerabilities
+            .into_iter()
+            .map(|v| BomVulnerability {
+                id: v
+                    .id
+                    .as_ref()
+                    .and_then(Text::non_empty)
+                    .unwrap_or("(no id)")
+                    .to_string(),
+                references: v
+                    .references
+                    .iter()
+                    .filter_map(|r| r.id.as_ref().and_then(Text::non_empty).map(str::to_string))
+                    .collect(),
+                ratings: v
+                    .ratings
+                    .into_iter()
+                    .map(|r| BomRating {
+                        method: r.method,
+                        vector: r.vector,
+                        severity: r.severity,
+                        score: r.score.0,
+                    })
+                    .collect(),
+                affects: v
+                    .affects
+                    .iter()
+                    .filter_map(|a| {
+                        a.reference
+                            .as_ref()
+                            .and_then(Text::non_empty)
+                            .map(str::to_string)
+                    })
+                    .collect(),
+                analysis: v.analysis.map(|a| BomAnalysis {
+                    state: a.state,
+                    justification: a.justification,
+                    detail: a.detail,
+                    first_issued: a.first_issued,
+                    last_updated: a.last_updated,
+                }),
+                published: v.published,
+                updated: v.updated,
+            })
+            .collect();
+        Bom {
+            product: metadata.component.map(RawComponent::into_component),
+            components: self.components,
+            graph,
+            vulnerabilities,
+            tool: metadata.tools.as_ref().and_then(tool_name),
+            author: metadata
+                .authors
+                .iter()
+                .find_map(contact_name)
+                .or_else(|| metadata.supplier.as_ref().and_then(contact_name)),
+            timestamp: non_empty(metadata.timestamp.as_deref()),
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// `components[]`, flattened with a depth cap.
+
+fn flattened<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<BomComponent>, D::Error> {
+    let mut out = Vec::new();
+    ComponentList {
+        out: &mut out,
+        depth: 0,
+    }
+    .deserialize(d)?;
+    Ok(out)
+}
+
+struct ComponentList<'o> {
+    out: &'o mut Vec<BomComponent>,
+    depth: usize,
+}
+
+impl<'de> DeserializeSeed<'de> for ComponentList<'_> {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for ComponentList<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("an array of components")
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        if self.depth > MAX_NESTING {
+            return Err(de::Error::custom(format!(
+                "components are nested more than {MAX_NESTING} levels deep"
+            )));
+        }
+        while seq
+            .next_element_seed(ComponentSeed {
+                out: &mut *self.out,
+                depth: self.depth,
+            })?
+            .is_some()
+        {}
+        Ok(())
+    }
+}
+
+struct ComponentSeed<'o> {
+    out: &'o mut Vec<BomComponent>,
+    depth: usize,
+}
+
+impl<'de> DeserializeSeed<'de> for ComponentSeed<'_> {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for ComponentSeed<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a component object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        // The parent keeps its place before its children.
+        let slot = self.out.len();
+        self.out.push(BomComponent::default());
+        let mut raw = RawComponent::default();
+        while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+            match key.as_ref() {
+                "bom-ref" => raw.bom_ref = map.next_value()?,
+                "name" => raw.name = map.next_value()?,
+                "group" => raw.group = map.next_value()?,
+                "version" => raw.version = map.next_value()?,
+                "purl" => raw.purl = map.next_value()?,
+                "licenses" => raw.licenses = map.next_value::<Option<_>>()?.unwrap_or_default(),
+                "hashes" => raw.hashes = map.next_value::<Option<_>>()?.unwrap_or_default(),
+                "supplier" => raw.supplier = map.next_value()?,
+                "manufacturer" => raw.manufacturer = map.next_value()?,
+                "author" => raw.author = map.next_value()?,
+                "authors" => raw.authors = map.next_value::<Option<_>>()?.unwrap_or_default(),
+                "publisher" => raw.publisher = map.next_value()?,
+                "components" => map.next_value_seed(ComponentList {
+                    out: &mut *self.out,
+                    depth: self.depth + 1,
+                })?,
+                _ => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        if let Some(s) = self.out.get_mut(slot) {
+            *s = raw.into_component();
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn purl_parts() {
+        assert_eq!(
+            purl_name_version("pkg:npm/%40babel/core@7.1.0?x=y#sub"),
+            ("core".to_string(), Some("7.1.0".to_string()))
+        );
+        assert_eq!(
+            purl_name_version("pkg:cargo/time"),
+            ("time".to_string(), None)
+        );
+    }
+
+    #[test]
+    fn vectors_get_their_prefix() {
+        let r = BomRating {
+            method: Some("CVSSv31".into()),
+            vector: Some("AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H".into()),
+            ..BomRating::default()
+        };
+        assert_eq!(
+            normalised_vector(&r).as_deref(),
+            Some("CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H")
+        );
+    }
+}

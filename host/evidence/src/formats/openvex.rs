@@ -1,0 +1,271 @@
+//! OpenVEX JSON (`@context` `https://openvex.dev/ns/v0.2.0`, and the older
+//! v0.0.x shape), as vexctl and hand-written VEX documents have it.
+//!
+//! One [`VexStatement`] per entry of `statements[]`:
+//!
+//! * `vulnerability`: `vulnerability.name`, else the last path segment of
+//!   `vulnerability.@id` (an NVD or GHSA URL); v0.0.x writes the id as a
+//!   plain string. `aliases` from `vulnerability.aliases`.
+//! * `products`: each product's `@id` and `identifiers.purl`, and each
+//!   subcomponent's `@id` (the packages inside the product the statement is
+//!   really about); v0.0.x writes products and statement-level
+//!   `subcomponents` as strings. No products: the statement covers every
+//!   product.
+//! * `status`: `not_affected`, `affected`, `fixed` or `under_investigation`
+//!   (anything else is refused, naming the value).
+//! * `justification`: the `justification` label
+//!   (`vulnerable_code_not_in_execute_path`...); without one, a not-affected
+//!   statement's `impact_statement` (OpenVEX requires one or the other). A
+//!   not-affected statement with neither keeps its status, and one warning
+//!   per file counts them.
+//! * `detail`: `impact_statement`, else `action_statement`, else
+//!   `status_notes`.
+//! * `author`: the document's `author`; `timestamp`: the statement's
+//!   `timestamp`, else its `last_updated`, else the document's `timestamp`.
+//!
+//! The statements are merged onto vulnerabilities by [`crate::apply_vex`]
+//! once every file is loaded.
+//!
+//! Refused: a document without a `statements` array.
+
+use std::io::BufRead;
+
+use serde::Deserialize;
+
+use super::ParseContext;
+use super::vuln::{Text, null_default, push_alias, push_unique};
+use crate::error::FormatError;
+use crate::model::{Assessment, VexStatement, VexStatus};
+
+pub fn parse(
+    reader: &mut dyn BufRead,
+    ctx: &mut ParseContext<'_>,
+    out: &mut Vec<VexStatement>,
+) -> Result<(), FormatError> {
+    let mut de = serde_json::Deserializer::from_reader(reader);
+    let doc = RawDocument::deserialize(&mut de).map_err(FormatError::from)?;
+    de.end().map_err(FormatError::from)?;
+    let Some(statements) = doc.statements else {
+        return Err(FormatError::whole_file(
+            "expected a \"statements\" array (OpenVEX), found none",
+        ));
+    };
+    let context = doc
+        .context
+        .as_ref()
+        .map(|c| c.to_string())
+        .unwrap_or_default();
+    if !context.contains("openvex") {
+        ctx.warnings.push(
+            "the @context does not name an OpenVEX namespace (https://openvex.dev/ns/...); the \
+             document was read as OpenVEX"
+                .to_string(),
+        );
+    }
+    let author = non_empty(doc.author.as_deref());
+    let doc_time = non_empty(doc.timestamp.as_deref());
+    let mut unjustified = Vec::new();
+    let mut nameless = 0u64;
+    if statements.is_empty() {
+        ctx.warnings
+            .push("the document has no statements".to_string());
+    }
+    for s in statements {
+        let (id, aliases) = match &s.vulnerability {
+            Some(RawVulnRef::Id(id)) => (id.trim().to_string(), Vec::new()),
+            Some(RawVulnRef::Object(v)) => {
+                let id = non_empty(v.name.as_ref().map(|n| n.0.as_str()))
+                    .or_else(|| {
+                        v.id.as_deref()
+                            .map(|i| i.trim().trim_end_matches('/'))
+                            .and_then(|i| i.rsplit('/').next())
+                            .filter(|i| !i.is_empty())
+                            .map(str::to_string)
+                    })
+                    .unwrap_or_default();
+                let mut aliases = Vec::new();
+                for a in &v.aliases {
+                    push_alias(&mut aliases, a, &id);
+                }
+                (id, aliases)
+            }
+            None => (String::new(), Vec::new()),
+        };
+        if id.is_empty() {
+            nameless += 1;
+            continue;
+        }
+        let status = match s.status.as_deref().map(str::trim) {
+            Some("not_affected") => VexStatus::NotAffected,
+            Some("affected") => VexStatus::Affected,
+            Some("fixed") => VexStatus::Fixed,
+            Some("under_investigation") => VexStatus::UnderInvestigation,
+            other => {
+                return Err(FormatError::whole_file(format!(
+                    "statement for {id}: status {} is not an OpenVEX status; expected \
+                     not_affected, affected, fixed or under_investigation",
+                    other.map_or_else(|| "(missing)".to_string(), |o| format!("`{o}`"))
+                )));
+            }
+        };
+        let mut products = Vec::new();
+        for p in &s.products {
+            match p {
+                RawProduct::Id(id) => push_unique(&mut products, id),
+                RawProduct::Object(p) => {
+                    if let Some(id) = &p.id {
+                        push_unique(&mut products, id);
+                    }
+                    if let Some(purl) = p.identifiers.as_ref().and_then(|i| i.purl.as_deref()) {
+                        push_unique(&mut products, purl);
+                    }
+                    for sub in &p.subcomponents {
+                        match sub {
+                            RawProduct::Id(id) => push_unique(&mut products, id),
+                            RawProduct::Object(o) => {
+                                if let Some(id) = &o.id {
+                                    push_unique(&mut products, id);
+                                }
+                                if let Some(purl) =
+                                    o.identifiers.as_ref().and_then(|i| i.purl.as_deref())
+                                {
+                                    push_unique(&mut products, purl);
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        for sub in &s.subcomponents {
+            if let RawProduct::Id(id) = sub {
+                push_unique(&mut products, id);
+            } else if let RawProduct::Object(o) = sub
+                && let Some(id) = &o.id
+            {
+                push_unique(&mut products, id);
+            }
+        }
+        let impact = non_empty(s.impact_statement.as_deref());
+        let justification = non_empty(s.justification.as_deref()).or_else(|| {
+            (status == VexStatus::NotAffected)
+                .then(|| impact.clone())
+                .flatten()
+        });
+        if status == VexStatus::NotAffected && justification.is_none() {
+            unjustified.push(id.clone());
+        }
+        let detail = impact
+            .or_else(|| non_empty(s.action_statement.as_deref()))
+            .or_else(|| non_empty(s.status_notes.as_deref()));
+        out.push(VexStatement {
+            vulnerability: id,
+            aliases,
+            products,
+            assessment: Assessment {
+                status,
+                justification,
+                detail,
+                author: author.clone(),
+                timestamp: non_empty(s.timestamp.as_deref())
+                    .or_else(|| non_empty(s.last_updated.as_deref()))
+                    .or_else(|| doc_time.clone()),
+                evidence: ctx.evidence_path.to_string(),
+            },
+        });
+    }
+    if let Some(first) = unjustified.first() {
+        ctx.warnings.push(format!(
+            "{} not_affected statement(s) give neither a justification nor an impact_statement \
+             (first: {first}), which OpenVEX requires; the status is kept",
+            unjustified.len()
+        ));
+    }
+    if nameless > 0 {
+        ctx.warnings.push(format!(
+            "{nameless} statement(s) name no vulnerability and were ignored"
+        ));
+    }
+    Ok(())
+}
+
+fn non_empty(s: Option<&str>) -> Option<String> {
+    s.map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+}
+
+#[derive(Deserialize)]
+struct RawDocument {
+    #[serde(rename = "@context")]
+    context: Option<serde_json::Value>,
+    author: Option<String>,
+    timestamp: Option<String>,
+    #[serde(default, deserialize_with = "some_null_default")]
+    statements: Option<Vec<RawStatement>>,
+}
+
+fn some_null_default<'de, D, T>(d: D) -> Result<Option<Vec<T>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Ok(Some(Option::<Vec<T>>::deserialize(d)?.unwrap_or_default()))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct RawStatement {
+    vulnerability: Option<RawVulnRef>,
+    #[serde(deserialize_with = "null_default")]
+    products: Vec<RawProduct>,
+    #[serde(deserialize_with = "null_default")]
+    subcomponents: Vec<RawProduct>,
+    status: Option<String>,
+    justification: Option<String>,
+    impact_statement: Option<String>,
+    action_statement: Option<String>,
+    status_notes: Option<String>,
+    timestamp: Option<String>,
+    last_updated: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum RawVulnRef {
+    Id(String),
+    Object(RawVuln),
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct RawVuln {
+    #[serde(rename = "@id")]
+    id: Option<String>,
+    name: Option<Text>,
+    #[serde(deserialize_with = "null_default")]
+    aliases: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum RawProduct {
+    Id(String),
+    Object(RawProductObject),
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct RawProductObject {
+    #[serde(rename = "@id")]
+    id: Option<String>,
+    identifiers: Option<RawIdentifiers>,
+    #[serde(deserialize_with = "null_default")]
+    subcomponents: Vec<RawProduct>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct RawIdentifiers {
+    purl: Option<String>,
+}

@@ -1,0 +1,84 @@
+//! Helpers shared by the integration tests: load fixtures through
+//! [`load`], as users do, and read the results.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use regops_evidence::{Error, Evidence, EvidenceKind, Format, Input, Options, load};
+
+pub fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+pub fn input(rel: &str, kind: EvidenceKind) -> Input {
+    Input {
+        path: repo().join(rel),
+        display: rel.to_string(),
+        kind,
+        format: None,
+    }
+}
+
+/// Loads fixtures (path from the repository root, kind) together.
+pub fn try_load(files: &[(&str, EvidenceKind)]) -> Result<Evidence, Error> {
+    let inputs: Vec<Input> = files.iter().map(|(rel, kind)| input(rel, *kind)).collect();
+    load(&inputs, &Options::default())
+}
+
+pub fn load_all(files: &[(&str, EvidenceKind)]) -> Evidence {
+    match try_load(files) {
+        Ok(e) => e,
+        Err(e) => panic!("{files:?} should load: {e}"),
+    }
+}
+
+pub fn fixture(rel: &str, kind: EvidenceKind) -> Evidence {
+    load_all(&[(rel, kind)])
+}
+
+pub fn try_fixture(rel: &str, kind: EvidenceKind) -> Result<Evidence, Error> {
+    try_load(&[(rel, kind)])
+}
+
+/// Writes `bytes` to a fresh temporary file and loads it.
+pub fn try_bytes(
+    name: &str,
+    bytes: &[u8],
+    kind: EvidenceKind,
+    format: Option<Format>,
+) -> Result<Evidence, Error> {
+    let dir = std::env::temp_dir().join(format!(
+        "regops-evidence-it-{}-{}",
+        std::process::id(),
+        module_path!().replace("::", "-")
+    ));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    static SEQ: AtomicUsize = AtomicUsize::new(0);
+    let path = dir.join(format!("{}-{name}", SEQ.fetch_add(1, Ordering::Relaxed)));
+    std::fs::write(&path, bytes).expect("write temp file");
+    let result = load(
+        &[Input {
+            path: path.clone(),
+            display: name.to_string(),
+            kind,
+            format,
+        }],
+        &Options::default(),
+    );
+    let _ = std::fs::remove_file(&path);
+    result
+}
+
+pub fn warnings(e: &Evidence) -> &[String] {
+    &e.files[0].warnings
+}
+
+/// The position of a Malformed error.
+pub fn malformed_at(err: &Error) -> (Option<u64>, Option<u64>) {
+    match err {
+        Error::Malformed { position, .. } => (position.line, position.column),
+        other => panic!("expected Error::Malformed, got {other:?}"),
+    }
+}
