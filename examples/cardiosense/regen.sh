@@ -50,6 +50,11 @@ rm -f evidence/bandit.sarif
 "$VENV/bin/bandit" -r src -f sarif -o evidence/bandit.sarif || true
 test -s evidence/bandit.sarif
 
+# 2b. The SBOM of the runtime dependencies.
+"$VENV/bin/pip" install --quiet "cyclonedx-bom==7.5.0"
+"$VENV/bin/cyclonedx-py" requirements --pyproject pyproject.toml --output-reproducible --sv 1.6 \
+  -o evidence/sbom.cdx.json requirements.txt
+
 # 3. Dependency vulnerabilities. pip-audit asks PyPI's per-version JSON API
 #    (https://pypi.org/pypi/<name>/<version>/json); where that is unreachable it
 #    marks every dependency with "skip_reason" and still exits 0, which would

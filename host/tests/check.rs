@@ -207,7 +207,7 @@ fn the_json_report_lists_every_evidence_file_with_its_sha256() {
     assert_eq!(report["schema"], "regops.report/v1");
     assert_eq!(report["safety_class"], "A");
     let files = report["evidence"].as_array().unwrap();
-    assert_eq!(files.len(), 3);
+    assert_eq!(files.len(), 5);
     let junit = files
         .iter()
         .find(|f| f["path"] == "evidence/junit.xml")
@@ -226,7 +226,7 @@ fn the_report_shows_each_effective_parameter_and_where_it_came_from() {
     let project = Project::new();
     project.with_example_evidence().config(
         "C",
-        "[gates.ci.params.C]\nline-coverage = 0.9\nrequire-vulnerability-scan = false\n",
+        "[gates.ci.params.C]\nline-coverage = 0.9\nrequire-vulnerability-scan = false\nrequire-component-hashes = false\n",
     );
     let report = project.check_json().json();
     let params = report["gates"][0]["params"].as_array().unwrap();
@@ -235,7 +235,7 @@ fn the_report_shows_each_effective_parameter_and_where_it_came_from() {
         .find(|p| p["name"] == "line-coverage")
         .unwrap();
     assert_eq!(line["value"], 0.9);
-    assert_eq!(line["origin"], "regops.toml:9");
+    assert_eq!(line["origin"], "regops.toml:11");
     let branch = params
         .iter()
         .find(|p| p["name"] == "branch-coverage")

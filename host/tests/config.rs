@@ -64,15 +64,15 @@ fn every_bad_parameter_is_reported_in_one_run() {
         "[gates.ci.params.B]\nline-coverage = 75\nline-coverag = 0.8\n[gates.ci.params.C]\nvulnerability-severity = \"severe\"\n",
     );
     assert!(
-        stderr.contains("regops.toml:9:") && stderr.contains("write 75% as 0.75"),
+        stderr.contains("regops.toml:11:") && stderr.contains("write 75% as 0.75"),
         "{stderr}"
     );
     assert!(
-        stderr.contains("regops.toml:10:") && stderr.contains("no parameter `line-coverag`"),
+        stderr.contains("regops.toml:12:") && stderr.contains("no parameter `line-coverag`"),
         "{stderr}"
     );
     assert!(
-        stderr.contains("regops.toml:12:") && stderr.contains("`severe` is not a severity"),
+        stderr.contains("regops.toml:14:") && stderr.contains("`severe` is not a severity"),
         "{stderr}"
     );
 }

@@ -28,7 +28,9 @@ fn evidence_lists_each_file_with_its_detected_format_and_digest() {
         [
             ("evidence/junit.xml", "junit"),
             ("evidence/coverage.xml", "cobertura"),
-            ("evidence/bandit.sarif", "sarif")
+            ("evidence/bandit.sarif", "sarif"),
+            ("evidence/sbom.cdx.json", "cyclonedx-json"),
+            ("evidence/SOUP.yaml", "soup-yaml"),
         ]
     );
     assert_eq!(bundle["tests"].as_array().unwrap().len(), 34);
@@ -87,7 +89,8 @@ fn a_forced_format_in_the_config_is_used_and_a_bad_one_names_its_line() {
     project.with_example_evidence().write(
         "regops.toml",
         "safety-class = \"A\"\n[evidence]\ntests = [{ path = \"evidence/junit.xml\", format = \"junit\" }]\n\
-         coverage = [\"evidence/coverage.xml\"]\nfindings = [\"evidence/bandit.sarif\"]\n",
+         coverage = [\"evidence/coverage.xml\"]\nfindings = [\"evidence/bandit.sarif\"]\n\
+         sbom = [\"evidence/sbom.cdx.json\"]\n",
     );
     assert_eq!(project.check().code, 0);
     project.write(

@@ -183,12 +183,12 @@ fn a_bad_level_or_unknown_check_names_its_line() {
     let run = project.check();
     assert_eq!(run.code, 2);
     assert!(
-        run.stderr.contains("regops.toml:11:") && run.stderr.contains("no check `tests-skiped`"),
+        run.stderr.contains("regops.toml:13:") && run.stderr.contains("no check `tests-skiped`"),
         "{}",
         run.stderr
     );
     assert!(
-        run.stderr.contains("regops.toml:12:")
+        run.stderr.contains("regops.toml:14:")
             && run.stderr.contains("`ignore` is not a check level"),
         "{}",
         run.stderr

@@ -64,8 +64,35 @@ pub fn detect(head: &[u8]) -> Result<Format, String> {
             "SPDX tag-value text; regops reads SPDX JSON (convert with `pyspdxtools -i x.spdx -o x.spdx.json`)"
                 .to_string(),
         ),
+        Some(_) if is_soup_yaml(body) => Ok(Format::SoupYaml),
+        Some(_) if is_soup_csv(body) => Ok(Format::SoupCsv),
         Some(_) => Err(describe_other(body)),
     }
+}
+
+/// A YAML SOUP register: past comments, blank lines and a `---`, the first
+/// key is `soup:`.
+fn is_soup_yaml(s: &[u8]) -> bool {
+    String::from_utf8_lossy(s)
+        .lines()
+        .map(str::trim_end)
+        .find(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#') && l.trim() != "---")
+        .is_some_and(|l| l.starts_with("soup:"))
+}
+
+/// A CSV SOUP register: a header row naming at least package, version and purpose.
+fn is_soup_csv(s: &[u8]) -> bool {
+    let text = String::from_utf8_lossy(s);
+    let Some(header) = text.lines().next() else {
+        return false;
+    };
+    let columns: Vec<String> = header
+        .split(',')
+        .map(|c| c.trim().trim_matches('"').to_ascii_lowercase())
+        .collect();
+    ["package", "version", "purpose"]
+        .iter()
+        .all(|c| columns.iter().any(|h| h == c))
 }
 
 /// LCOV: a tracefile starts with a test name or a source file record.

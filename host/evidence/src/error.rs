@@ -106,7 +106,8 @@ impl From<serde_json::Error> for FormatError {
             Category::Data => "",
         };
         let at = if e.line() > 0 {
-            At::LineColumn(e.line() as u64, e.column() as u64)
+            // serde_json reports column 0 at the start of a line; columns are 1-based.
+            At::LineColumn(e.line() as u64, e.column().max(1) as u64)
         } else {
             At::File
         };

@@ -9,4 +9,4 @@ wasmtime::component::bindgen!({
     additional_derives: [PartialEq],
 });
 
-pub use regops::gate::types;
+pub use self::regops::gate::types;

@@ -175,6 +175,7 @@ pub fn assessment(a: &ev::Assessment) -> wit::Assessment {
         justification: a.justification.clone(),
         author: a.author.clone(),
         timestamp: a.timestamp.clone(),
+        detail: a.detail.clone(),
         evidence: a.evidence.clone(),
     }
 }
@@ -190,6 +191,7 @@ pub fn vulnerability(v: &ev::Vulnerability) -> wit::Vulnerability {
         cvss_score: v.cvss_score,
         fixed_versions: v.fixed_versions.clone(),
         scanner: v.scanner.clone(),
+        database_time: v.database_time.clone(),
         assessment: v.assessment.as_ref().map(assessment),
         evidence: v.evidence.clone(),
     }
@@ -198,6 +200,7 @@ pub fn vulnerability(v: &ev::Vulnerability) -> wit::Vulnerability {
 pub fn vex_statement(s: &ev::VexStatement) -> wit::VexStatement {
     wit::VexStatement {
         vulnerability: s.vulnerability.clone(),
+        aliases: s.aliases.clone(),
         products: s.products.clone(),
         assessment: assessment(&s.assessment),
     }

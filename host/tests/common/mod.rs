@@ -85,11 +85,16 @@ impl Project {
         self
     }
 
-    /// The example's three evidence files, under `evidence/`.
+    /// The example's evidence files under `evidence/`: tests, coverage,
+    /// findings, its SBOM and its SOUP register.
     pub fn with_example_evidence(&self) -> &Project {
-        for name in ["junit.xml", "coverage.xml", "bandit.sarif"] {
+        for name in ["junit.xml", "coverage.xml", "bandit.sarif", "sbom.cdx.json"] {
             self.copy(&example_evidence(name), &format!("evidence/{name}"));
         }
+        self.copy(
+            &repo().join("examples/cardiosense/SOUP.yaml"),
+            "evidence/SOUP.yaml",
+        );
         self
     }
 
@@ -99,7 +104,8 @@ impl Project {
             "regops.toml",
             format!(
                 "product = \"CardioSense\"\nsafety-class = \"{class}\"\n\n[evidence]\ntests = [\"evidence/junit.xml\"]\n\
-                 coverage = [\"evidence/coverage.xml\"]\nfindings = [\"evidence/*.sarif\"]\n{extra}"
+                 coverage = [\"evidence/coverage.xml\"]\nfindings = [\"evidence/*.sarif\"]\n\
+                 sbom = [\"evidence/sbom.cdx.json\"]\nsoup = [\"evidence/SOUP.yaml\"]\n{extra}"
             ),
         )
     }

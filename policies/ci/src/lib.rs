@@ -1,5 +1,6 @@
-//! G1 Continuous integration: tests, coverage, static analysis and
-//! vulnerabilities judged against per-safety-class thresholds.
+//! G1 Continuous integration: tests, coverage, static analysis, SOUP
+//! identification and vulnerabilities judged against per-safety-class
+//! thresholds.
 //!
 //! IEC 62304 sets no numbers; the defaults here are regops' and every one of
 //! them can be overridden per class in `regops.toml`.
@@ -51,7 +52,12 @@ impl Gate for CiGate {
                 clause("IEC 62304 9.8", "Test documentation contents"),
             ],
             needs: vec![EvidenceKind::Tests, EvidenceKind::Coverage, EvidenceKind::Findings],
-            uses: vec![EvidenceKind::Vulnerabilities],
+            uses: vec![
+                EvidenceKind::Vulnerabilities,
+                EvidenceKind::Vex,
+                EvidenceKind::Components,
+                EvidenceKind::Soup,
+            ],
             params: vec![
                 param_spec(
                     "line-coverage",
@@ -106,6 +112,41 @@ impl Gate for CiGate {
                         Value::Severity(Severity::Medium),
                     ],
                 ),
+                param_spec(
+                    "allow-flaky-tests",
+                    "Tests that passed only on a rerun are acceptable",
+                    ValueType::Flag,
+                    None,
+                    [Value::Flag(true), Value::Flag(true), Value::Flag(false)],
+                ),
+                param_spec(
+                    "require-sbom",
+                    "An SBOM must be present",
+                    ValueType::Flag,
+                    None,
+                    [Value::Flag(true), Value::Flag(true), Value::Flag(true)],
+                ),
+                param_spec(
+                    "require-component-hashes",
+                    "Every SBOM component must carry a hash",
+                    ValueType::Flag,
+                    None,
+                    [Value::Flag(false), Value::Flag(false), Value::Flag(true)],
+                ),
+                param_spec(
+                    "require-soup-register",
+                    "Every SBOM component must be in the SOUP register (advisory when false)",
+                    ValueType::Flag,
+                    None,
+                    [Value::Flag(false), Value::Flag(true), Value::Flag(true)],
+                ),
+                param_spec(
+                    "require-soup-review",
+                    "Every shipped SOUP item must name a reviewer and record its anomaly-list review (advisory when false)",
+                    ValueType::Flag,
+                    None,
+                    [Value::Flag(false), Value::Flag(true), Value::Flag(true)],
+                ),
             ],
             checks: vec![
                 check_spec("tests-pass", "Every test case ran and passed", UNIT_VERIFICATION),
@@ -117,6 +158,31 @@ impl Gate for CiGate {
                     "suppressions-justified",
                     "Every suppressed static-analysis result is justified",
                     DEFECTS,
+                ),
+                check_spec(
+                    "tests-flaky",
+                    "Tests that passed only on a rerun are allowed at this class",
+                    UNIT_VERIFICATION,
+                ),
+                check_spec(
+                    "sbom-identification",
+                    "Every SBOM component has a name, version and purl (and a hash where required)",
+                    &["IEC 62304 8.1.2"],
+                ),
+                check_spec(
+                    "soup-register",
+                    "Every SBOM component is in the SOUP register at the version shipped",
+                    &["IEC 62304 8.1.2"],
+                ),
+                check_spec(
+                    "soup-reviewed",
+                    "Every shipped SOUP item was reviewed, including its anomaly list",
+                    &["IEC 62304 7.1.3"],
+                ),
+                check_spec(
+                    "vex-justified",
+                    "Every not_affected VEX statement states a justification",
+                    &["IEC 62304 7.1.3"],
                 ),
                 check_spec(
                     "vulnerabilities",
@@ -135,6 +201,7 @@ impl Gate for CiGate {
         Ok(vec![
             verification::tests_pass(evidence),
             verification::tests_skipped(evidence, params.flag("allow-skipped-tests")?),
+            verification::tests_flaky(evidence, params.flag("allow-flaky-tests")?),
             coverage::line_coverage(evidence, params.ratio("line-coverage")?),
             coverage::branch_coverage(evidence, params.ratio("branch-coverage")?),
             analysis::static_analysis(evidence, params.count("max-error-findings")?),
@@ -142,12 +209,21 @@ impl Gate for CiGate {
                 evidence,
                 params.flag("require-suppression-justification")?,
             ),
+            supply::sbom_identification(
+                ctx,
+                evidence,
+                params.flag("require-sbom")?,
+                params.flag("require-component-hashes")?,
+            ),
+            supply::soup_register(ctx, evidence, params.flag("require-soup-register")?),
+            supply::soup_reviewed(ctx, evidence, params.flag("require-soup-review")?),
             supply::vulnerabilities(
                 ctx,
                 evidence,
                 params.flag("require-vulnerability-scan")?,
                 params.severity("vulnerability-severity")?,
             ),
+            supply::vex_justified(ctx, evidence),
         ])
     }
 }

@@ -11,7 +11,43 @@ const ALL_KINDS: &[EvidenceKind] = &[
     EvidenceKind::Coverage,
     EvidenceKind::Findings,
     EvidenceKind::Vulnerabilities,
+    EvidenceKind::Components,
+    EvidenceKind::Soup,
+    EvidenceKind::Vex,
 ];
+
+fn component(name: &str, version: &str) -> Component {
+    Component {
+        name: name.to_string(),
+        version: Some(version.to_string()),
+        purl: Some(format!("pkg:pypi/{name}@{version}")),
+        licences: vec!["MIT".to_string()],
+        hashes: vec![Hash {
+            algorithm: "SHA-256".to_string(),
+            value: "9a".repeat(32),
+        }],
+        supplier: None,
+        direct: Some(true),
+        evidence: "sbom.cdx.json".to_string(),
+    }
+}
+
+fn soup_item(package: &str, version: &str) -> SoupItem {
+    SoupItem {
+        package: package.to_string(),
+        version: version.to_string(),
+        purpose: "Data classes for sensor readings".to_string(),
+        risk_level: Some("low".to_string()),
+        requirements: vec!["REQ-001".to_string()],
+        reviewed_by: vec!["carol".to_string()],
+        anomalies_reviewed: true,
+        source: Location {
+            file: "SOUP.yaml".to_string(),
+            line: Some(3),
+            column: None,
+        },
+    }
+}
 
 fn file(path: &str, covered: u64, total: u64, branches: Option<(u64, u64)>) -> FileCoverage {
     FileCoverage {
@@ -51,13 +87,15 @@ fn vulnerability(id: &str, severity: Severity, assessment: Option<Assessment>) -
         cvss_score: None,
         fixed_versions: vec!["2.10.1".to_string()],
         scanner: "pip-audit".to_string(),
+        database_time: None,
         assessment,
         evidence: "pip-audit.json".to_string(),
     }
 }
 
 /// A healthy project: 20 passing tests, 86% lines and 78% branches covered,
-/// one low-severity note, a clean vulnerability scan.
+/// one low-severity note, a clean vulnerability scan, one SBOM component
+/// registered and reviewed as SOUP.
 fn healthy() -> FixedEvidence {
     FixedEvidence {
         tests: (0..20)
@@ -68,6 +106,8 @@ fn healthy() -> FixedEvidence {
             file("src/cardiosense/alarms.py", 46, 56, Some((17, 22))),
         ],
         findings: vec![finding("B311", FindingLevel::Note, vec![])],
+        components: vec![component("attrs", "26.1.0")],
+        soup: vec![soup_item("attrs", "26.1.0")],
         ..FixedEvidence::default()
     }
 }
@@ -108,7 +148,7 @@ fn healthy_project_passes_at_every_class() {
 #[test]
 fn every_check_names_its_clauses() {
     let verdict = evaluate(SafetyClass::C, &healthy());
-    assert_eq!(verdict.checks.len(), 7);
+    assert_eq!(verdict.checks.len(), CiGate::describe().checks.len());
     let declared: Vec<String> = CiGate::describe()
         .clauses
         .into_iter()
@@ -394,6 +434,7 @@ fn vex_not_affected_with_justification_or_fixed_clears_a_vulnerability() {
         justification: justification.map(str::to_string),
         author: Some("quality@example.com".to_string()),
         timestamp: None,
+        detail: None,
         evidence: "vex.json".to_string(),
     };
     let mut evidence = healthy();
@@ -454,4 +495,183 @@ fn a_parameter_missing_from_the_context_makes_the_gate_error() {
     let verdict = run::<CiGate>(&ctx, &healthy());
     assert_eq!(verdict.outcome, Outcome::Error);
     assert!(verdict.checks[0].message.contains("line-coverage"));
+}
+
+fn at(class: SafetyClass, evidence: &FixedEvidence, id: &str) -> Check {
+    check(&evaluate(class, evidence), id).clone()
+}
+
+fn without(kind: EvidenceKind) -> Vec<EvidenceKind> {
+    ALL_KINDS.iter().copied().filter(|k| *k != kind).collect()
+}
+
+fn at_with(
+    class: SafetyClass,
+    available: &[EvidenceKind],
+    evidence: &FixedEvidence,
+    id: &str,
+) -> Check {
+    let ctx = context::<CiGate>(class, &[], available);
+    check(&run::<CiGate>(&ctx, evidence), id).clone()
+}
+
+#[test]
+fn a_flaky_test_passes_at_b_and_fails_at_c() {
+    let mut evidence = healthy();
+    evidence.tests[3].flaky = true;
+    assert_eq!(
+        at(SafetyClass::B, &evidence, "tests-flaky").outcome,
+        Outcome::Pass
+    );
+    let c = at(SafetyClass::C, &evidence, "tests-flaky");
+    assert_eq!(c.outcome, Outcome::Fail);
+    assert_eq!(c.subjects, ["tests.test_bpm::test_3"]);
+}
+
+#[test]
+fn a_missing_sbom_fails_at_every_class() {
+    let evidence = healthy();
+    for class in [SafetyClass::A, SafetyClass::B, SafetyClass::C] {
+        let c = at_with(
+            class,
+            &without(EvidenceKind::Components),
+            &evidence,
+            "sbom-identification",
+        );
+        assert_eq!(c.outcome, Outcome::Fail, "{class:?}");
+        assert!(c.message.contains("No SBOM"), "{}", c.message);
+    }
+}
+
+#[test]
+fn a_component_without_purl_fails_identification() {
+    let mut evidence = healthy();
+    let mut bare = component("numpy", "2.1.0");
+    bare.purl = None;
+    evidence.components.push(bare);
+    evidence.soup.push(soup_item("numpy", "2.1.0"));
+    let c = at(SafetyClass::A, &evidence, "sbom-identification");
+    assert_eq!(c.outcome, Outcome::Fail);
+    assert!(c.message.contains("numpy@2.1.0 (no purl)"), "{}", c.message);
+    assert_eq!(c.subjects, ["numpy@2.1.0"]);
+}
+
+#[test]
+fn component_hashes_are_required_only_at_c() {
+    let mut evidence = healthy();
+    evidence.components[0].hashes.clear();
+    assert_eq!(
+        at(SafetyClass::B, &evidence, "sbom-identification").outcome,
+        Outcome::Pass
+    );
+    let c = at(SafetyClass::C, &evidence, "sbom-identification");
+    assert_eq!(c.outcome, Outcome::Fail);
+    assert!(c.message.contains("(no hash)"), "{}", c.message);
+}
+
+#[test]
+fn an_unregistered_component_is_advisory_at_a_and_fails_at_b() {
+    let mut evidence = healthy();
+    evidence.components.push(component("requests", "2.32.3"));
+    let at_a = at(SafetyClass::A, &evidence, "soup-register");
+    assert_eq!(at_a.outcome, Outcome::Warn);
+    assert!(at_a.message.contains("Advisory"), "{}", at_a.message);
+    let at_b = at(SafetyClass::B, &evidence, "soup-register");
+    assert_eq!(at_b.outcome, Outcome::Fail);
+    assert!(
+        at_b.message
+            .contains("pkg:pypi/requests@2.32.3 (not registered)"),
+        "{}",
+        at_b.message
+    );
+    assert_eq!(
+        evaluate(SafetyClass::A, &evidence).outcome,
+        Outcome::Warn,
+        "warnings do not fail the gate"
+    );
+}
+
+#[test]
+fn a_component_registered_at_another_version_needs_review() {
+    let mut evidence = healthy();
+    evidence.soup = vec![soup_item("attrs", "25.3.0")];
+    let c = at(SafetyClass::B, &evidence, "soup-register");
+    assert_eq!(c.outcome, Outcome::Fail);
+    assert!(c.message.contains("(register has 25.3.0)"), "{}", c.message);
+}
+
+#[test]
+fn register_entries_match_by_purl_or_normalised_name() {
+    let mut evidence = healthy();
+    evidence.components = vec![
+        component("Typing_Extensions", "4.12.2"),
+        component("attrs", "26.1.0"),
+    ];
+    evidence.soup = vec![
+        soup_item("typing-extensions", "4.12.2"),
+        soup_item("pkg:pypi/attrs", "26.1.0"),
+    ];
+    assert_eq!(
+        at(SafetyClass::C, &evidence, "soup-register").outcome,
+        Outcome::Pass
+    );
+}
+
+#[test]
+fn a_missing_soup_register_fails_at_b() {
+    let evidence = healthy();
+    let c = at_with(
+        SafetyClass::B,
+        &without(EvidenceKind::Soup),
+        &evidence,
+        "soup-register",
+    );
+    assert_eq!(c.outcome, Outcome::Fail);
+    assert!(c.message.contains("No SOUP register"), "{}", c.message);
+}
+
+#[test]
+fn an_unreviewed_anomaly_list_fails_at_b_and_warns_at_a() {
+    let mut evidence = healthy();
+    evidence.soup[0].anomalies_reviewed = false;
+    let c = at(SafetyClass::B, &evidence, "soup-reviewed");
+    assert_eq!(c.outcome, Outcome::Fail);
+    assert!(
+        c.message
+            .contains("attrs@26.1.0 (anomaly list not reviewed)"),
+        "{}",
+        c.message
+    );
+    assert_eq!(c.locations[0].file, "SOUP.yaml");
+    assert_eq!(
+        at(SafetyClass::A, &evidence, "soup-reviewed").outcome,
+        Outcome::Warn
+    );
+}
+
+#[test]
+fn a_not_affected_statement_without_justification_fails() {
+    let mut evidence = healthy();
+    evidence.vex = vec![VexStatement {
+        vulnerability: "CVE-2024-3651".to_string(),
+        aliases: vec![],
+        products: vec!["pkg:pypi/idna@3.6".to_string()],
+        assessment: Assessment {
+            status: VexStatus::NotAffected,
+            justification: None,
+            author: Some("quality@example.com".to_string()),
+            timestamp: None,
+            detail: None,
+            evidence: ".vex/idna.json".to_string(),
+        },
+    }];
+    let c = at(SafetyClass::A, &evidence, "vex-justified");
+    assert_eq!(c.outcome, Outcome::Fail);
+    assert_eq!(c.subjects, ["CVE-2024-3651"]);
+    evidence.vex[0].assessment.justification =
+        Some("vulnerable_code_not_in_execute_path".to_string());
+    assert_eq!(
+        at(SafetyClass::A, &evidence, "vex-justified").outcome,
+        Outcome::Pass
+    );
 }

@@ -79,3 +79,40 @@ pub(crate) fn tests_skipped(evidence: &dyn Evidence, allowed: bool) -> Check {
         list_names(&names, 5)
     ))
 }
+
+/// A test that passed only on a rerun hides an intermittent fault; at the
+/// classes where that matters it counts as a failure.
+pub(crate) fn tests_flaky(evidence: &dyn Evidence, allowed: bool) -> Check {
+    let check = CheckBuilder::new("tests-flaky", UNIT_VERIFICATION);
+    let flaky: Vec<TestCase> = evidence
+        .test_cases(&TestFilter {
+            statuses: vec![TestStatus::Passed],
+            levels: vec![],
+            requirement: None,
+        })
+        .into_iter()
+        .filter(|t| t.flaky)
+        .collect();
+    let check = check.measured(Value::Count(flaky.len() as u64));
+    if flaky.is_empty() {
+        return check.pass("No test case needed a rerun to pass.");
+    }
+    let names: Vec<String> = flaky.iter().map(|t| t.id.clone()).collect();
+    if allowed {
+        return check.pass(format!(
+            "{} test cases passed only on a rerun ({}), which this safety class allows.",
+            flaky.len(),
+            list_names(&names, 5)
+        ));
+    }
+    check
+        .threshold(Value::Count(0))
+        .locations(flaky.iter().take(MAX_LOCATIONS).map(test_location))
+        .subjects(names.iter().cloned())
+        .fail(format!(
+            "{} test cases passed only on a rerun: {}. At this safety class a flaky test counts as a \
+             failure; find the intermittent fault.",
+            flaky.len(),
+            list_names(&names, 5)
+        ))
+}

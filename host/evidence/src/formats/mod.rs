@@ -23,6 +23,7 @@ pub mod osv;
 pub mod pip_audit;
 pub mod sarif;
 pub(crate) mod sbom;
+pub mod soup;
 pub mod spdx;
 pub mod trivy;
 pub(crate) mod vuln;
@@ -66,6 +67,10 @@ pub enum Format {
     /// OpenVEX JSON.
     #[serde(rename = "openvex")]
     OpenVex,
+    /// A SOUP register in YAML (docs/soup.md).
+    SoupYaml,
+    /// A SOUP register in CSV (docs/soup.md).
+    SoupCsv,
 }
 
 impl Format {
@@ -85,6 +90,8 @@ impl Format {
         Format::CargoAudit,
         Format::NpmAudit,
         Format::OpenVex,
+        Format::SoupYaml,
+        Format::SoupCsv,
     ];
 
     /// The name used by `--as` and in reports.
@@ -105,6 +112,8 @@ impl Format {
             Format::CargoAudit => "cargo-audit",
             Format::NpmAudit => "npm-audit",
             Format::OpenVex => "openvex",
+            Format::SoupYaml => "soup-yaml",
+            Format::SoupCsv => "soup-csv",
         }
     }
 
@@ -125,6 +134,7 @@ impl Format {
             | Format::CargoAudit
             | Format::NpmAudit => EvidenceKind::Vulnerabilities,
             Format::OpenVex => EvidenceKind::Vex,
+            Format::SoupYaml | Format::SoupCsv => EvidenceKind::Soup,
         }
     }
 
@@ -200,6 +210,8 @@ pub fn parse(
         Format::CargoAudit => cargo_audit::parse(reader, ctx, &mut evidence.vulnerabilities),
         Format::NpmAudit => npm_audit::parse(reader, ctx, &mut evidence.vulnerabilities),
         Format::OpenVex => openvex::parse(reader, ctx, &mut evidence.vex),
+        Format::SoupYaml => soup::parse_yaml(reader, ctx, &mut evidence.soup),
+        Format::SoupCsv => soup::parse_csv(reader, ctx, &mut evidence.soup),
         Format::CycloneDxJson => cyclonedx::parse(reader, ctx, kind, evidence),
         Format::CycloneDxXml => cyclonedx_xml::parse(reader, ctx, kind, evidence),
         Format::SpdxJson => spdx::parse(reader, ctx, &mut evidence.components),
