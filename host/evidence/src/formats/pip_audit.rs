@@ -38,7 +38,7 @@ pub fn parse(
     ctx: &mut ParseContext<'_>,
     out: &mut Vec<Vulnerability>,
 ) -> Result<(), FormatError> {
-    let mut de = serde_json::Deserializer::from_reader(reader);
+    let mut de = super::json_deserializer(reader);
     let mut sink = Sink {
         evidence: ctx.evidence_path.to_string(),
         out,

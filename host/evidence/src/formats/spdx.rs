@@ -46,7 +46,7 @@ pub fn parse(
     ctx: &mut ParseContext<'_>,
     out: &mut Vec<Component>,
 ) -> Result<(), FormatError> {
-    let mut de = serde_json::Deserializer::from_reader(reader);
+    let mut de = super::json_deserializer(reader);
     let doc = RawDocument::deserialize(&mut de).map_err(FormatError::from)?;
     de.end().map_err(FormatError::from)?;
     let version = doc.spdx_version.as_deref().map(str::trim).unwrap_or("");
