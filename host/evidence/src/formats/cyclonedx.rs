@@ -81,7 +81,8 @@ pub fn parse(
     kind: EvidenceKind,
     evidence: &mut Evidence,
 ) -> Result<(), FormatError> {
-    let mut de = super::json_deserializer(reader);
+    let bytes = super::read_json(reader)?;
+    let mut de = serde_json::Deserializer::from_slice(&bytes);
     let raw = RawBom::deserialize(&mut de).map_err(FormatError::from)?;
     de.end().map_err(FormatError::from)?;
     if let Some(format) = raw.bom_format.as_ref().and_then(Text::non_empty)

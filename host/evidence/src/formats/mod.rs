@@ -2,7 +2,7 @@
 //! `parse(reader, ctx, evidence) -> Result<(), FormatError>`, streaming its
 //! records into the shared [`Evidence`].
 
-use std::io::{self, BufRead, Read};
+use std::io::BufRead;
 
 use serde::{Deserialize, Serialize};
 
@@ -226,37 +226,15 @@ pub(crate) fn truncate_chars(s: &str, max: usize) -> String {
     }
 }
 
-/// serde_json pulls one byte per `read` call; through `&mut dyn BufRead`
-/// every byte is a dynamic call (a third of a SARIF parse, measured). This
-/// adapter serves the bytes from its own buffer with static calls.
-pub(crate) struct JsonInput<'a> {
-    inner: &'a mut dyn BufRead,
-    buf: Box<[u8]>,
-    pos: usize,
-    len: usize,
-}
-
-impl Read for JsonInput<'_> {
-    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
-        if self.pos == self.len {
-            self.len = self.inner.read(&mut self.buf)?;
-            self.pos = 0;
-        }
-        let n = out.len().min(self.len - self.pos);
-        out[..n].copy_from_slice(&self.buf[self.pos..self.pos + n]);
-        self.pos += n;
-        Ok(n)
-    }
-}
-
-/// A streaming JSON deserializer over an evidence file.
-pub(crate) fn json_deserializer(
-    reader: &mut dyn BufRead,
-) -> serde_json::Deserializer<serde_json::de::IoRead<JsonInput<'_>>> {
-    serde_json::Deserializer::from_reader(JsonInput {
-        inner: reader,
-        buf: vec![0; 64 * 1024].into_boxed_slice(),
-        pos: 0,
-        len: 0,
-    })
+/// The whole JSON document in memory. serde_json parses a slice several
+/// times faster than a reader (which it pulls one byte per call); a file is
+/// at most the loader's size cap, and the typed records built from it are
+/// what costs memory, not these bytes (measured: RSS stays under 4× the
+/// file size on the benchmark set). No DOM is built either way.
+pub(crate) fn read_json(reader: &mut dyn BufRead) -> Result<Vec<u8>, FormatError> {
+    let mut bytes = Vec::new();
+    reader
+        .read_to_end(&mut bytes)
+        .map_err(|e| FormatError::whole_file(format!("cannot read the file: {e}")))?;
+    Ok(bytes)
 }

@@ -42,7 +42,8 @@ pub fn parse(
     ctx: &mut ParseContext<'_>,
     out: &mut Vec<VexStatement>,
 ) -> Result<(), FormatError> {
-    let mut de = super::json_deserializer(reader);
+    let bytes = super::read_json(reader)?;
+    let mut de = serde_json::Deserializer::from_slice(&bytes);
     let doc = RawDocument::deserialize(&mut de).map_err(FormatError::from)?;
     de.end().map_err(FormatError::from)?;
     let Some(statements) = doc.statements else {

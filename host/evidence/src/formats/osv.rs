@@ -45,7 +45,8 @@ pub fn parse(
     ctx: &mut ParseContext<'_>,
     out: &mut Vec<Vulnerability>,
 ) -> Result<(), FormatError> {
-    let mut de = super::json_deserializer(reader);
+    let bytes = super::read_json(reader)?;
+    let mut de = serde_json::Deserializer::from_slice(&bytes);
     let report = RawReport::deserialize(&mut de).map_err(FormatError::from)?;
     de.end().map_err(FormatError::from)?;
     let Some(results) = report.results else {

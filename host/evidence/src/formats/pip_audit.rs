@@ -38,7 +38,8 @@ pub fn parse(
     ctx: &mut ParseContext<'_>,
     out: &mut Vec<Vulnerability>,
 ) -> Result<(), FormatError> {
-    let mut de = super::json_deserializer(reader);
+    let bytes = super::read_json(reader)?;
+    let mut de = serde_json::Deserializer::from_slice(&bytes);
     let mut sink = Sink {
         evidence: ctx.evidence_path.to_string(),
         out,

@@ -46,7 +46,8 @@ pub fn parse(
     ctx: &mut ParseContext<'_>,
     out: &mut Vec<Component>,
 ) -> Result<(), FormatError> {
-    let mut de = super::json_deserializer(reader);
+    let bytes = super::read_json(reader)?;
+    let mut de = serde_json::Deserializer::from_slice(&bytes);
     let doc = RawDocument::deserialize(&mut de).map_err(FormatError::from)?;
     de.end().map_err(FormatError::from)?;
     let version = doc.spdx_version.as_deref().map(str::trim).unwrap_or("");
