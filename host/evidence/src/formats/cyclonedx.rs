@@ -81,10 +81,7 @@ pub fn parse(
     kind: EvidenceKind,
     evidence: &mut Evidence,
 ) -> Result<(), FormatError> {
-    let bytes = super::read_json(reader)?;
-    let mut de = serde_json::Deserializer::from_slice(&bytes);
-    let raw = RawBom::deserialize(&mut de).map_err(FormatError::from)?;
-    de.end().map_err(FormatError::from)?;
+    let raw: RawBom = super::read_json_document(reader)?;
     if let Some(format) = raw.bom_format.as_ref().and_then(Text::non_empty)
         && format != "CycloneDX"
     {

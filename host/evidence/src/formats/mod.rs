@@ -231,6 +231,18 @@ pub(crate) fn truncate_chars(s: &str, max: usize) -> String {
 /// at most the loader's size cap, and the typed records built from it are
 /// what costs memory, not these bytes (measured: RSS stays under 4× the
 /// file size on the benchmark set). No DOM is built either way.
+/// One JSON document read whole and deserialised into `T`; trailing
+/// content after it is an error.
+pub(crate) fn read_json_document<T: serde::de::DeserializeOwned>(
+    reader: &mut dyn BufRead,
+) -> Result<T, FormatError> {
+    let bytes = read_json(reader)?;
+    let mut de = serde_json::Deserializer::from_slice(&bytes);
+    let document = T::deserialize(&mut de)?;
+    de.end()?;
+    Ok(document)
+}
+
 pub(crate) fn read_json(reader: &mut dyn BufRead) -> Result<Vec<u8>, FormatError> {
     let mut bytes = Vec::new();
     reader

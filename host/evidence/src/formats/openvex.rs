@@ -42,10 +42,7 @@ pub fn parse(
     ctx: &mut ParseContext<'_>,
     out: &mut Vec<VexStatement>,
 ) -> Result<(), FormatError> {
-    let bytes = super::read_json(reader)?;
-    let mut de = serde_json::Deserializer::from_slice(&bytes);
-    let doc = RawDocument::deserialize(&mut de).map_err(FormatError::from)?;
-    de.end().map_err(FormatError::from)?;
+    let doc: RawDocument = super::read_json_document(reader)?;
     let Some(statements) = doc.statements else {
         return Err(FormatError::whole_file(
             "expected a \"statements\" array (OpenVEX), found none",

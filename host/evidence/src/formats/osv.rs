@@ -45,10 +45,7 @@ pub fn parse(
     ctx: &mut ParseContext<'_>,
     out: &mut Vec<Vulnerability>,
 ) -> Result<(), FormatError> {
-    let bytes = super::read_json(reader)?;
-    let mut de = serde_json::Deserializer::from_slice(&bytes);
-    let report = RawReport::deserialize(&mut de).map_err(FormatError::from)?;
-    de.end().map_err(FormatError::from)?;
+    let report: RawReport = super::read_json_document(reader)?;
     let Some(results) = report.results else {
         return Err(FormatError::whole_file(
             "expected a \"results\" array (osv-scanner --format json), found none",

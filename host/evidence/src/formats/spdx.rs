@@ -46,10 +46,7 @@ pub fn parse(
     ctx: &mut ParseContext<'_>,
     out: &mut Vec<Component>,
 ) -> Result<(), FormatError> {
-    let bytes = super::read_json(reader)?;
-    let mut de = serde_json::Deserializer::from_slice(&bytes);
-    let doc = RawDocument::deserialize(&mut de).map_err(FormatError::from)?;
-    de.end().map_err(FormatError::from)?;
+    let doc: RawDocument = super::read_json_document(reader)?;
     let version = doc.spdx_version.as_deref().map(str::trim).unwrap_or("");
     if version.is_empty() {
         return Err(FormatError::whole_file(
