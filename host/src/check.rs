@@ -154,15 +154,13 @@ pub fn evaluate(
                 warnings: f.warnings.clone(),
             })
             .collect(),
-        waivers: waivers.path.as_ref().map(|path| WaiverFile {
+        waivers: waivers.sha256.as_ref().map(|sha256| WaiverFile {
             path: waivers
                 .source
                 .as_ref()
                 .map(|s| s.display.clone())
                 .unwrap_or_default(),
-            sha256: std::fs::read(path)
-                .map(|b| crate::digest::sha256_hex(&b))
-                .unwrap_or_default(),
+            sha256: sha256.clone(),
         }),
     })
 }

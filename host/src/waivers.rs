@@ -4,7 +4,7 @@
 //! expired waiver no longer applies and says so.
 
 use std::fmt;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde::Deserialize;
 use toml::Spanned;
@@ -95,7 +95,8 @@ pub struct Waiver {
 #[derive(Debug, Clone, Default)]
 pub struct Waivers {
     pub source: Option<Source>,
-    pub path: Option<PathBuf>,
+    /// SHA-256 of the bytes the waivers were read from.
+    pub sha256: Option<String>,
     pub waivers: Vec<Waiver>,
 }
 
@@ -110,6 +111,7 @@ impl Waivers {
                 message: format!("cannot read the waiver file: {e}"),
             }])
         })?;
+        let sha256 = crate::digest::sha256_hex(text.as_bytes());
         let source = Source::new(display, text);
         let raw: RawFile = source.parse_toml()?;
         let mut errors = Vec::new();
@@ -161,7 +163,7 @@ impl Waivers {
         }
         Ok(Waivers {
             source: Some(source),
-            path: Some(path.to_path_buf()),
+            sha256: Some(sha256),
             waivers,
         })
     }
