@@ -43,11 +43,11 @@
 use std::collections::HashMap;
 use std::io::BufRead;
 
-use quick_xml::events::{BytesStart, Event};
+use quick_xml::events::BytesStart;
 
 use super::ParseContext;
 use super::junit::MAX_DEPTH;
-use super::xml::XmlReader;
+use super::xml::{Elements, XmlReader};
 use crate::error::FormatError;
 use crate::model::{CoverageCounts, FileCoverage};
 
@@ -58,21 +58,7 @@ pub fn parse(
 ) -> Result<(), FormatError> {
     let mut xml = XmlReader::new(reader)?;
     let mut p = Parser::default();
-    let mut buf = Vec::new();
-    loop {
-        buf.clear();
-        match xml.next(&mut buf)? {
-            Event::Start(e) => p.start(&xml, &e)?,
-            Event::Empty(e) => {
-                p.start(&xml, &e)?;
-                p.end();
-            }
-            Event::End(_) => p.end(),
-            Event::DocType(d) => xml.check_doctype(&d)?,
-            Event::Eof => break,
-            _ => {}
-        }
-    }
+    xml.walk(&mut p)?;
     if let Some(tag) = p.stack.last() {
         return Err(xml.error_here(format!(
             "the file ends inside <{0}> (truncated?): expected </{0}>",
@@ -519,6 +505,16 @@ impl LineTable {
             }
         }
         counts
+    }
+}
+
+impl Elements for Parser {
+    fn start(&mut self, xml: &XmlReader<'_>, e: &BytesStart<'_>) -> Result<(), FormatError> {
+        Parser::start(self, xml, e)
+    }
+
+    fn end(&mut self) {
+        Parser::end(self)
     }
 }
 

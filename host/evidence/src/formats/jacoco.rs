@@ -37,12 +37,12 @@
 use std::collections::HashMap;
 use std::io::BufRead;
 
-use quick_xml::events::{BytesStart, Event};
+use quick_xml::events::BytesStart;
 
 use super::ParseContext;
 use super::cobertura::{LineTable, merge_branches};
 use super::junit::MAX_DEPTH;
-use super::xml::XmlReader;
+use super::xml::{Elements, XmlReader};
 use crate::error::FormatError;
 use crate::model::{CoverageCounts, FileCoverage};
 
@@ -53,21 +53,7 @@ pub fn parse(
 ) -> Result<(), FormatError> {
     let mut xml = XmlReader::new(reader)?;
     let mut p = Parser::default();
-    let mut buf = Vec::new();
-    loop {
-        buf.clear();
-        match xml.next(&mut buf)? {
-            Event::Start(e) => p.start(&xml, &e)?,
-            Event::Empty(e) => {
-                p.start(&xml, &e)?;
-                p.end();
-            }
-            Event::End(_) => p.end(),
-            Event::DocType(d) => xml.check_doctype(&d)?,
-            Event::Eof => break,
-            _ => {}
-        }
-    }
+    xml.walk(&mut p)?;
     if let Some(name) = p.stack.last() {
         return Err(xml.error_here(format!(
             "the file ends inside <{name}> (truncated?): expected </{name}>"
@@ -387,5 +373,15 @@ impl Parser {
                 self.bad_numbers
             ));
         }
+    }
+}
+
+impl Elements for Parser {
+    fn start(&mut self, xml: &XmlReader<'_>, e: &BytesStart<'_>) -> Result<(), FormatError> {
+        Parser::start(self, xml, e)
+    }
+
+    fn end(&mut self) {
+        Parser::end(self)
     }
 }

@@ -13,6 +13,14 @@ use crate::error::FormatError;
 
 const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 
+/// What a streaming XML format does with the element events.
+pub(crate) trait Elements {
+    /// An element opens (also called for an empty element, before `end`).
+    fn start(&mut self, xml: &XmlReader<'_>, e: &BytesStart<'_>) -> Result<(), FormatError>;
+    /// The innermost open element closes.
+    fn end(&mut self);
+}
+
 pub(crate) struct XmlReader<'r> {
     reader: Reader<&'r mut dyn BufRead>,
     /// Bytes consumed before quick-xml saw the input (a BOM).
@@ -167,5 +175,25 @@ impl<'r> XmlReader<'r> {
             ));
         }
         Ok(())
+    }
+
+    /// Feeds every element event to `elements` until the end of the file,
+    /// refusing a DOCTYPE that declares entities.
+    pub(crate) fn walk(&mut self, elements: &mut impl Elements) -> Result<(), FormatError> {
+        let mut buf = Vec::new();
+        loop {
+            buf.clear();
+            match self.next(&mut buf)? {
+                Event::Start(e) => elements.start(self, &e)?,
+                Event::Empty(e) => {
+                    elements.start(self, &e)?;
+                    elements.end();
+                }
+                Event::End(_) => elements.end(),
+                Event::DocType(d) => self.check_doctype(&d)?,
+                Event::Eof => return Ok(()),
+                _ => {}
+            }
+        }
     }
 }
