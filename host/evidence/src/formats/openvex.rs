@@ -33,7 +33,7 @@ use std::io::BufRead;
 use serde::Deserialize;
 
 use super::ParseContext;
-use super::vuln::{Text, null_default, push_alias, push_unique};
+use super::vuln::{Text, null_default, present_list, push_alias, push_unique};
 use crate::error::FormatError;
 use crate::model::{Assessment, VexStatement, VexStatus};
 
@@ -199,16 +199,8 @@ struct RawDocument {
     context: Option<serde_json::Value>,
     author: Option<String>,
     timestamp: Option<String>,
-    #[serde(default, deserialize_with = "some_null_default")]
+    #[serde(default, deserialize_with = "present_list")]
     statements: Option<Vec<RawStatement>>,
-}
-
-fn some_null_default<'de, D, T>(d: D) -> Result<Option<Vec<T>>, D::Error>
-where
-    D: serde::Deserializer<'de>,
-    T: Deserialize<'de>,
-{
-    Ok(Some(Option::<Vec<T>>::deserialize(d)?.unwrap_or_default()))
 }
 
 #[derive(Deserialize, Default)]

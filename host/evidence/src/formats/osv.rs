@@ -35,7 +35,8 @@ use serde::Deserialize;
 
 use super::ParseContext;
 use super::vuln::{
-    Score, SeverityInput, SeverityJudge, Text, null_default, purl_for, push_alias, push_unique,
+    Score, SeverityInput, SeverityJudge, Text, null_default, present_list, purl_for, push_alias,
+    push_unique,
 };
 use crate::error::FormatError;
 use crate::model::Vulnerability;
@@ -235,18 +236,8 @@ fn convert(
 
 #[derive(Deserialize)]
 struct RawReport {
-    #[serde(default, deserialize_with = "opt_null_vec")]
+    #[serde(default, deserialize_with = "present_list")]
     results: Option<Vec<RawResult>>,
-}
-
-/// `null` and a missing key are both "no results"; an absent key is an error
-/// decided by the caller, so both give `Some(empty)` only when present.
-fn opt_null_vec<'de, D, T>(d: D) -> Result<Option<Vec<T>>, D::Error>
-where
-    D: serde::Deserializer<'de>,
-    T: Deserialize<'de>,
-{
-    Ok(Some(Option::<Vec<T>>::deserialize(d)?.unwrap_or_default()))
 }
 
 #[derive(Deserialize, Default)]

@@ -370,6 +370,16 @@ where
     Ok(Option::<T>::deserialize(d)?.unwrap_or_default())
 }
 
+/// A list whose key is present: `null` reads as empty, and a missing key
+/// (with `#[serde(default)]`) stays `None` for the caller to refuse.
+pub(crate) fn present_list<'de, D, T>(d: D) -> Result<Option<Vec<T>>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Ok(Some(Option::<Vec<T>>::deserialize(d)?.unwrap_or_default()))
+}
+
 /// A JSON object read as its entries in document order (`null` is empty).
 pub(crate) fn ordered_map<'de, D, T>(d: D) -> Result<Vec<(String, T)>, D::Error>
 where
