@@ -96,3 +96,26 @@ fn a_missing_config_file_says_how_to_point_at_one() {
         run.stderr
     );
 }
+
+#[test]
+fn a_lockfile_of_another_version_or_shape_is_refused_with_its_line() {
+    let project = Project::new();
+    project.with_example_evidence().config("B", "");
+    project.write("regops.lock", "version = 2\n");
+    let run = project.check();
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("lockfile version 2 is not supported"),
+        "{}",
+        run.stderr
+    );
+
+    project.write(
+        "regops.lock",
+        "version = 1\n[[policy]]\nsource = \"gate.wasm\"\nsha = \"abc\"\n",
+    );
+    let run = project.check();
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("regops.lock:4:"), "{}", run.stderr);
+    assert!(run.stderr.contains("sha"), "{}", run.stderr);
+}
