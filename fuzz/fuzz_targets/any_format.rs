@@ -19,10 +19,6 @@ use regops_evidence::detect::detect;
 use regops_evidence::{Error, Evidence, EvidenceKind, Format, Input, load};
 use regops_fuzz::{EVIDENCE_PATH, OPTIONS, check_contracts, scratch_file, sha256_hex};
 
-/// Whether to check properties whose known violations are tolerated.
-static STRICT: LazyLock<bool> =
-    LazyLock::new(|| std::env::var_os("REGOPS_FUZZ_STRICT").is_some_and(|v| v == "1"));
-
 /// Every kind some format carries.
 static KINDS: LazyLock<Vec<EvidenceKind>> = LazyLock::new(|| {
     let mut kinds: Vec<EvidenceKind> = Format::ALL.iter().map(|f| f.kind()).collect();
@@ -81,13 +77,12 @@ fn check_parsed(
         }) => {
             assert_eq!(*format, expected);
             assert!(position.line.is_none_or(|l| l >= 1), "line {position:?}");
-            // Known, reported (fuzz/regressions/any_format/): at the start of
-            // a line serde_json reports column 0, which the loader passes on
-            // as `:1:0`. Tolerated so fuzzing goes on past it;
-            // REGOPS_FUZZ_STRICT=1 checks it again.
-            let column_ok =
-                position.column.is_none_or(|c| c >= 1) || (!*STRICT && position.column == Some(0));
-            assert!(column_ok, "column {position:?}");
+            // Finding 1 (fuzz/regressions/any_format/, fixed): serde_json's
+            // column 0 at the start of a line must not reach the user.
+            assert!(
+                position.column.is_none_or(|c| c >= 1),
+                "column {position:?}"
+            );
         }
         Err(other) => panic!("{expected} as {kind}: unexpected error: {other}"),
     }

@@ -123,3 +123,41 @@ impl From<serde_json::Error> for FormatError {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn json_error(text: &str) -> FormatError {
+        serde_json::from_str::<serde_json::Value>(text)
+            .unwrap_err()
+            .into()
+    }
+
+    fn line_column(e: &FormatError) -> (u64, u64) {
+        match e.at {
+            At::LineColumn(line, column) => (line, column),
+            other => panic!("expected a line and column, got {other:?}"),
+        }
+    }
+
+    /// Fuzz finding 1 (fuzz/regressions/any_format): serde_json reports
+    /// column 0 when a document ends at the start of a line; columns are
+    /// 1-based, so it is column 1.
+    #[test]
+    fn a_json_error_at_the_start_of_a_line_is_at_column_1() {
+        // Empty, and truncated right after a newline (`:1:0`, `:2:0` before).
+        let empty = json_error("");
+        assert_eq!(line_column(&empty), (1, 1));
+        assert!(
+            empty.message.starts_with("the file ends early"),
+            "{}",
+            empty.message
+        );
+        assert_eq!(line_column(&json_error("{\n")), (2, 1));
+        assert_eq!(line_column(&json_error("[1,\n\n")), (3, 1));
+        // Elsewhere serde_json's column is already 1-based and kept.
+        assert_eq!(line_column(&json_error("{\n  x")), (2, 3));
+        assert_eq!(line_column(&json_error("[1,]")), (1, 4));
+    }
+}
