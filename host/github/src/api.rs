@@ -24,6 +24,9 @@ pub const ENDPOINTS: &[(&str, &str)] = &[
     ("GET", "/repos/{owner}/{repo}/pulls/{pull_number}/commits"),
     ("GET", "/repos/{owner}/{repo}/pulls/{pull_number}/files"),
     ("GET", "/orgs/{org}/teams/{team_slug}/members"),
+    ("GET", "/repos/{owner}/{repo}/commits/{ref}/check-runs"),
+    ("POST", "/repos/{owner}/{repo}/check-runs"),
+    ("PATCH", "/repos/{owner}/{repo}/check-runs/{check_run_id}"),
 ];
 
 /// Results per page for list endpoints (GitHub's maximum).
@@ -43,8 +46,11 @@ pub(crate) const PERM_PULLS: &str = "`pull-requests: read` (workflow `permission
 pub(crate) const PERM_PULLS_CONTENTS: &str = "`pull-requests: read` and `contents: read` (workflow `permissions:`; for a fine-grained token, \"Pull requests\" and \"Contents\" read)";
 pub(crate) const PERM_MEMBERS: &str = "`members: read` on the organisation (a GitHub App installation token with \"Members\" read, or a personal access token with `read:org`; the workflow's own GITHUB_TOKEN cannot read teams)";
 
-/// One API resource: its path (no host, no query) and what it needs.
+/// One API operation: its method, its path (no host, no query) and what it
+/// needs.
 pub(crate) struct Endpoint {
+    /// `GET`, `POST` or `PATCH`.
+    pub method: &'static str,
     /// Path below the API root, e.g. `/repos/o/r/pulls/5`.
     pub path: String,
     /// What it is, for 404 messages ("pull request #5 of o/r").
@@ -84,6 +90,25 @@ enum Next {
     Fail(Error),
     /// Retry after `delay`; if no attempt is left, fail with the error.
     Retry(Duration, Error),
+    /// The request may or may not have taken effect (a 5xx, a lost
+    /// connection, a timeout): retry like `Retry` only when repeating it is
+    /// harmless ([`Replay::Safe`]).
+    Ambiguous(Duration, Error),
+}
+
+/// Whether the HTTP layer may send a request again after an answer that
+/// leaves open whether it took effect.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Replay {
+    /// Reads, and writes that set the same state again: retried on 5xx and
+    /// network failures.
+    Safe,
+    /// Writes that add something (a check run, a batch of annotations):
+    /// a 5xx or network failure is returned at once ([`Error::Server`],
+    /// [`Error::Network`]) so the caller can look at what exists before
+    /// trying again. Rate limits (the request was refused, not done) are
+    /// still waited out and retried.
+    Never,
 }
 
 impl<'a> Api<'a> {
@@ -124,8 +149,23 @@ impl<'a> Api<'a> {
 
     /// GET one resource and parse it.
     pub(crate) async fn get<T: DeserializeOwned>(&self, endpoint: &Endpoint) -> Result<T, Error> {
-        let (_, body) = self.fetch(&endpoint.path, endpoint).await?;
+        let (_, body) = self
+            .send(&endpoint.path, endpoint, None, Replay::Safe)
+            .await?;
         self.parse(&body, endpoint)
+    }
+
+    /// Send `body` as JSON with the endpoint's method and parse the answer.
+    pub(crate) async fn write<T: DeserializeOwned>(
+        &self,
+        endpoint: &Endpoint,
+        body: &serde_json::Value,
+        replay: Replay,
+    ) -> Result<T, Error> {
+        let (_, answer) = self
+            .send(&endpoint.path, endpoint, Some(body), replay)
+            .await?;
+        self.parse(&answer, endpoint)
     }
 
     /// GET every page of a list, following `Link: <...>; rel="next"`.
@@ -133,18 +173,35 @@ impl<'a> Api<'a> {
         &self,
         endpoint: &Endpoint,
     ) -> Result<Vec<T>, Error> {
+        self.get_all_pages(endpoint, "", |page: Vec<T>| page).await
+    }
+
+    /// GET every page of a list whose pages are `P`s (an array, or an object
+    /// wrapping one, as the check-runs list is), `items` taking each page's
+    /// items out. `query` is extra query parameters (`&`-joined, encoded).
+    pub(crate) async fn get_all_pages<P: DeserializeOwned, T>(
+        &self,
+        endpoint: &Endpoint,
+        query: &str,
+        items_of: impl Fn(P) -> Vec<T>,
+    ) -> Result<Vec<T>, Error> {
         let mut items = Vec::new();
-        let mut uri = format!("{}?per_page={PER_PAGE}", endpoint.path);
+        let mut uri = if query.is_empty() {
+            format!("{}?per_page={PER_PAGE}", endpoint.path)
+        } else {
+            format!("{}?{query}&per_page={PER_PAGE}", endpoint.path)
+        };
         let mut seen = Vec::new();
         for _ in 0..MAX_PAGES {
-            let (headers, body) = self.fetch(&uri, endpoint).await?;
-            let page: Vec<T> = self.parse(&body, endpoint)?;
-            items.extend(page);
+            let (headers, body) = self.send(&uri, endpoint, None, Replay::Safe).await?;
+            let page: P = self.parse(&body, endpoint)?;
+            items.extend(items_of(page));
             match self.next_link(&headers, endpoint)? {
                 None => return Ok(items),
                 Some(next) => {
                     if seen.contains(&next) {
                         return Err(Error::UnexpectedResponse {
+                            method: endpoint.method,
                             endpoint: endpoint.path.clone(),
                             detail: "the `Link` header's next page repeats a page already read"
                                 .to_string(),
@@ -166,6 +223,7 @@ impl<'a> Api<'a> {
 
     fn parse<T: DeserializeOwned>(&self, body: &str, endpoint: &Endpoint) -> Result<T, Error> {
         serde_json::from_str(body).map_err(|e| Error::UnexpectedResponse {
+            method: endpoint.method,
             endpoint: endpoint.path.clone(),
             detail: self.ctx.scrub(&e.to_string()),
         })
@@ -176,6 +234,7 @@ impl<'a> Api<'a> {
         let mut next = None;
         for value in headers.get_all(http::header::LINK) {
             let value = value.to_str().map_err(|_| Error::UnexpectedResponse {
+                method: endpoint.method,
                 endpoint: endpoint.path.clone(),
                 detail: "the `Link` header is not ASCII".to_string(),
             })?;
@@ -194,6 +253,7 @@ impl<'a> Api<'a> {
         let prefix = format!("{}{}/", self.origin, self.base_path);
         if !next.starts_with(&prefix) {
             return Err(Error::UnexpectedResponse {
+                method: endpoint.method,
                 endpoint: endpoint.path.clone(),
                 detail: format!(
                     "the next page link points outside GITHUB_API_URL ({}); regops does not \
@@ -205,17 +265,26 @@ impl<'a> Api<'a> {
         Ok(Some(next))
     }
 
-    /// One GET with retries. `uri` is a path below the API root (with query)
-    /// or an absolute URL below it.
-    async fn fetch(&self, uri: &str, endpoint: &Endpoint) -> Result<(HeaderMap, String), Error> {
+    /// One request with retries. `uri` is a path below the API root (with
+    /// query) or an absolute URL below it; `body`, when given, is sent as
+    /// JSON with the endpoint's method.
+    async fn send(
+        &self,
+        uri: &str,
+        endpoint: &Endpoint,
+        body: Option<&serde_json::Value>,
+        replay: Replay,
+    ) -> Result<(HeaderMap, String), Error> {
         let policy = self.ctx.retry_policy();
         let mut attempt = 0;
         loop {
             attempt += 1;
-            let next = match tokio::time::timeout(policy.request_timeout, self.once(uri)).await {
-                Err(_) => Next::Retry(
+            let once = self.once(endpoint.method, uri, body);
+            let next = match tokio::time::timeout(policy.request_timeout, once).await {
+                Err(_) => Next::Ambiguous(
                     policy.backoff(attempt),
                     Error::Network {
+                        method: endpoint.method,
                         endpoint: endpoint.path.clone(),
                         attempts: attempt,
                         detail: format!(
@@ -224,9 +293,10 @@ impl<'a> Api<'a> {
                         ),
                     },
                 ),
-                Ok(Err(detail)) => Next::Retry(
+                Ok(Err(detail)) => Next::Ambiguous(
                     policy.backoff(attempt),
                     Error::Network {
+                        method: endpoint.method,
                         endpoint: endpoint.path.clone(),
                         attempts: attempt,
                         detail,
@@ -239,7 +309,8 @@ impl<'a> Api<'a> {
             match next {
                 Next::Done(headers, body) => return Ok((headers, body)),
                 Next::Fail(error) => return Err(error),
-                Next::Retry(delay, error) => {
+                Next::Ambiguous(_, error) if replay == Replay::Never => return Err(error),
+                Next::Retry(delay, error) | Next::Ambiguous(delay, error) => {
                     if attempt >= policy.max_attempts {
                         return Err(error);
                     }
@@ -249,13 +320,19 @@ impl<'a> Api<'a> {
         }
     }
 
-    /// One GET: status, headers and body, or why there is none.
-    async fn once(&self, uri: &str) -> Result<(u16, HeaderMap, String), String> {
-        let response = self
-            .crab
-            ._get(uri)
-            .await
-            .map_err(|e| self.ctx.scrub(&error_chain(&e)))?;
+    /// One request: status, headers and body, or why there is none.
+    async fn once(
+        &self,
+        method: &str,
+        uri: &str,
+        body: Option<&serde_json::Value>,
+    ) -> Result<(u16, HeaderMap, String), String> {
+        let response = match method {
+            "POST" => self.crab._post(uri, body).await,
+            "PATCH" => self.crab._patch(uri, body).await,
+            _ => self.crab._get(uri).await,
+        }
+        .map_err(|e| self.ctx.scrub(&error_chain(&e)))?;
         let status = response.status().as_u16();
         let headers = response.headers().clone();
         let body = self
@@ -275,18 +352,23 @@ impl<'a> Api<'a> {
         attempt: u32,
     ) -> Next {
         let policy = self.ctx.retry_policy();
+        let method = endpoint.method;
         let path = || endpoint.path.clone();
         let message = || self.github_message(&body);
         let retry_after =
             header(&headers, RETRY_AFTER.as_str()).and_then(|v| v.parse::<u64>().ok());
         match status {
             200..=299 => Next::Done(headers, body),
-            401 => Next::Fail(Error::Unauthorized { endpoint: path() }),
+            401 => Next::Fail(Error::Unauthorized {
+                method,
+                endpoint: path(),
+            }),
             403 | 429 => {
                 let remaining = header(&headers, "x-ratelimit-remaining");
                 let reset =
                     header(&headers, "x-ratelimit-reset").and_then(|v| v.parse::<u64>().ok());
                 let limited = |resets_at: Option<u64>| Error::RateLimited {
+                    method,
                     endpoint: path(),
                     status,
                     resets_at: resets_at.map(rfc3339_utc),
@@ -319,6 +401,7 @@ impl<'a> Api<'a> {
                     Next::Retry(policy.backoff(attempt), limited(None))
                 } else {
                     Next::Fail(Error::Forbidden {
+                        method,
                         endpoint: path(),
                         permission: endpoint.permission,
                         message: message(),
@@ -326,6 +409,7 @@ impl<'a> Api<'a> {
                 }
             }
             404 => Next::Fail(Error::NotFound {
+                method,
                 endpoint: path(),
                 what: endpoint.what.clone(),
                 check: endpoint.check,
@@ -338,9 +422,10 @@ impl<'a> Api<'a> {
                     }
                     _ => policy.backoff(attempt),
                 };
-                Next::Retry(
+                Next::Ambiguous(
                     delay,
                     Error::Server {
+                        method,
                         endpoint: path(),
                         status,
                         attempts: attempt,
@@ -348,6 +433,7 @@ impl<'a> Api<'a> {
                 )
             }
             _ => Next::Fail(Error::UnexpectedStatus {
+                method,
                 endpoint: path(),
                 status,
                 message: message(),

@@ -172,12 +172,14 @@ pub fn fetch_change(ctx: &GitHubContext, roles: &RoleMap) -> Result<Change, Erro
     let repository = ctx.repository();
     let base = format!("/repos/{}/{}/pulls/{number}", ctx.owner(), ctx.repo());
     let endpoint = |suffix: &str, what: &str, permission| Endpoint {
+        method: "GET",
         path: format!("{base}{suffix}"),
         what: format!("{what} of pull request #{number} of {repository}"),
         check: CHECK_PULL,
         permission,
     };
     let pull_endpoint = Endpoint {
+        method: "GET",
         path: base.clone(),
         what: format!("pull request #{number} of {repository}"),
         check: CHECK_PULL,
@@ -309,6 +311,7 @@ fn fold_reviews(
             "PENDING" => continue,
             other => {
                 return Err(Error::UnexpectedResponse {
+                    method: endpoint.method,
                     endpoint: endpoint.path.clone(),
                     detail: format!(
                         "review {} has the state `{other}`, which regops does not know",
@@ -319,6 +322,7 @@ fn fold_reviews(
         };
         if review.submitted_at.is_none() {
             return Err(Error::UnexpectedResponse {
+                method: endpoint.method,
                 endpoint: endpoint.path.clone(),
                 detail: format!("submitted review {} has no `submitted_at`", review.id),
             });
@@ -373,6 +377,7 @@ fn co_authors(
             }
             _ => {
                 return Err(Error::UnexpectedResponse {
+                    method: endpoint.method,
                     endpoint: endpoint.path.clone(),
                     detail: format!("commit {} has no author login or email", item.sha),
                 });

@@ -247,12 +247,18 @@ impl GitHubContext {
     /// came from outside (GitHub's messages, transport errors) before it is
     /// kept in an [`Error`].
     pub(crate) fn scrub(&self, text: &str) -> String {
-        let text = if self.token.0.is_empty() {
+        truncate(&self.redact(text), 300)
+    }
+
+    /// `text` with every occurrence of the token replaced, untruncated: for
+    /// text regops sends to GitHub (a check run's summary), which must never
+    /// publish the token even if evidence quoted it.
+    pub(crate) fn redact(&self, text: &str) -> String {
+        if self.token.0.is_empty() || !text.contains(&self.token.0) {
             text.to_string()
         } else {
             text.replace(&self.token.0, "<redacted>")
-        };
-        truncate(&text, 300)
+        }
     }
 }
 
@@ -263,7 +269,7 @@ fn truncate(text: &str, max: usize) -> String {
     }
 }
 
-fn nonempty(lookup: &impl Fn(&str) -> Option<String>, name: &str) -> Option<String> {
+pub(crate) fn nonempty(lookup: &impl Fn(&str) -> Option<String>, name: &str) -> Option<String> {
     lookup(name)
         .map(|v| v.trim().to_string())
         .filter(|v| !v.is_empty())
@@ -345,7 +351,7 @@ fn check_repository(repository: &str) -> Result<(String, String), Error> {
     Ok((owner.to_string(), repo.to_string()))
 }
 
-fn check_sha(sha: &str, name: &'static str) -> Result<String, Error> {
+pub(crate) fn check_sha(sha: &str, name: &'static str) -> Result<String, Error> {
     let sha = sha.trim();
     if (sha.len() == 40 || sha.len() == 64) && sha.bytes().all(|b| b.is_ascii_hexdigit()) {
         Ok(sha.to_ascii_lowercase())

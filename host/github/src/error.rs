@@ -89,16 +89,20 @@ pub enum Error {
 
     /// 401: the token was rejected.
     #[error(
-        "GitHub rejected the token (401 Unauthorized) for GET {endpoint}: it is invalid or expired; {TOKEN_HOWTO}"
+        "GitHub rejected the token (401 Unauthorized) for {method} {endpoint}: it is invalid or expired; {TOKEN_HOWTO}"
     )]
     Unauthorized {
+        /// HTTP method.
+        method: &'static str,
         /// API path.
         endpoint: String,
     },
 
     /// 403 without rate-limit signs: the token lacks a permission.
-    #[error("the token lacks permission for GET {endpoint} (403 Forbidden{}): it needs {permission}", message.as_deref().map(|m| format!(": {m}")).unwrap_or_default())]
+    #[error("the token lacks permission for {method} {endpoint} (403 Forbidden{}): it needs {permission}", message.as_deref().map(|m| format!(": {m}")).unwrap_or_default())]
     Forbidden {
+        /// HTTP method.
+        method: &'static str,
         /// API path.
         endpoint: String,
         /// The permission the endpoint needs, and how to grant it.
@@ -107,9 +111,26 @@ pub enum Error {
         message: Option<String>,
     },
 
+    /// 403 without rate-limit signs on a check-run request: the token may
+    /// not write check runs. This is what a pull request from a fork gets
+    /// (its token is read-only whatever the workflow asks), so the caller
+    /// should say that the check runs were not published and keep gating
+    /// by its exit status and job summary; see `docs/action.md`.
+    #[error("check runs were not published: the token may not write check runs ({method} {endpoint} answered 403 Forbidden{}). The verdicts still decide the step's exit status and are in the job summary. Give the job `permissions: {{ checks: write }}`; a pull request from a fork gets a read-only token whatever the workflow asks, so publish from a separate `workflow_run` workflow instead (docs/action.md, \"Pull requests from forks\")", message.as_deref().map(|m| format!(": {m}")).unwrap_or_default())]
+    ChecksNotPermitted {
+        /// HTTP method.
+        method: &'static str,
+        /// API path.
+        endpoint: String,
+        /// GitHub's `message` ("Resource not accessible by integration").
+        message: Option<String>,
+    },
+
     /// A rate limit was hit and does not reset soon enough to wait for.
-    #[error("GitHub's API rate limit is exhausted for GET {endpoint} ({status}){}: re-run the job after that, or use a token with a larger limit (a GitHub App installation token)", resets_at.as_deref().map(|t| format!(" and resets at {t}")).unwrap_or_else(|| " and GitHub gave no reset time".to_string()))]
+    #[error("GitHub's API rate limit is exhausted for {method} {endpoint} ({status}){}: re-run the job after that, or use a token with a larger limit (a GitHub App installation token)", resets_at.as_deref().map(|t| format!(" and resets at {t}")).unwrap_or_else(|| " and GitHub gave no reset time".to_string()))]
     RateLimited {
+        /// HTTP method.
+        method: &'static str,
         /// API path.
         endpoint: String,
         /// 403 or 429.
@@ -120,9 +141,11 @@ pub enum Error {
 
     /// 404.
     #[error(
-        "GitHub answered 404 Not Found for GET {endpoint}: {what} does not exist or the token cannot see it (GitHub answers 404, not 403, for private resources a token cannot read); check {check}, and that the token has {permission}"
+        "GitHub answered 404 Not Found for {method} {endpoint}: {what} does not exist or the token cannot see it (GitHub answers 404, not 403, for private resources a token cannot read); check {check}, and that the token has {permission}"
     )]
     NotFound {
+        /// HTTP method.
+        method: &'static str,
         /// API path.
         endpoint: String,
         /// What was asked for ("pull request #5 of o/r").
@@ -135,9 +158,11 @@ pub enum Error {
 
     /// 5xx, still failing after every retry.
     #[error(
-        "GitHub answered {status} for GET {endpoint} on all {attempts} attempts: GitHub or the Enterprise Server is failing; re-run the job later"
+        "GitHub answered {status} for {method} {endpoint} on all {attempts} attempts: GitHub or the Enterprise Server is failing; re-run the job later"
     )]
     Server {
+        /// HTTP method.
+        method: &'static str,
         /// API path.
         endpoint: String,
         /// Last status.
@@ -149,9 +174,11 @@ pub enum Error {
     /// The request could not be sent or answered (connection, TLS, timeout),
     /// still failing after every retry.
     #[error(
-        "GET {endpoint} failed on all {attempts} attempts: {detail}; check GITHUB_API_URL and that the runner can reach it"
+        "{method} {endpoint} failed on all {attempts} attempts: {detail}; check GITHUB_API_URL and that the runner can reach it"
     )]
     Network {
+        /// HTTP method.
+        method: &'static str,
         /// API path.
         endpoint: String,
         /// Attempts made.
@@ -161,8 +188,10 @@ pub enum Error {
     },
 
     /// A status the client has no rule for (3xx, 422, ...).
-    #[error("GitHub answered {status} for GET {endpoint}{}: regops cannot use this answer; check GITHUB_API_URL points at the REST API root and GITHUB_REPOSITORY names the repository as it is now (a 3xx follows a rename or transfer)", message.as_deref().map(|m| format!(" ({m})")).unwrap_or_default())]
+    #[error("GitHub answered {status} for {method} {endpoint}{}: regops cannot use this answer; check GITHUB_API_URL points at the REST API root and GITHUB_REPOSITORY names the repository as it is now (a 3xx follows a rename or transfer)", message.as_deref().map(|m| format!(" ({m})")).unwrap_or_default())]
     UnexpectedStatus {
+        /// HTTP method.
+        method: &'static str,
         /// API path.
         endpoint: String,
         /// The status.
@@ -173,9 +202,11 @@ pub enum Error {
 
     /// A 2xx answer whose body is not what GitHub documents.
     #[error(
-        "GitHub's answer to GET {endpoint} is not the documented shape ({detail}): regops refuses to guess; check GITHUB_API_URL points at a GitHub REST API"
+        "GitHub's answer to {method} {endpoint} is not the documented shape ({detail}): regops refuses to guess; check GITHUB_API_URL points at a GitHub REST API"
     )]
     UnexpectedResponse {
+        /// HTTP method.
+        method: &'static str,
         /// API path.
         endpoint: String,
         /// What did not fit.

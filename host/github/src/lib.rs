@@ -1,4 +1,5 @@
-//! Approvals evidence from GitHub and from git.
+//! GitHub for regops: approvals evidence from GitHub and from git, and the
+//! verdicts published as check runs.
 //!
 //! - [`fetch_change`]: a pull request's author and co-authors, changed
 //!   files, linked issues and reviews (as [`regops_evidence::Approval`]s),
@@ -8,6 +9,9 @@
 //! - [`approvals_from_git`]: `Approved-by:` commit trailers, with signature
 //!   verification, for SOPs that record approvals as (signed) commits.
 //! - [`RoleMap`]: the `[roles]` table, logins and `@org/team`s to roles.
+//! - [`publish_check_runs`]: one check run per gate on the commit the run
+//!   judged, with annotations, idempotent within a workflow run attempt
+//!   ([`CheckTarget::from_env`] says which commit and attempt).
 //!
 //! The API is synchronous: each call runs its own current-thread runtime,
 //! so it must not be called from inside async code.
@@ -25,6 +29,7 @@
 
 mod api;
 mod change;
+mod checks;
 mod context;
 mod error;
 mod git;
@@ -33,6 +38,11 @@ mod trailers;
 
 pub use api::{API_VERSION, ENDPOINTS};
 pub use change::{Change, fetch_change, linked_issues};
+pub use checks::{
+    ANNOTATIONS_PER_REQUEST, Annotation, AnnotationLevel, CheckTarget, Conclusion, GateCheck,
+    MAX_ANNOTATIONS, OUTPUT_LIMIT_BYTES, PublishReport, PublishedCheckRun, TITLE_LIMIT_CHARS,
+    external_id, publish_check_runs,
+};
 pub use context::{DEFAULT_API_URL, GitHubContext, RetryPolicy};
 pub use error::Error;
 pub use git::approvals_from_git;

@@ -180,6 +180,7 @@ impl RoleMap {
             let mut fetched = Vec::new();
             for (org, slug) in pending {
                 let endpoint = Endpoint {
+                    method: "GET",
                     path: format!("/orgs/{org}/teams/{slug}/members"),
                     what: format!("team @{org}/{slug}"),
                     check: CHECK_TEAM,

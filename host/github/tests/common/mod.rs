@@ -1,7 +1,10 @@
 //! A loopback stand-in for the GitHub REST API: it answers scripted replies
 //! built from GitHub's documented example payloads (tests/fixtures, taken
-//! from @octokit/openapi) and records every request it receives.
+//! from @octokit/openapi), or a handler that keeps state (the Checks API in
+//! `checks.rs`), and records every request it receives with its body.
 #![allow(dead_code)]
+
+pub mod checks;
 
 use std::collections::{HashMap, VecDeque};
 use std::io::{BufRead, BufReader, Read, Write};
@@ -74,6 +77,8 @@ pub struct Recorded {
     pub target: String,
     /// Header names lowercased.
     pub headers: Vec<(String, String)>,
+    /// The body as sent (UTF-8; empty when there was none).
+    pub body: String,
 }
 
 impl Recorded {
@@ -87,14 +92,90 @@ impl Recorded {
     pub fn path(&self) -> &str {
         self.target.split('?').next().unwrap_or_default()
     }
+
+    /// The query's parameters, percent-decoded.
+    pub fn query(&self) -> Vec<(String, String)> {
+        let Some((_, query)) = self.target.split_once('?') else {
+            return Vec::new();
+        };
+        query
+            .split('&')
+            .filter(|p| !p.is_empty())
+            .map(|pair| {
+                let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+                (percent_decode(k), percent_decode(v))
+            })
+            .collect()
+    }
+
+    pub fn param(&self, name: &str) -> Option<String> {
+        self.query()
+            .into_iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v)
+    }
+
+    /// The body as JSON.
+    pub fn json(&self) -> Value {
+        serde_json::from_str(&self.body)
+            .unwrap_or_else(|e| panic!("{} {}: body is not JSON: {e}", self.method, self.target))
+    }
+}
+
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'%' if i + 2 < bytes.len() => {
+                let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap();
+                out.push(u8::from_str_radix(hex, 16).expect("percent-encoding"));
+                i += 3;
+            }
+            b'+' => {
+                out.push(b' ');
+                i += 1;
+            }
+            b => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8(out).expect("UTF-8 query")
 }
 
 type Routes = Arc<Mutex<HashMap<String, VecDeque<Reply>>>>;
+
+/// Answers a request from state it keeps (`None`: not mine, 404).
+pub type Handler = Arc<dyn Fn(&Recorded) -> Option<Reply> + Send + Sync>;
+
+/// A reply for the next request with this method and path (any query),
+/// given instead of the handler's.
+#[derive(Clone, Debug)]
+struct Interjection {
+    method: String,
+    path: String,
+    reply: Reply,
+    /// Whether the handler still sees the request (it takes effect and its
+    /// answer is lost), as when GitHub did the work but the answer was a
+    /// 502 from a proxy.
+    handled: bool,
+}
+
+#[derive(Clone, Default)]
+struct Behaviour {
+    routes: Routes,
+    handler: Arc<Mutex<Option<Handler>>>,
+    interjections: Arc<Mutex<VecDeque<Interjection>>>,
+}
 
 /// The server. Stops (and joins its thread) when dropped.
 pub struct MockGitHub {
     port: u16,
     routes: Routes,
+    behaviour: Behaviour,
     log: Arc<Mutex<Vec<Recorded>>>,
     stop: Arc<AtomicBool>,
     thread: Option<JoinHandle<()>>,
@@ -104,25 +185,27 @@ impl MockGitHub {
     pub fn start() -> MockGitHub {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind loopback");
         let port = listener.local_addr().unwrap().port();
-        let routes: Routes = Arc::default();
+        let behaviour = Behaviour::default();
+        let routes = behaviour.routes.clone();
         let log: Arc<Mutex<Vec<Recorded>>> = Arc::default();
         let stop = Arc::new(AtomicBool::new(false));
         let thread = {
-            let (routes, log, stop) = (routes.clone(), log.clone(), stop.clone());
+            let (behaviour, log, stop) = (behaviour.clone(), log.clone(), stop.clone());
             std::thread::spawn(move || {
                 for stream in listener.incoming() {
                     if stop.load(Ordering::SeqCst) {
                         break;
                     }
                     let Ok(stream) = stream else { continue };
-                    let (routes, log) = (routes.clone(), log.clone());
-                    std::thread::spawn(move || serve(stream, &routes, &log));
+                    let (behaviour, log) = (behaviour.clone(), log.clone());
+                    std::thread::spawn(move || serve(stream, &behaviour, &log));
                 }
             })
         };
         MockGitHub {
             port,
             routes,
+            behaviour,
             log,
             stop,
             thread: Some(thread),
@@ -141,6 +224,37 @@ impl MockGitHub {
             .lock()
             .unwrap()
             .insert(target.to_string(), replies.into());
+    }
+
+    /// Answers whatever no route answers with `handler`.
+    pub fn handle(&self, handler: impl Fn(&Recorded) -> Option<Reply> + Send + Sync + 'static) {
+        *self.behaviour.handler.lock().unwrap() = Some(Arc::new(handler));
+    }
+
+    /// Answers the next `method` request to `path` (any query) with `reply`
+    /// instead of the handler; queued interjections are used in order.
+    pub fn interject(&self, method: &str, path: &str, reply: Reply) {
+        self.push_interjection(method, path, reply, false);
+    }
+
+    /// Like [`MockGitHub::interject`], but the handler still gets the
+    /// request (it takes effect) and its answer is replaced by `reply`: a
+    /// write whose answer was lost.
+    pub fn interject_after_handling(&self, method: &str, path: &str, reply: Reply) {
+        self.push_interjection(method, path, reply, true);
+    }
+
+    fn push_interjection(&self, method: &str, path: &str, reply: Reply, handled: bool) {
+        self.behaviour
+            .interjections
+            .lock()
+            .unwrap()
+            .push_back(Interjection {
+                method: method.to_string(),
+                path: path.to_string(),
+                reply,
+                handled,
+            });
     }
 
     pub fn requests(&self) -> Vec<Recorded> {
@@ -164,7 +278,7 @@ impl Drop for MockGitHub {
     }
 }
 
-fn serve(stream: TcpStream, routes: &Routes, log: &Mutex<Vec<Recorded>>) {
+fn serve(stream: TcpStream, behaviour: &Behaviour, log: &Mutex<Vec<Recorded>>) {
     let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
     let _ = stream.set_write_timeout(Some(Duration::from_secs(5)));
     let mut reader = BufReader::new(match stream.try_clone() {
@@ -198,23 +312,18 @@ fn serve(stream: TcpStream, routes: &Routes, log: &Mutex<Vec<Recorded>>) {
             headers.push((name, value));
         }
     }
+    let mut body = vec![0; content_length.min(8 << 20)];
     if content_length > 0 {
-        let mut body = vec![0; content_length.min(1 << 20)];
         let _ = reader.read_exact(&mut body);
     }
-    log.lock().unwrap().push(Recorded {
-        method: method.clone(),
-        target: target.clone(),
+    let recorded = Recorded {
+        method,
+        target,
         headers,
-    });
-    let reply = {
-        let mut routes = routes.lock().unwrap();
-        match routes.get_mut(&target) {
-            Some(queue) if queue.len() > 1 => queue.pop_front().unwrap(),
-            Some(queue) if !queue.is_empty() => queue.front().unwrap().clone(),
-            _ => Reply::error(404, "Not Found"),
-        }
+        body: String::from_utf8_lossy(&body).into_owned(),
     };
+    log.lock().unwrap().push(recorded.clone());
+    let reply = behaviour.answer(&recorded);
     let mut stream = stream;
     let mut head = format!(
         "HTTP/1.1 {} {}\r\nContent-Length: {}\r\nConnection: close\r\n",
@@ -232,9 +341,44 @@ fn serve(stream: TcpStream, routes: &Routes, log: &Mutex<Vec<Recorded>>) {
     let _ = stream.shutdown(Shutdown::Both);
 }
 
+impl Behaviour {
+    /// Interjections first, then exact routes, then the handler.
+    fn answer(&self, request: &Recorded) -> Reply {
+        let interjection = {
+            let mut queue = self.interjections.lock().unwrap();
+            let at = queue
+                .iter()
+                .position(|i| i.method == request.method && i.path == request.path());
+            at.and_then(|at| queue.remove(at))
+        };
+        let handler = self.handler.lock().unwrap().clone();
+        if let Some(interjection) = interjection {
+            if interjection.handled
+                && let Some(handler) = &handler
+            {
+                let _ = handler(request);
+            }
+            return interjection.reply;
+        }
+        {
+            let mut routes = self.routes.lock().unwrap();
+            match routes.get_mut(&request.target) {
+                Some(queue) if queue.len() > 1 => return queue.pop_front().unwrap(),
+                Some(queue) if !queue.is_empty() => return queue.front().unwrap().clone(),
+                _ => {}
+            }
+        }
+        handler
+            .and_then(|handler| handler(request))
+            .unwrap_or_else(|| Reply::error(404, "Not Found"))
+    }
+}
+
 fn reason(status: u16) -> &'static str {
     match status {
         200 => "OK",
+        201 => "Created",
+        422 => "Unprocessable Entity",
         401 => "Unauthorized",
         403 => "Forbidden",
         404 => "Not Found",
