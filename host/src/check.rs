@@ -14,22 +14,25 @@ use crate::lock::Lockfile;
 use crate::params::{self, EffectiveParam};
 use crate::policy::bindings::types as wit;
 use crate::policy::{self, EvidenceIndex, Policy, Sandbox, evidence_kind_to, value_to};
-use crate::report::{EvidenceEntry, GateReport, PolicyRef, Report, WaiverFile};
+use crate::report::{EvidenceEntry, FileDigest, GateReport, PolicyRef, Report};
 use crate::verdict::{Level, Outcome, Verdict};
 use crate::waivers::{Date, Waivers};
 
 /// What a run depends on besides the configuration and the evidence.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct RunOptions {
     /// The date waivers are judged against (today, unless replaying).
     pub date: Date,
+    /// The gates to run (`--gate`); empty: those the configuration names.
+    pub gates: Vec<String>,
 }
 
 /// Runs every gate of the configuration at `config_path`.
 pub fn check(config_path: &Path, options: RunOptions) -> anyhow::Result<Report> {
     let config = Config::load(config_path)?;
     let inputs = collect::inputs(&config)?;
-    let evidence = ev::load(&inputs, &config.evidence_options())?;
+    let mut evidence = ev::load(&inputs, &config.evidence_options())?;
+    crate::change::gather(&config, &mut evidence)?;
     evaluate(&config, evidence, options)
 }
 
@@ -48,7 +51,7 @@ pub fn evaluate(
         None => Waivers::default(),
     };
     let sandbox = Sandbox::new(config.limits).context("starting the WebAssembly sandbox")?;
-    let gates = config.effective_gates();
+    let gates = config.effective_gates(&options.gates)?;
 
     // Load every gate first: digest pins and parameters are checked for all
     // of them before any evaluates, and all config errors come out together.
@@ -102,8 +105,8 @@ pub fn evaluate(
         let handles: Vec<_> = loaded
             .iter()
             .map(|loaded| {
-                let (sandbox, index, available, waivers) =
-                    (&sandbox, index.clone(), &available, &waivers);
+                let (sandbox, index, available, waivers, date) =
+                    (&sandbox, index.clone(), &available, &waivers, options.date);
                 scope.spawn(move || {
                     let mut report = evaluate_gate(sandbox, config, loaded, available, index);
                     // Waivers excuse subjects first; levels then weigh what is left.
@@ -111,7 +114,7 @@ pub fn evaluate(
                         outcome: report.outcome,
                         checks: std::mem::take(&mut report.checks),
                     };
-                    waivers.apply(&report.id, &mut verdict, options.date);
+                    waivers.apply(&report.id, &mut verdict, date);
                     levels::apply(&mut verdict, &loaded.levels);
                     verdict.recompute();
                     report.outcome = verdict.outcome;
@@ -141,6 +144,14 @@ pub fn evaluate(
         safety_class: config.safety_class,
         date: options.date.to_string(),
         outcome,
+        config: config
+            .source
+            .files()
+            .map(|(path, sha256)| FileDigest {
+                path: path.to_string(),
+                sha256: sha256.to_string(),
+            })
+            .collect(),
         gates: reports,
         evidence: index
             .evidence
@@ -154,7 +165,7 @@ pub fn evaluate(
                 warnings: f.warnings.clone(),
             })
             .collect(),
-        waivers: waivers.sha256.as_ref().map(|sha256| WaiverFile {
+        waivers: waivers.sha256.as_ref().map(|sha256| FileDigest {
             path: waivers
                 .source
                 .as_ref()

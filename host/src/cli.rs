@@ -50,6 +50,10 @@ pub enum Command {
         /// Judge waivers as of this date (YYYY-MM-DD) instead of today (UTC).
         #[arg(long, value_parser = parse_date)]
         date: Option<Date>,
+        /// Run only this gate (repeatable, e.g. `--gate ci --gate change`);
+        /// default: every gate under [gates], and `ci`.
+        #[arg(long = "gate", value_name = "ID")]
+        gates: Vec<String>,
     },
     /// Print the normalised evidence as JSON (`regops.evidence/v1`): the
     /// files `[evidence]` names, or the FILES given.
@@ -133,9 +137,11 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
             output,
             evidence_bundle,
             date,
+            gates,
         } => {
             let options = RunOptions {
                 date: date.unwrap_or_else(Date::today),
+                gates,
             };
             let report = match evidence_bundle {
                 Some(bundle) => {
@@ -195,7 +201,9 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
                 if forced.is_some() {
                     inputs.iter_mut().for_each(|i| i.format = forced);
                 }
-                regops_evidence::load(&inputs, &config.evidence_options())?
+                let mut evidence = regops_evidence::load(&inputs, &config.evidence_options())?;
+                crate::change::gather(&config, &mut evidence)?;
+                evidence
             } else {
                 let inputs = files
                     .iter()

@@ -9,13 +9,18 @@ use std::io::Read;
 
 use regops_evidence::{Format, Input};
 
-use crate::config::{Config, ConfigErrors};
+use crate::config::{Config, ConfigErrors, EvidencePatterns};
 
 /// The files the configuration names, in a stable order.
 pub fn inputs(config: &Config) -> Result<Vec<Input>, ConfigErrors> {
+    inputs_of(config, &config.evidence)
+}
+
+/// The files of some evidence groups (the base branch's SBOM, say).
+pub fn inputs_of(config: &Config, groups: &[EvidencePatterns]) -> Result<Vec<Input>, ConfigErrors> {
     let mut inputs = Vec::new();
     let mut errors = Vec::new();
-    for group in &config.evidence {
+    for group in groups {
         for entry in &group.patterns {
             let pattern = &entry.pattern;
             match resolve(&config.dir, pattern.get_ref()) {

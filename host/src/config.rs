@@ -14,6 +14,8 @@ use toml::Spanned;
 
 use crate::policy::Limits;
 
+mod extends;
+
 /// IEC 62304 software safety class.
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, serde::Serialize,
@@ -74,53 +76,133 @@ impl fmt::Display for ConfigErrors {
 
 impl std::error::Error for ConfigErrors {}
 
-/// The text of a config file, to turn byte spans into lines.
+/// The text of a config file and of the files it extends, to turn byte
+/// spans into `file:line:column`.
+///
+/// Each file's spans are shifted by the file's offset, so one span names
+/// both the file and the place in it: a merged config keeps, for every
+/// value, where it was written.
 #[derive(Debug, Clone)]
 pub struct Source {
+    /// The file given on the command line (the repository's config).
     pub display: String,
+    files: Vec<SourceFile>,
+}
+
+#[derive(Debug, Clone)]
+struct SourceFile {
+    display: String,
     text: String,
+    offset: usize,
+    sha256: String,
 }
 
 impl Source {
     pub fn new(display: String, text: String) -> Source {
-        Source { display, text }
+        let sha256 = crate::digest::sha256_hex(text.as_bytes());
+        Source {
+            files: vec![SourceFile {
+                display: display.clone(),
+                text,
+                offset: 0,
+                sha256,
+            }],
+            display,
+        }
     }
 
+    /// The text of the first file.
     pub fn text(&self) -> &str {
-        &self.text
+        &self.files[0].text
     }
 
-    /// Deserialises the file; a syntax or shape error names its line.
+    /// Every file, the first one first: display name and SHA-256.
+    pub fn files(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.files
+            .iter()
+            .map(|f| (f.display.as_str(), f.sha256.as_str()))
+    }
+
+    /// Adds a file (one the first extends); returns its index for
+    /// [`Source::parse_file`].
+    fn add(&mut self, display: String, text: String, sha256: String) -> usize {
+        let last = self.files.last().expect("a source has a first file");
+        // One byte of gap so no span of one file can touch the next.
+        let offset = last.offset + last.text.len() + 1;
+        self.files.push(SourceFile {
+            display,
+            text,
+            offset,
+            sha256,
+        });
+        self.files.len() - 1
+    }
+
+    /// Deserialises the first file; a syntax or shape error names its line.
     pub fn parse_toml<T: serde::de::DeserializeOwned>(&self) -> Result<T, ConfigErrors> {
-        toml::from_str(&self.text).map_err(|e| {
+        self.parse_file(0)
+    }
+
+    /// Deserialises file `index`. Spans in the result are relative to the
+    /// file's text: shift them by [`Source::offset`] before reporting.
+    fn parse_file<T: serde::de::DeserializeOwned>(&self, index: usize) -> Result<T, ConfigErrors> {
+        let file = &self.files[index];
+        toml::from_str(&file.text).map_err(|e| {
             let message = e.message().trim_end().to_string();
             ConfigErrors(vec![match e.span() {
-                Some(span) => self.error_at(span, message),
-                None => self.error(message),
+                Some(span) => {
+                    self.error_at(span.start + file.offset..span.end + file.offset, message)
+                }
+                None => self.error_in(index, message),
             }])
         })
     }
 
-    /// An error at a byte span of this file.
+    fn offset(&self, index: usize) -> usize {
+        self.files[index].offset
+    }
+
+    /// An error at a byte span (of whichever file the span falls in).
     pub fn error_at(
         &self,
         span: std::ops::Range<usize>,
         message: impl Into<String>,
     ) -> ConfigError {
-        let before = &self.text[..span.start.min(self.text.len())];
+        let file = self
+            .files
+            .iter()
+            .rev()
+            .find(|f| f.offset <= span.start)
+            .expect("the first file starts at offset 0");
+        let start = (span.start - file.offset).min(file.text.len());
+        let before = &file.text[..start];
         let line = before.matches('\n').count() + 1;
         let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
         ConfigError {
-            file: self.display.clone(),
+            file: file.display.clone(),
             line: Some(line),
             column: Some(column),
             message: message.into(),
         }
     }
 
+    /// Where a value was written, as `file:line`.
+    pub fn origin(&self, span: std::ops::Range<usize>) -> String {
+        let at = self.error_at(span, "");
+        match at.line {
+            Some(line) => format!("{}:{line}", at.file),
+            None => at.file,
+        }
+    }
+
+    /// An error about the first file as a whole.
     pub fn error(&self, message: impl Into<String>) -> ConfigError {
+        self.error_in(0, message)
+    }
+
+    fn error_in(&self, index: usize, message: impl Into<String>) -> ConfigError {
         ConfigError {
-            file: self.display.clone(),
+            file: self.files[index].display.clone(),
             line: None,
             column: None,
             message: message.into(),
@@ -186,28 +268,68 @@ pub struct Config {
     pub tests: Option<TestOptions>,
     /// The waiver file, relative to the config directory.
     pub waivers: Option<Spanned<String>>,
+    /// `[roles]`: role → logins, emails and `@org/team`s.
+    pub roles: Vec<(Spanned<String>, Spanned<Vec<String>>)>,
+    /// `[change]`: where the change under review and its approvals come from.
+    pub change: ChangeOptions,
+}
+
+/// When to read the pull request under review from the GitHub API.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GitHubMode {
+    /// When the workflow runs for a pull request (`GITHUB_EVENT_PATH` names one).
+    Auto,
+    Always,
+    Never,
+}
+
+/// `[change]`: the change under review, for gate G2.
+#[derive(Debug, Clone)]
+pub struct ChangeOptions {
+    pub github: GitHubMode,
+    /// A `git log` range whose `Approved-by:` trailers are approvals.
+    pub git_approvals: Option<Spanned<String>>,
+    /// The base branch's SBOM, to find SOUP the change adds or updates.
+    pub base_sbom: Option<EvidencePatterns>,
+    /// The base branch's SOUP register, likewise.
+    pub base_soup: Option<EvidencePatterns>,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 struct RawConfig {
+    extends: Option<Spanned<toml::Value>>,
     product: Option<String>,
-    safety_class: SafetyClass,
+    safety_class: Option<SafetyClass>,
     #[serde(default)]
     evidence: RawEvidence,
     #[serde(default)]
     gates: BTreeMap<Spanned<String>, RawGate>,
     #[serde(default)]
     limits: RawLimits,
-    tests: Option<RawTests>,
+    #[serde(default)]
+    tests: RawTests,
     waivers: Option<Spanned<String>>,
+    #[serde(default)]
+    roles: BTreeMap<Spanned<String>, Spanned<Vec<String>>>,
+    #[serde(default)]
+    change: RawChange,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 struct RawTests {
     requirement_properties: Option<Vec<String>>,
     requirement_pattern: Option<Spanned<String>>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawChange {
+    github: Option<Spanned<toml::Value>>,
+    git_approvals: Option<Spanned<String>>,
+    base_sbom: Option<Vec<Spanned<toml::Value>>>,
+    base_soup: Option<Vec<Spanned<toml::Value>>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -221,6 +343,7 @@ struct RawEvidence {
     vex: Option<Vec<Spanned<toml::Value>>>,
     requirements: Option<Vec<Spanned<toml::Value>>>,
     soup: Option<Vec<Spanned<toml::Value>>>,
+    change: Option<Vec<Spanned<toml::Value>>>,
 }
 
 #[derive(Deserialize)]
@@ -241,8 +364,149 @@ struct RawLimits {
     timeout_seconds: Option<f64>,
 }
 
+/// Moves a span by `by` bytes: from a file's own text to its place in the
+/// [`Source`].
+fn shift<T>(value: Spanned<T>, by: usize) -> Spanned<T> {
+    let span = value.span();
+    Spanned::new(span.start + by..span.end + by, value.into_inner())
+}
+
+fn shift_all<T>(values: Option<Vec<Spanned<T>>>, by: usize) -> Option<Vec<Spanned<T>>> {
+    values.map(|v| v.into_iter().map(|x| shift(x, by)).collect())
+}
+
+fn shift_map<K: Ord, V>(
+    map: BTreeMap<Spanned<K>, V>,
+    by: usize,
+    f: impl Fn(V) -> V,
+) -> BTreeMap<Spanned<K>, V> {
+    map.into_iter().map(|(k, v)| (shift(k, by), f(v))).collect()
+}
+
+/// Overrides `base` with `over` key by key: a key `over` sets wins (its
+/// span, so its origin, comes along), the others stay.
+fn overlay<K: Ord, V>(
+    base: &mut BTreeMap<Spanned<K>, V>,
+    over: BTreeMap<Spanned<K>, V>,
+    mut merge: impl FnMut(V, V) -> V,
+) {
+    for (key, value) in over {
+        // Remove first: `insert` keeps the old key, and with it the old span.
+        let value = match base.remove(&key) {
+            Some(old) => merge(old, value),
+            None => value,
+        };
+        base.insert(key, value);
+    }
+}
+
+impl RawConfig {
+    /// This file's spans moved to its place in the [`Source`].
+    fn shifted(self, by: usize) -> RawConfig {
+        let ev = self.evidence;
+        RawConfig {
+            extends: self.extends.map(|e| shift(e, by)),
+            product: self.product,
+            safety_class: self.safety_class,
+            evidence: RawEvidence {
+                tests: shift_all(ev.tests, by),
+                coverage: shift_all(ev.coverage, by),
+                findings: shift_all(ev.findings, by),
+                sbom: shift_all(ev.sbom, by),
+                vulnerabilities: shift_all(ev.vulnerabilities, by),
+                vex: shift_all(ev.vex, by),
+                requirements: shift_all(ev.requirements, by),
+                soup: shift_all(ev.soup, by),
+                change: shift_all(ev.change, by),
+            },
+            gates: shift_map(self.gates, by, |gate| RawGate {
+                policy: gate.policy.map(|p| shift(p, by)),
+                params: gate
+                    .params
+                    .into_iter()
+                    .map(|(class, values)| (class, shift_map(values, by, |v| shift(v, by))))
+                    .collect(),
+                levels: gate
+                    .levels
+                    .into_iter()
+                    .map(|(class, values)| (class, shift_map(values, by, |v| shift(v, by))))
+                    .collect(),
+            }),
+            limits: self.limits,
+            tests: RawTests {
+                requirement_properties: self.tests.requirement_properties,
+                requirement_pattern: self.tests.requirement_pattern.map(|p| shift(p, by)),
+            },
+            waivers: self.waivers.map(|w| shift(w, by)),
+            roles: shift_map(self.roles, by, |v| shift(v, by)),
+            change: RawChange {
+                github: self.change.github.map(|g| shift(g, by)),
+                git_approvals: self.change.git_approvals.map(|g| shift(g, by)),
+                base_sbom: shift_all(self.change.base_sbom, by),
+                base_soup: shift_all(self.change.base_soup, by),
+            },
+        }
+    }
+
+    /// `self` (a base) with `over` (a file extending it) on top, key by key.
+    fn overlaid(mut self, over: RawConfig) -> RawConfig {
+        let (ev, base_ev) = (over.evidence, self.evidence);
+        overlay(&mut self.gates, over.gates, |mut base, over| {
+            base.policy = over.policy.or(base.policy);
+            for (class, values) in over.params {
+                overlay(base.params.entry(class).or_default(), values, |_, v| v);
+            }
+            for (class, values) in over.levels {
+                overlay(base.levels.entry(class).or_default(), values, |_, v| v);
+            }
+            base
+        });
+        overlay(&mut self.roles, over.roles, |_, v| v);
+        RawConfig {
+            extends: None,
+            product: over.product.or(self.product),
+            safety_class: over.safety_class.or(self.safety_class),
+            evidence: RawEvidence {
+                tests: ev.tests.or(base_ev.tests),
+                coverage: ev.coverage.or(base_ev.coverage),
+                findings: ev.findings.or(base_ev.findings),
+                sbom: ev.sbom.or(base_ev.sbom),
+                vulnerabilities: ev.vulnerabilities.or(base_ev.vulnerabilities),
+                vex: ev.vex.or(base_ev.vex),
+                requirements: ev.requirements.or(base_ev.requirements),
+                soup: ev.soup.or(base_ev.soup),
+                change: ev.change.or(base_ev.change),
+            },
+            gates: self.gates,
+            limits: RawLimits {
+                fuel: over.limits.fuel.or(self.limits.fuel),
+                memory_mib: over.limits.memory_mib.or(self.limits.memory_mib),
+                timeout_seconds: over.limits.timeout_seconds.or(self.limits.timeout_seconds),
+            },
+            tests: RawTests {
+                requirement_properties: over
+                    .tests
+                    .requirement_properties
+                    .or(self.tests.requirement_properties),
+                requirement_pattern: over
+                    .tests
+                    .requirement_pattern
+                    .or(self.tests.requirement_pattern),
+            },
+            waivers: over.waivers.or(self.waivers),
+            roles: self.roles,
+            change: RawChange {
+                github: over.change.github.or(self.change.github),
+                git_approvals: over.change.git_approvals.or(self.change.git_approvals),
+                base_sbom: over.change.base_sbom.or(self.change.base_sbom),
+                base_soup: over.change.base_soup.or(self.change.base_soup),
+            },
+        }
+    }
+}
+
 impl Config {
-    /// Reads and validates a config file.
+    /// Reads and validates a config file and the files it extends.
     pub fn load(path: &Path) -> Result<Config, ConfigErrors> {
         let display = path.display().to_string();
         let text = std::fs::read_to_string(path).map_err(|e| {
@@ -266,13 +530,26 @@ impl Config {
             })
             .unwrap_or(Path::new("."))
             .to_path_buf();
-        Config::parse(Source { display, text }, dir)
+        Config::parse(Source::new(display, text), dir)
     }
 
-    /// Parses config text; `dir` is where relative paths start.
-    pub fn parse(source: Source, dir: PathBuf) -> Result<Config, ConfigErrors> {
-        let raw: RawConfig = source.parse_toml()?;
+    /// Parses config text; `dir` is where relative paths start (also those
+    /// written in the files it extends: a baseline describes the layout of
+    /// the repositories that extend it).
+    pub fn parse(mut source: Source, dir: PathBuf) -> Result<Config, ConfigErrors> {
+        let first: RawConfig = source.parse_toml()?;
+        let raw = extends::resolve(
+            &mut source,
+            first,
+            extends::Location::Dir(dir.clone()),
+            &mut Vec::new(),
+        )?;
         let mut errors = Vec::new();
+        let Some(safety_class) = raw.safety_class else {
+            return Err(ConfigErrors(vec![source.error(
+                "`safety-class` is not set; add `safety-class = \"A\"`, \"B\" or \"C\" (IEC 62304 software safety class)",
+            )]));
+        };
 
         let ev = raw.evidence;
         let evidence = [
@@ -288,26 +565,44 @@ impl Config {
             (EvidenceKind::Vex, "vex", ev.vex),
             (EvidenceKind::Requirements, "requirements", ev.requirements),
             (EvidenceKind::Soup, "soup", ev.soup),
+            (EvidenceKind::Change, "change", ev.change),
         ]
         .into_iter()
         .filter_map(|(kind, key, entries)| {
-            let patterns = entries?
-                .into_iter()
-                .filter_map(|entry| match evidence_pattern(&entry, kind) {
-                    Ok(pattern) => Some(pattern),
-                    Err(message) => {
-                        errors.push(source.error_at(entry.span(), message));
-                        None
-                    }
-                })
-                .collect();
-            Some(EvidencePatterns {
-                kind,
-                key,
-                patterns,
-            })
+            Some(evidence_patterns(&source, kind, key, entries?, &mut errors))
         })
         .collect();
+        let change = ChangeOptions {
+            github: match raw.change.github {
+                None => GitHubMode::Auto,
+                Some(value) => match value.get_ref() {
+                    toml::Value::Boolean(true) => GitHubMode::Always,
+                    toml::Value::Boolean(false) => GitHubMode::Never,
+                    toml::Value::String(s) if s == "auto" => GitHubMode::Auto,
+                    _ => {
+                        errors.push(source.error_at(
+                            value.span(),
+                            "[change] github is true (always read the pull request from the GitHub API), \
+                             false (never) or \"auto\" (when the workflow runs for a pull request)",
+                        ));
+                        GitHubMode::Never
+                    }
+                },
+            },
+            git_approvals: raw.change.git_approvals,
+            base_sbom: raw.change.base_sbom.map(|e| {
+                evidence_patterns(
+                    &source,
+                    EvidenceKind::Components,
+                    "base-sbom",
+                    e,
+                    &mut errors,
+                )
+            }),
+            base_soup: raw.change.base_soup.map(|e| {
+                evidence_patterns(&source, EvidenceKind::Soup, "base-soup", e, &mut errors)
+            }),
+        };
 
         let gates = raw
             .gates
@@ -369,7 +664,10 @@ impl Config {
             }
         }
 
-        let tests = raw.tests.map(|t| {
+        let tests = (raw.tests.requirement_pattern.is_some()
+            || raw.tests.requirement_properties.is_some())
+        .then(|| {
+            let t = raw.tests;
             let defaults = regops_evidence::Options::default();
             let requirement_pattern = match t.requirement_pattern {
                 None => defaults.requirement_pattern,
@@ -389,6 +687,8 @@ impl Config {
             }
         });
 
+        let roles = raw.roles.into_iter().collect();
+
         if !errors.is_empty() {
             return Err(ConfigErrors(errors));
         }
@@ -396,12 +696,14 @@ impl Config {
             source,
             dir,
             product: raw.product.unwrap_or_else(|| "unnamed product".to_string()),
-            safety_class: raw.safety_class,
+            safety_class,
             evidence,
             gates,
             limits,
             tests,
             waivers: raw.waivers,
+            roles,
+            change,
         })
     }
 
@@ -415,27 +717,81 @@ impl Config {
         options
     }
 
-    /// The gates to run: every built-in gate (configured or not), then the
-    /// other configured gates, each once.
-    pub fn effective_gates(&self) -> Vec<GateConfig> {
-        let mut gates: Vec<GateConfig> = crate::policy::BUILTINS
-            .iter()
-            .filter(|b| !self.gates.iter().any(|g| g.id.get_ref() == b.id))
-            .map(|b| GateConfig {
+    /// The gates to run: those `selected` (`--gate`), else every gate under
+    /// `[gates]` and the built-in `ci`; built-in gates first, in pipeline
+    /// order. An unknown selected gate is an error naming the known ones.
+    pub fn effective_gates(&self, selected: &[String]) -> Result<Vec<GateConfig>, ConfigErrors> {
+        let configured = |id: &str| self.gates.iter().find(|g| g.id.get_ref() == id);
+        let builtin = |id: &str| {
+            crate::policy::find_builtin(id).map(|b| GateConfig {
                 id: Spanned::new(0..0, b.id.to_string()),
                 policy: Spanned::new(0..0, format!("builtin:{}", b.id)),
                 params: ParamOverrides::new(),
                 levels: LevelOverrides::new(),
             })
-            .collect();
-        gates.extend(self.gates.iter().cloned());
+        };
+        let mut gates: Vec<GateConfig> = Vec::new();
+        if selected.is_empty() {
+            gates.extend(self.gates.iter().cloned());
+            if configured("ci").is_none() {
+                gates.extend(builtin("ci"));
+            }
+        } else {
+            let mut unknown = Vec::new();
+            for id in selected {
+                match configured(id).cloned().or_else(|| builtin(id)) {
+                    Some(gate) if !gates.iter().any(|g| g.id.get_ref() == id) => gates.push(gate),
+                    Some(_) => {}
+                    None => unknown.push(id.as_str()),
+                }
+            }
+            if !unknown.is_empty() {
+                let mut known: Vec<String> = crate::policy::BUILTINS
+                    .iter()
+                    .map(|b| b.id.to_string())
+                    .collect();
+                known.extend(self.gates.iter().map(|g| g.id.get_ref().clone()));
+                known.sort();
+                known.dedup();
+                return Err(ConfigErrors(vec![self.source.error(format!(
+                    "--gate {}: no such gate; built-in or configured gates: {}",
+                    unknown.join(", "),
+                    known.join(", ")
+                ))]));
+            }
+        }
         gates.sort_by_key(|g| {
             let builtin_rank = crate::policy::BUILTINS
                 .iter()
                 .position(|b| b.id == g.id.get_ref());
             (builtin_rank.unwrap_or(usize::MAX), g.id.get_ref().clone())
         });
-        gates
+        Ok(gates)
+    }
+}
+
+/// One kind's `[evidence]` entries; a bad entry is reported and skipped.
+fn evidence_patterns(
+    source: &Source,
+    kind: EvidenceKind,
+    key: &'static str,
+    entries: Vec<Spanned<toml::Value>>,
+    errors: &mut Vec<ConfigError>,
+) -> EvidencePatterns {
+    let patterns = entries
+        .into_iter()
+        .filter_map(|entry| match evidence_pattern(&entry, kind) {
+            Ok(pattern) => Some(pattern),
+            Err(message) => {
+                errors.push(source.error_at(entry.span(), message));
+                None
+            }
+        })
+        .collect();
+    EvidencePatterns {
+        kind,
+        key,
+        patterns,
     }
 }
 

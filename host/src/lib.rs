@@ -5,6 +5,7 @@
 //! The `regops` binary is a thin shell over [`cli::run`].
 
 pub mod bundle;
+pub mod change;
 pub mod check;
 pub mod cli;
 pub mod collect;

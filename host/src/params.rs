@@ -46,11 +46,7 @@ pub fn resolve(
             };
             match convert(spec, raw.get_ref()) {
                 Ok(value) if *override_class == class => {
-                    let origin = source.error_at(raw.span(), "").line.map_or_else(
-                        || source.display.clone(),
-                        |line| format!("{}:{line}", source.display),
-                    );
-                    overrides.push((spec.name.clone(), value, origin));
+                    overrides.push((spec.name.clone(), value, source.origin(raw.span())));
                 }
                 Ok(_) => {}
                 Err(problem) => errors.push(source.error_at(

@@ -52,7 +52,7 @@ fn inspect_of_something_unknown_says_what_it_accepts() {
     let run = Project::new().regops(&["policy", "inspect", "release"]);
     assert_eq!(run.code, 2);
     assert!(
-        run.stderr.contains("neither a built-in gate (ci)"),
+        run.stderr.contains("neither a built-in gate (ci, change)"),
         "{}",
         run.stderr
     );

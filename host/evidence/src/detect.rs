@@ -37,6 +37,9 @@
 //!   pip-audit versions wrote a bare array of `{name, version, vulns}`
 //!   objects, which is accepted too.
 //!
+//! regops' own change record (`regops.change/v1`) has `head-commit` beside
+//! `schema` or `approvals`.
+//!
 //! Anything else is described briefly for the error message ("JSON object with
 //! keys name, version, scripts", "binary data", "empty file", ...).
 
@@ -413,6 +416,10 @@ fn detect_json(s: &[u8]) -> Result<Format, String> {
     }
     if top("spdxVersion") {
         return Ok(Format::SpdxJson);
+    }
+    // regops' own change record (`schema` may come after `head-commit`).
+    if top("head-commit") && (top("schema") || top("approvals")) {
+        return Ok(Format::ChangeJson);
     }
     if top("@graph") && shape.context.as_deref().is_some_and(|c| c.contains("spdx")) {
         return Err(

@@ -53,6 +53,8 @@ pub struct Evidence {
     pub deployments: Vec<Deployment>,
     #[serde(default)]
     pub documents: Vec<ControlledDocument>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub change: Option<ChangeRequest>,
 }
 
 impl Evidence {

@@ -24,10 +24,11 @@ pub enum EvidenceKind {
     Release,
     Deployments,
     Documents,
+    Change,
 }
 
 impl EvidenceKind {
-    pub const ALL: [EvidenceKind; 13] = [
+    pub const ALL: [EvidenceKind; 14] = [
         EvidenceKind::Tests,
         EvidenceKind::Coverage,
         EvidenceKind::Findings,
@@ -41,6 +42,7 @@ impl EvidenceKind {
         EvidenceKind::Release,
         EvidenceKind::Deployments,
         EvidenceKind::Documents,
+        EvidenceKind::Change,
     ];
 
     /// The name used in `[evidence]` config keys and reports.
@@ -59,6 +61,7 @@ impl EvidenceKind {
             EvidenceKind::Release => "release",
             EvidenceKind::Deployments => "deployments",
             EvidenceKind::Documents => "documents",
+            EvidenceKind::Change => "change",
         }
     }
 }
@@ -458,4 +461,49 @@ pub struct ControlledDocument {
     #[serde(default)]
     pub approvers: Vec<String>,
     pub path: String,
+}
+
+/// The change under review: a pull request (or merge request), for gate G2.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ChangeRequest {
+    /// `owner/repo#N`, or the forge's own identifier.
+    pub id: String,
+    pub title: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// Who opened it.
+    pub author: String,
+    /// Everyone else who authored part of it.
+    #[serde(default)]
+    pub co_authors: Vec<String>,
+    /// The commit under review (approvals must be on it).
+    pub head_commit: String,
+    /// The branch it merges into.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub base_ref: Option<String>,
+    /// Every path it touches.
+    #[serde(default)]
+    pub changed_files: Vec<String>,
+    /// Issues or change requests it resolves.
+    #[serde(default)]
+    pub linked_issues: Vec<String>,
+    /// SOUP the change adds, updates or removes, from the base branch's SBOM
+    /// or SOUP register; `None` when no base was given to compare with.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub soup_changes: Option<Vec<SoupChange>>,
+    /// Where the record came from (`github:owner/repo#N`, or a file).
+    pub source: String,
+}
+
+/// One SOUP item the change adds, updates or removes.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct SoupChange {
+    /// Package name.
+    pub name: String,
+    /// Version on the base branch; `None` when the change adds it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub before: Option<String>,
+    /// Version after the change; `None` when the change removes it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub after: Option<String>,
 }

@@ -249,6 +249,31 @@ pub fn approval(a: &ev::Approval) -> wit::Approval {
     }
 }
 
+pub fn change_request(c: &ev::ChangeRequest) -> wit::ChangeRequest {
+    wit::ChangeRequest {
+        id: c.id.clone(),
+        title: c.title.clone(),
+        url: c.url.clone(),
+        author: c.author.clone(),
+        co_authors: c.co_authors.clone(),
+        head_commit: c.head_commit.clone(),
+        base_ref: c.base_ref.clone(),
+        changed_files: c.changed_files.clone(),
+        linked_issues: c.linked_issues.clone(),
+        soup_changes: c.soup_changes.as_ref().map(|changes| {
+            changes
+                .iter()
+                .map(|s| wit::SoupChange {
+                    name: s.name.clone(),
+                    before: s.before.clone(),
+                    after: s.after.clone(),
+                })
+                .collect()
+        }),
+        source: c.source.clone(),
+    }
+}
+
 pub fn anomaly(a: &ev::Anomaly) -> wit::Anomaly {
     wit::Anomaly {
         id: a.id.clone(),
@@ -317,6 +342,7 @@ pub fn evidence_kind(k: ev::EvidenceKind) -> wit::EvidenceKind {
         ev::EvidenceKind::Release => wit::EvidenceKind::Release,
         ev::EvidenceKind::Deployments => wit::EvidenceKind::Deployments,
         ev::EvidenceKind::Documents => wit::EvidenceKind::Documents,
+        ev::EvidenceKind::Change => wit::EvidenceKind::Change,
     }
 }
 

@@ -395,4 +395,12 @@ impl evidence::Host for GateState {
             .map(convert::document)
             .collect())
     }
+
+    fn change(&mut self) -> wasmtime::Result<Option<wit::ChangeRequest>> {
+        Ok(self
+            .require(EvidenceKind::Change)?
+            .change
+            .as_ref()
+            .map(convert::change_request))
+    }
 }

@@ -24,16 +24,18 @@ pub struct Report {
     /// The date waivers were judged against.
     pub date: String,
     pub outcome: Outcome,
+    /// The configuration file and every file it extends, with digests.
+    pub config: Vec<FileDigest>,
     pub gates: Vec<GateReport>,
     pub evidence: Vec<EvidenceEntry>,
     /// The waiver file that excused failures, when one is configured.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub waivers: Option<WaiverFile>,
+    pub waivers: Option<FileDigest>,
 }
 
-/// The waiver file that fed the verdicts.
+/// A configuration or waiver file that fed the verdicts.
 #[derive(Debug, Clone, Serialize)]
-pub struct WaiverFile {
+pub struct FileDigest {
     pub path: String,
     pub sha256: String,
 }

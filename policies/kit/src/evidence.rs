@@ -25,6 +25,7 @@ pub trait Evidence {
     fn release(&self) -> Option<ReleaseInfo>;
     fn deployments(&self) -> Vec<Deployment>;
     fn documents(&self) -> Vec<ControlledDocument>;
+    fn change(&self) -> Option<ChangeRequest>;
 }
 
 /// The evidence the host holds for this evaluation.
@@ -91,5 +92,8 @@ impl Evidence for HostEvidence {
     }
     fn documents(&self) -> Vec<ControlledDocument> {
         host::documents()
+    }
+    fn change(&self) -> Option<ChangeRequest> {
+        host::change()
     }
 }

@@ -19,6 +19,7 @@ pub struct FixedEvidence {
     pub release: Option<ReleaseInfo>,
     pub deployments: Vec<Deployment>,
     pub documents: Vec<ControlledDocument>,
+    pub change: Option<ChangeRequest>,
 }
 
 fn matches<T: PartialEq>(allowed: &[T], value: &T) -> bool {
@@ -159,6 +160,9 @@ impl Evidence for FixedEvidence {
     }
     fn documents(&self) -> Vec<ControlledDocument> {
         self.documents.clone()
+    }
+    fn change(&self) -> Option<ChangeRequest> {
+        self.change.clone()
     }
 }
 

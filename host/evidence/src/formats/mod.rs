@@ -10,6 +10,7 @@ use crate::error::FormatError;
 use crate::{Evidence, EvidenceKind, Options};
 
 pub mod cargo_audit;
+pub mod change;
 pub mod cobertura;
 pub mod cyclonedx;
 pub mod cyclonedx_xml;
@@ -71,6 +72,9 @@ pub enum Format {
     SoupYaml,
     /// A SOUP register in CSV (docs/soup.md).
     SoupCsv,
+    /// A change under review with its approvals, `regops.change/v1`
+    /// (docs/change.md).
+    ChangeJson,
 }
 
 impl Format {
@@ -92,6 +96,7 @@ impl Format {
         Format::OpenVex,
         Format::SoupYaml,
         Format::SoupCsv,
+        Format::ChangeJson,
     ];
 
     /// The name used by `--as` and in reports.
@@ -114,6 +119,7 @@ impl Format {
             Format::OpenVex => "openvex",
             Format::SoupYaml => "soup-yaml",
             Format::SoupCsv => "soup-csv",
+            Format::ChangeJson => "change-json",
         }
     }
 
@@ -135,6 +141,7 @@ impl Format {
             | Format::NpmAudit => EvidenceKind::Vulnerabilities,
             Format::OpenVex => EvidenceKind::Vex,
             Format::SoupYaml | Format::SoupCsv => EvidenceKind::Soup,
+            Format::ChangeJson => EvidenceKind::Change,
         }
     }
 
@@ -215,6 +222,7 @@ pub fn parse(
         Format::CycloneDxJson => cyclonedx::parse(reader, ctx, kind, evidence),
         Format::CycloneDxXml => cyclonedx_xml::parse(reader, ctx, kind, evidence),
         Format::SpdxJson => spdx::parse(reader, ctx, &mut evidence.components),
+        Format::ChangeJson => change::parse(reader, ctx, evidence),
     }
 }
 
