@@ -15,7 +15,7 @@ use crate::params::{self, EffectiveParam};
 use crate::policy::bindings::types as wit;
 use crate::policy::{self, EvidenceIndex, Policy, Sandbox, evidence_kind_to, value_to};
 use crate::report::{EvidenceEntry, FileDigest, GateReport, PolicyRef, Report};
-use crate::verdict::{Level, Outcome, Verdict};
+use crate::verdict::{Outcome, Verdict};
 use crate::waivers::{Date, Waivers};
 
 /// What a run depends on besides the configuration and the evidence.
@@ -181,7 +181,7 @@ struct Loaded<'a> {
     gate: &'a GateConfig,
     policy: Result<Policy, (String, Option<String>)>,
     params: Vec<EffectiveParam>,
-    levels: Vec<(String, Level)>,
+    levels: Vec<levels::LevelSetting>,
 }
 
 /// Loads one gate's component. The outer error aborts the run (a pin

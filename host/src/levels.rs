@@ -6,6 +6,14 @@ use crate::config::{ConfigError, GateConfig, SafetyClass, Source};
 use crate::policy::bindings::types as wit;
 use crate::verdict::{Level, Outcome, Verdict};
 
+/// A configured check level and the `file:line` that set it.
+#[derive(Debug, Clone)]
+pub struct LevelSetting {
+    pub check: String,
+    pub level: Level,
+    pub origin: String,
+}
+
 /// Validates every level of a gate (at every class) against the checks it
 /// declares, and returns the levels in force at `class`.
 pub fn resolve(
@@ -13,7 +21,7 @@ pub fn resolve(
     gate: &GateConfig,
     class: SafetyClass,
     source: &Source,
-) -> Result<Vec<(String, Level)>, Vec<ConfigError>> {
+) -> Result<Vec<LevelSetting>, Vec<ConfigError>> {
     let mut errors = Vec::new();
     let mut levels = Vec::new();
     for (level_class, entries) in &gate.levels {
@@ -46,7 +54,11 @@ pub fn resolve(
                 }
             };
             if *level_class == class {
-                levels.push((check.get_ref().clone(), parsed));
+                levels.push(LevelSetting {
+                    check: check.get_ref().clone(),
+                    level: parsed,
+                    origin: source.origin(level.span()),
+                });
             }
         }
     }
@@ -59,13 +71,14 @@ pub fn resolve(
 
 /// Applies levels to a verdict's checks. An `error` outcome (could not
 /// evaluate) stays `error` at `warning`: not knowing is not a warning.
-pub fn apply(verdict: &mut Verdict, levels: &[(String, Level)]) {
+pub fn apply(verdict: &mut Verdict, levels: &[LevelSetting]) {
     for check in &mut verdict.checks {
-        let Some((_, level)) = levels.iter().find(|(id, _)| *id == check.id) else {
+        let Some(setting) = levels.iter().find(|s| s.check == check.id) else {
             continue;
         };
-        check.level = *level;
-        match level {
+        check.level = setting.level;
+        check.level_origin = Some(setting.origin.clone());
+        match setting.level {
             Level::Error => {}
             Level::Warning => {
                 if check.outcome == Outcome::Fail {

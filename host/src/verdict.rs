@@ -90,6 +90,9 @@ pub struct Check {
     pub subjects: Vec<String>,
     /// The configured level: `error` (the default), `warning` or `off`.
     pub level: Level,
+    /// The `file:line` that set `level`; omitted for the default.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub level_origin: Option<String>,
     /// Subjects excused by a waiver; omitted when none.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub waived: Vec<Waived>,
@@ -108,6 +111,7 @@ impl Check {
             locations: Vec::new(),
             subjects: Vec::new(),
             level: Level::Error,
+            level_origin: None,
             waived: Vec::new(),
         }
     }

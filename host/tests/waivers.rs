@@ -146,6 +146,7 @@ fn a_check_set_to_warning_reports_warn_and_does_not_fail_the_gate() {
     let skipped = check(&report, "ci", "tests-skipped");
     assert_eq!(skipped["outcome"], "warn");
     assert_eq!(skipped["level"], "warning");
+    assert_eq!(skipped["level_origin"], "regops.toml:13");
     assert_eq!(gate_outcome(&report, "ci"), "warn");
 }
 

@@ -375,6 +375,7 @@ fn verdict_from(v: wit::Verdict) -> Verdict {
                 .collect(),
             subjects: c.subjects,
             level: crate::verdict::Level::Error,
+            level_origin: None,
             waived: Vec::new(),
         })
         .collect();
