@@ -1,5 +1,6 @@
-//! What the fuzz targets share: options, a parser per format family, and the
-//! properties every normaliser must keep whatever bytes it is given.
+//! What the fuzz targets share: options, one check for every format
+//! ([`check_format`]), and the properties every normaliser must keep
+//! whatever bytes it is given.
 //!
 //! Properties checked (a violated one aborts, so libFuzzer saves the input):
 //!
@@ -9,9 +10,15 @@
 //!   contiguous buffer and from a reader handing out a few bytes at a time
 //!   gives the same records, warnings and error (message and position).
 //!   Streaming parsers are where chunk-boundary bugs live.
+//! * Error positions are 1-based and within the input; a parser asked for
+//!   one kind of evidence produces only records of that kind.
 //! * Output keeps the model's documented contracts: covered ≤ total for lines
-//!   and branches, `security-severity` and CVSS scores within 0–10, test
-//!   messages cut to 500 characters, every record naming its evidence file.
+//!   and branches, `security-severity` and CVSS scores within 0–10, no score
+//!   behind an unknown severity, test messages cut to 500 characters, every
+//!   record naming its evidence file.
+//! * And what some formats promise: one record per path for LCOV and
+//!   JaCoCo, consistent branch data, SBOM direct flags consistent with the
+//!   dependency graph's warning.
 
 use std::io::{BufRead, BufReader};
 use std::sync::LazyLock;
