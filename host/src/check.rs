@@ -1,7 +1,6 @@
 //! `regops check`: gather evidence, load and validate every gate, evaluate
 //! each in the sandbox, and assemble one report.
 
-use std::path::Path;
 use std::sync::Arc;
 
 use anyhow::Context as _;
@@ -27,19 +26,29 @@ pub struct RunOptions {
     pub gates: Vec<String>,
 }
 
-/// Runs every gate of the configuration at `config_path`.
-pub fn check(config_path: &Path, options: RunOptions) -> anyhow::Result<Report> {
-    let config = Config::load(config_path)?;
-    let inputs = collect::inputs(&config)?;
-    let mut evidence = ev::load(&inputs, &config.evidence_options())?;
-    crate::change::gather(&config, &mut evidence)?;
-    evaluate(&config, evidence, options)
+/// Runs the gates of a loaded configuration over the files it names, and
+/// the change under review when a gate reads it.
+pub fn check(config: &Config, options: RunOptions) -> anyhow::Result<Report> {
+    evaluate(
+        config,
+        |kinds| {
+            let inputs = collect::inputs(config)?;
+            let mut evidence = ev::load(&inputs, &config.evidence_options())?;
+            // The API is asked only when a gate to run reads the change.
+            if kinds.contains(&EvidenceKind::Change) || kinds.contains(&EvidenceKind::Approvals) {
+                crate::change::gather(config, &mut evidence)?;
+            }
+            Ok(evidence)
+        },
+        options,
+    )
 }
 
-/// Judges already-normalised evidence with the configured gates.
+/// Judges evidence with the configured gates. `evidence` is called once
+/// every gate is loaded and validated, with the kinds they need or use.
 pub fn evaluate(
     config: &Config,
-    evidence: ev::Evidence,
+    evidence: impl FnOnce(&[EvidenceKind]) -> anyhow::Result<ev::Evidence>,
     options: RunOptions,
 ) -> anyhow::Result<Report> {
     let lockfile = Lockfile::load(&config.dir)?;
@@ -98,6 +107,14 @@ pub fn evaluate(
         return Err(ConfigErrors(errors).into());
     }
 
+    let mut kinds: Vec<EvidenceKind> = loaded
+        .iter()
+        .filter_map(|l| l.policy.as_ref().ok())
+        .flat_map(|p| p.needs().into_iter().chain(p.uses()))
+        .collect();
+    kinds.sort();
+    kinds.dedup();
+    let evidence = evidence(&kinds)?;
     let available = evidence.available();
     let index = Arc::new(EvidenceIndex::new(evidence));
     // Gates are independent: evaluate them in parallel, report in order.

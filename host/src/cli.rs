@@ -9,7 +9,8 @@ use clap::{Parser, Subcommand, ValueEnum};
 use regops_evidence::Format;
 
 use crate::check::RunOptions;
-use crate::config::Config;
+use crate::config::{Config, SafetyClass};
+use crate::publish::Published;
 use crate::report::{Report, github, json, text};
 use crate::waivers::Date;
 
@@ -54,6 +55,13 @@ pub enum Command {
         /// default: every gate under [gates], and `ci`.
         #[arg(long = "gate", value_name = "ID")]
         gates: Vec<String>,
+        /// Judge at this safety class instead of the configuration's.
+        #[arg(long, value_enum)]
+        safety_class: Option<ClassArg>,
+        /// Publish one check run per gate through the GitHub Checks API
+        /// (GITHUB_TOKEN with `checks: write`), after writing the verdicts.
+        #[arg(long)]
+        github: bool,
     },
     /// Print the normalised evidence as JSON (`regops.evidence/v1`): the
     /// files `[evidence]` names, or the FILES given.
@@ -84,6 +92,13 @@ pub enum PolicyCommand {
         /// A built-in gate id (`ci`), `builtin:<id>`, or a component file.
         gate: String,
     },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ClassArg {
+    A,
+    B,
+    C,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -138,15 +153,25 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
             evidence_bundle,
             date,
             gates,
+            safety_class,
+            github: publish,
         } => {
             let options = RunOptions {
                 date: date.unwrap_or_else(Date::today),
                 gates,
             };
+            let mut config = Config::load(&config)?;
+            if let Some(class) = safety_class {
+                config.safety_class = match class {
+                    ClassArg::A => SafetyClass::A,
+                    ClassArg::B => SafetyClass::B,
+                    ClassArg::C => SafetyClass::C,
+                };
+            }
             let report = match evidence_bundle {
                 Some(bundle) => {
-                    let config = Config::load(&config)?;
-                    crate::check::evaluate(&config, crate::bundle::read(&bundle)?, options)?
+                    let evidence = crate::bundle::read(&bundle)?;
+                    crate::check::evaluate(&config, |_| Ok(evidence), options)?
                 }
                 None => crate::check::check(&config, options)?,
             };
@@ -177,6 +202,23 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
             }
             if in_actions {
                 publish_to_actions(&report, report_path.as_deref(), text_on_stdout)?;
+            }
+            if publish {
+                match crate::publish::check_runs(&report, &config.dir)
+                    .context("publishing check runs (the verdicts above were written first)")?
+                {
+                    Published::Done(runs) => {
+                        for run in runs {
+                            eprintln!("published check run {run}");
+                        }
+                    }
+                    Published::NotPermitted(message) => {
+                        eprintln!(
+                            "check runs were not published: {message}. The verdicts still gate through the exit status."
+                        );
+                        crate::publish::note_in_summary(&message)?;
+                    }
+                }
             }
             Ok(report.exit_code())
         }

@@ -16,6 +16,7 @@ pub mod levels;
 pub mod lock;
 pub mod params;
 pub mod policy;
+pub mod publish;
 pub mod report;
 pub mod verdict;
 pub mod waivers;

@@ -84,6 +84,15 @@ impl Policy {
             .map(|k| convert::evidence_kind_from(*k))
             .collect()
     }
+
+    /// The evidence kinds the gate reads when present.
+    pub fn uses(&self) -> Vec<EvidenceKind> {
+        self.info
+            .uses
+            .iter()
+            .map(|k| convert::evidence_kind_from(*k))
+            .collect()
+    }
 }
 
 /// One evaluation's result and what it cost.

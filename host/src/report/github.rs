@@ -13,7 +13,8 @@ pub const SUMMARY_LIMIT: usize = 1024 * 1024 - 1024;
 /// GitHub shows at most this many annotations of each kind per step.
 pub const ANNOTATIONS_PER_KIND: usize = 10;
 
-fn symbol(outcome: Outcome) -> &'static str {
+/// The outcome with an emoji, for markdown.
+pub fn symbol(outcome: Outcome) -> &'static str {
     match outcome {
         Outcome::Off => "⏸️ off",
         Outcome::Pass => "✅ pass",
@@ -53,7 +54,8 @@ fn label(text: &str) -> String {
         .collect()
 }
 
-fn gate_section(gate: &GateReport) -> String {
+/// One gate as markdown: policy and digest, then a table of its checks.
+pub fn gate_section(gate: &GateReport) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "### {} {}\n", symbol(gate.outcome), cell(&gate.name));
     let digest = gate.policy.sha256.as_deref().unwrap_or("unknown");
@@ -135,7 +137,8 @@ pub fn job_summary(report: &Report) -> String {
     out
 }
 
-fn evidence_section(report: &Report) -> String {
+/// The evidence files with their digests, as a markdown table.
+pub fn evidence_section(report: &Report) -> String {
     let mut out = String::from(
         "### Evidence\n\n| file | kind | format | sha256 |\n| --- | --- | --- | --- |\n",
     );
