@@ -21,6 +21,17 @@
 //!   dependency graph.
 //! * [`pip_audit`]: `pip-audit -f json`: every dependency, most without
 //!   vulnerabilities, a few skipped.
+//! * [`jacoco`]: a JaCoCo XML report with per-file (`<sourcefile>`) and
+//!   per-class counters, no `<line>` elements: the same per-file counts the
+//!   evidence bundle holds.
+//! * [`osv_scanner`] and [`openvex`]: an `osv-scanner --format json` report
+//!   with CVSS vectors and GHSA severity words, and the OpenVEX document
+//!   assessing its vulnerabilities (see [`VulnPlan`]).
+//!
+//! [`Faults`] picks what fails: realistic random rates, nothing, or a few
+//! injected failures of the G1 gate (see `docs/performance.md`).
+
+pub mod rego;
 
 use std::fmt::Write as _;
 use std::fs::File;
@@ -96,8 +107,13 @@ pub struct Sizes {
     pub findings: usize,
     /// Components in the CycloneDX SBOM.
     pub components: usize,
-    /// Vulnerabilities in the pip-audit report.
+    /// Vulnerabilities in the pip-audit report, and in the OSV-Scanner
+    /// report that the OpenVEX document assesses.
     pub vulnerabilities: usize,
+    /// Distinct requirement ids (`REQ-0001`...) the pytest cases reference
+    /// through `requirements` properties (regops has no requirements
+    /// normaliser yet: these are the ids tests verify).
+    pub requirements: usize,
 }
 
 impl Sizes {
@@ -108,10 +124,11 @@ impl Sizes {
         findings: 20,
         components: 100,
         vulnerabilities: 5,
+        requirements: 50,
     };
 
     /// 100k tests, 5k files × 200 lines (1M `<line>` elements), 50k findings,
-    /// 10k components, 2k vulnerabilities.
+    /// 10k components, 2k vulnerabilities, 5k requirements.
     pub const LARGE: Sizes = Sizes {
         tests: 100_000,
         covered_files: 5_000,
@@ -119,12 +136,56 @@ impl Sizes {
         findings: 50_000,
         components: 10_000,
         vulnerabilities: 2_000,
+        requirements: 5_000,
+    };
+
+    /// The line-level scale case: one Cobertura report of 25k files × 200
+    /// lines (5M `<line>` elements, ~230 MB); see [`write_scale`].
+    pub const SCALE: Sizes = Sizes {
+        tests: 0,
+        covered_files: 25_000,
+        lines_per_file: 200,
+        findings: 0,
+        components: 0,
+        vulnerabilities: 0,
+        requirements: 0,
     };
 
     pub fn by_name(name: &str) -> Option<Sizes> {
         match name {
             "small" => Some(Sizes::SMALL),
             "large" => Some(Sizes::LARGE),
+            "scale" => Some(Sizes::SCALE),
+            _ => None,
+        }
+    }
+}
+
+/// What the generated evidence gets wrong, for the G1 gate at class B.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Faults {
+    /// Realistic random rates: ~2 % of tests fail, 0.5 % error, 3 % are
+    /// skipped; ~30 % of SARIF results are unsuppressed errors; one
+    /// vulnerability in ten has no VEX statement, some statements are
+    /// `affected` or `under_investigation` or lack a justification.
+    Random,
+    /// A clean run: every test passes, line coverage ~85 %, every error-level
+    /// result is suppressed with a justification, every vulnerability is
+    /// assessed (`not_affected` with a justification, or `fixed`).
+    None,
+    /// [`Faults::None`] plus a few injected failures: 2 failed and 1 errored
+    /// test, line coverage ~57 % (below class B's 70 %), 2 unsuppressed
+    /// error-level results, and 1 high-severity vulnerability no VEX
+    /// statement assesses.
+    Few,
+}
+
+impl Faults {
+    pub fn by_name(name: &str) -> Option<Faults> {
+        match name {
+            "random" => Some(Faults::Random),
+            "none" => Some(Faults::None),
+            "few" => Some(Faults::Few),
             _ => None,
         }
     }
@@ -145,58 +206,98 @@ pub struct Generated {
 }
 
 /// Writes a full evidence set into `dir` plus a `regops.toml` pointing at it.
-pub fn write_set(dir: &Path, sizes: &Sizes, seed: u64) -> io::Result<Vec<Generated>> {
+///
+/// Every file is in a real tool's format. `regops.toml` (the set G1 judges,
+/// and the one `benches/compare.sh` compares with Rego) names one file per
+/// kind: the pytest JUnit report, the JaCoCo report (per-file counters: what
+/// the bundle holds too), SARIF, CycloneDX, OSV-Scanner and OpenVEX. The
+/// Surefire JUnit, line-level Cobertura and pip-audit files are written for
+/// the per-format normalisation benchmarks (`benches/run.sh`) only.
+pub fn write_set(
+    dir: &Path,
+    sizes: &Sizes,
+    faults: Faults,
+    seed: u64,
+) -> io::Result<Vec<Generated>> {
     std::fs::create_dir_all(dir)?;
-    type Writer = fn(&mut dyn Write, &Sizes, u64) -> io::Result<usize>;
-    let plan: [(&str, &'static str, EvidenceKind, &'static str, Writer); 6] = [
+    type Writer = fn(&mut dyn Write, &Sizes, Faults, u64) -> io::Result<usize>;
+    // (file, key in regops.toml or "" for none, kind, format, writer)
+    let plan: [(&str, &'static str, EvidenceKind, &'static str, Writer); 9] = [
         (
             "junit-pytest.xml",
             "tests",
             EvidenceKind::Tests,
             "junit",
-            |w, s, seed| junit(w, JunitDialect::Pytest, s.tests, seed),
+            |w, s, f, seed| junit_pytest_set(w, s.tests, s.requirements, f, seed),
         ),
         (
             "junit-surefire.xml",
-            "tests",
+            "",
             EvidenceKind::Tests,
             "junit",
-            |w, s, seed| junit(w, JunitDialect::Surefire, s.tests, seed),
+            |w, s, _, seed| junit(w, JunitDialect::Surefire, s.tests, seed),
         ),
         (
             "coverage.xml",
-            "coverage",
+            "",
             EvidenceKind::Coverage,
             "cobertura",
-            |w, s, seed| cobertura(w, s.covered_files, s.lines_per_file, seed),
+            |w, s, _, seed| cobertura(w, s.covered_files, s.lines_per_file, seed),
+        ),
+        (
+            "jacoco.xml",
+            "coverage",
+            EvidenceKind::Coverage,
+            "jacoco",
+            |w, s, f, seed| jacoco(w, s.covered_files, s.lines_per_file, f, seed),
         ),
         (
             "codeql.sarif",
             "findings",
             EvidenceKind::Findings,
             "sarif",
-            |w, s, seed| sarif(w, s.findings, seed),
+            |w, s, f, seed| sarif_with(w, s.findings, f, seed),
         ),
         (
             "bom.cdx.json",
             "sbom",
             EvidenceKind::Components,
             "cyclonedx-json",
-            |w, s, seed| cyclonedx(w, s.components, seed),
+            |w, s, _, seed| cyclonedx(w, s.components, seed),
         ),
         (
             "pip-audit.json",
-            "vulnerabilities",
+            "",
             EvidenceKind::Vulnerabilities,
             "pip-audit",
-            |w, s, seed| pip_audit(w, s.vulnerabilities, seed),
+            |w, s, _, seed| pip_audit(w, s.vulnerabilities, seed),
+        ),
+        (
+            "osv-scanner.json",
+            "vulnerabilities",
+            EvidenceKind::Vulnerabilities,
+            "osv-scanner",
+            |w, s, f, seed| osv_scanner(w, &VulnPlan::new(s.vulnerabilities, f, seed)),
+        ),
+        (
+            "vex.openvex.json",
+            "vex",
+            EvidenceKind::Vex,
+            "openvex",
+            // The plan's seed is the OSV report's (one index before).
+            |w, s, f, seed| {
+                openvex(
+                    w,
+                    &VulnPlan::new(s.vulnerabilities, f, seed.wrapping_sub(1)),
+                )
+            },
         ),
     ];
     let mut out = Vec::new();
     for (i, (name, key, kind, format, write)) in plan.into_iter().enumerate() {
         let path = dir.join(name);
         let mut w = BufWriter::with_capacity(1 << 16, File::create(&path)?);
-        let records = write(&mut w, sizes, seed.wrapping_add(i as u64))?;
+        let records = write(&mut w, sizes, faults, seed.wrapping_add(i as u64))?;
         w.into_inner().map_err(|e| e.into_error())?.sync_all()?;
         let bytes = std::fs::metadata(&path)?.len();
         out.push(Generated {
@@ -208,19 +309,51 @@ pub fn write_set(dir: &Path, sizes: &Sizes, seed: u64) -> io::Result<Vec<Generat
             bytes,
         });
     }
-    std::fs::write(dir.join("regops.toml"), regops_toml(&out, sizes))?;
+    std::fs::write(dir.join("regops.toml"), regops_toml(&out, sizes, faults))?;
     Ok(out)
 }
 
-fn regops_toml(files: &[Generated], sizes: &Sizes) -> String {
+/// Writes the line-level scale case into `dir`: `coverage.xml`, a
+/// coverage.py Cobertura report of `sizes.covered_files` ×
+/// `sizes.lines_per_file` lines ([`Sizes::SCALE`]: 5M lines).
+pub fn write_scale(dir: &Path, sizes: &Sizes, seed: u64) -> io::Result<Vec<Generated>> {
+    std::fs::create_dir_all(dir)?;
+    let path = dir.join("coverage.xml");
+    let mut w = BufWriter::with_capacity(1 << 16, File::create(&path)?);
+    let records = cobertura(&mut w, sizes.covered_files, sizes.lines_per_file, seed)?;
+    w.into_inner().map_err(|e| e.into_error())?.sync_all()?;
+    let bytes = std::fs::metadata(&path)?.len();
+    Ok(vec![Generated {
+        path,
+        key: "coverage",
+        kind: EvidenceKind::Coverage,
+        format: "cobertura",
+        records,
+        bytes,
+    }])
+}
+
+fn regops_toml(files: &[Generated], sizes: &Sizes, faults: Faults) -> String {
     let mut s = format!(
-        "# Generated by gen-evidence ({} tests per JUnit dialect, {} covered files, \
-         {} findings, {} components, {} vulnerabilities).\n\
+        "# Generated by gen-evidence ({} tests, {} covered files, {} findings, {} components, \
+         {} vulnerabilities, {} requirement ids; faults: {faults:?}).\n\
          product = \"Benchmark Infusion Pump\"\n\
          safety-class = \"B\"\n\n[evidence]\n",
-        sizes.tests, sizes.covered_files, sizes.findings, sizes.components, sizes.vulnerabilities
+        sizes.tests,
+        sizes.covered_files,
+        sizes.findings,
+        sizes.components,
+        sizes.vulnerabilities,
+        sizes.requirements
     );
-    for key in ["tests", "coverage", "findings", "sbom", "vulnerabilities"] {
+    for key in [
+        "tests",
+        "coverage",
+        "findings",
+        "sbom",
+        "vulnerabilities",
+        "vex",
+    ] {
         let names: Vec<String> = files
             .iter()
             .filter(|f| f.key == key)
@@ -231,6 +364,11 @@ fn regops_toml(files: &[Generated], sizes: &Sizes) -> String {
             .collect();
         let _ = writeln!(s, "{key} = [{}]", names.join(", "));
     }
+    // No SOUP register is generated: its two checks are advisory (`warn`)
+    // instead of failing on every run.
+    s.push_str(
+        "\n[gates.ci.params.B]\nrequire-soup-register = false\nrequire-soup-review = false\n",
+    );
     s
 }
 
@@ -385,10 +523,33 @@ pub fn junit(
 ) -> io::Result<usize> {
     let mut rng = Rng::new(seed);
     match dialect {
-        JunitDialect::Pytest => junit_pytest(w, cases, &mut rng)?,
+        JunitDialect::Pytest => junit_pytest(w, cases, 400, Faults::Random, &mut rng)?,
         JunitDialect::Surefire => junit_surefire(w, cases, &mut rng)?,
     }
     Ok(cases)
+}
+
+/// pytest JUnit XML whose cases reference requirement ids `REQ-0001` to
+/// `REQ-{requirements}` and whose outcomes follow `faults`; returns `cases`.
+pub fn junit_pytest_set(
+    w: &mut dyn Write,
+    cases: usize,
+    requirements: usize,
+    faults: Faults,
+    seed: u64,
+) -> io::Result<usize> {
+    junit_pytest(w, cases, requirements, faults, &mut Rng::new(seed))?;
+    Ok(cases)
+}
+
+/// The injected outcome of case `i` of `cases` under [`Faults::Few`].
+fn injected_outcome(i: usize, cases: usize) -> Outcome {
+    match i {
+        _ if cases < 4 => Outcome::Passed,
+        _ if i == cases / 4 || i == cases / 2 => Outcome::Failed,
+        _ if i == cases / 4 * 3 => Outcome::Errored,
+        _ => Outcome::Passed,
+    }
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -418,12 +579,24 @@ fn duration(rng: &mut Rng) -> String {
     format!("{}.{:03}", micros / 1_000_000, (micros / 1000) % 1000)
 }
 
-fn junit_pytest(w: &mut dyn Write, cases: usize, rng: &mut Rng) -> io::Result<()> {
+fn junit_pytest(
+    w: &mut dyn Write,
+    cases: usize,
+    requirements: usize,
+    faults: Faults,
+    rng: &mut Rng,
+) -> io::Result<()> {
     // pytest writes the summary first, so the counts are computed up front.
     let mut planned = Vec::with_capacity(cases);
     let (mut failures, mut errors, mut skipped) = (0, 0, 0);
-    for _ in 0..cases {
-        let o = outcome(rng);
+    let width = requirements.max(1).to_string().len().max(3);
+    for i in 0..cases {
+        let random = outcome(rng);
+        let o = match faults {
+            Faults::Random => random,
+            Faults::None => Outcome::Passed,
+            Faults::Few => injected_outcome(i, cases),
+        };
         match o {
             Outcome::Failed => failures += 1,
             Outcome::Errored => errors += 1,
@@ -478,7 +651,7 @@ fn junit_pytest(w: &mut dyn Write, cases: usize, rng: &mut Rng) -> io::Result<()
             let req = rng.chance(250).then(|| {
                 let n = rng.range(1, 3);
                 (0..n)
-                    .map(|_| format!("REQ-{:03}", rng.range(1, 400)))
+                    .map(|_| format!("REQ-{:0width$}", rng.range(1, requirements.max(1) as u64)))
                     .collect::<Vec<_>>()
                     .join(", ")
             });
@@ -762,7 +935,20 @@ fn junit_surefire(w: &mut dyn Write, cases: usize, rng: &mut Rng) -> io::Result<
 /// Writes a CodeQL-like SARIF 2.1.0 log with `results` results; returns
 /// `results`.
 pub fn sarif(w: &mut dyn Write, results: usize, seed: u64) -> io::Result<usize> {
+    sarif_with(w, results, Faults::Random, seed)
+}
+
+/// [`sarif`] with error-level results per `faults`: with [`Faults::None`]
+/// every error-level result carries an accepted in-source suppression with a
+/// justification; [`Faults::Few`] leaves the first two unsuppressed.
+pub fn sarif_with(
+    w: &mut dyn Write,
+    results: usize,
+    faults: Faults,
+    seed: u64,
+) -> io::Result<usize> {
     let rng = &mut Rng::new(seed);
+    let mut injected_errors = if faults == Faults::Few { 2 } else { 0 };
     w.write_all(
         br#"{
   "$schema" : "https://json.schemastore.org/sarif-2.1.0.json",
@@ -910,15 +1096,15 @@ pub fn sarif(w: &mut dyn Write, results: usize, seed: u64) -> io::Result<usize> 
             words(rng, 2, " ")
         ));
         // CodeQL writes `level` only where it differs from the rule's default.
-        let level = if rng.chance(100) {
+        let (level, effective) = if rng.chance(100) {
             let other = if *rule_level == "error" {
                 "warning"
             } else {
                 "error"
             };
-            format!("\n      \"level\" : \"{other}\",")
+            (format!("\n      \"level\" : \"{other}\","), other)
         } else {
-            String::new()
+            (String::new(), *rule_level)
         };
         let (line, col) = (rng.range(1, 3000), rng.range(1, 60));
         let end_col = col + rng.range(3, 40);
@@ -995,7 +1181,10 @@ pub fn sarif(w: &mut dyn Write, results: usize, seed: u64) -> io::Result<usize> 
             }
             w.write_all(b" ]\n        } ]\n      } ]")?;
         }
-        if rng.chance(30) {
+        let clean_error = faults != Faults::Random && effective == "error";
+        if clean_error && injected_errors > 0 {
+            injected_errors -= 1;
+        } else if clean_error || rng.chance(30) {
             let justification = json_str(&format!(
                 "reviewed in RISK-{}: {}",
                 rng.range(1, 200),
@@ -1412,6 +1601,453 @@ pub fn pip_audit(w: &mut dyn Write, vulnerabilities: usize, seed: u64) -> io::Re
     Ok(vulnerabilities)
 }
 
+// ---------------------------------------------------------------------------
+// JaCoCo
+
+/// Missed and covered counts of one JaCoCo counter type.
+#[derive(Clone, Copy, Default)]
+struct Counter(u64, u64);
+
+/// INSTRUCTION, BRANCH, LINE, COMPLEXITY, METHOD, CLASS.
+#[derive(Clone, Copy, Default)]
+struct Counters([Counter; 6]);
+
+impl Counters {
+    const TYPES: [&'static str; 6] = [
+        "INSTRUCTION",
+        "BRANCH",
+        "LINE",
+        "COMPLEXITY",
+        "METHOD",
+        "CLASS",
+    ];
+
+    fn add(&mut self, other: &Counters) {
+        for (a, b) in self.0.iter_mut().zip(other.0) {
+            a.0 += b.0;
+            a.1 += b.1;
+        }
+    }
+
+    /// JaCoCo leaves out counters of a type with nothing to count.
+    fn write(&self, w: &mut dyn Write) -> io::Result<()> {
+        for (name, c) in Self::TYPES.iter().zip(self.0) {
+            if c.0 + c.1 > 0 {
+                write!(
+                    w,
+                    "<counter type=\"{name}\" missed=\"{}\" covered=\"{}\"/>",
+                    c.0, c.1
+                )?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// One class of a JaCoCo report: name, source file, its counters, and its
+/// methods with theirs.
+type JacocoClass = (String, String, Counters, Vec<(String, Counters)>);
+
+/// Writes a JaCoCo XML report (`jacoco:report`) of `files` source files of
+/// `lines_per_file` executable lines each: per package, `<class>` elements
+/// with `<method>` counters, then a `<sourcefile>` with the file's counters.
+/// It holds no `<line>` elements (as for classes compiled without line
+/// numbers), so regops reads each file's LINE and BRANCH counters: the
+/// per-file counts an evidence bundle holds. Line coverage is ~85 % (a few
+/// files barely covered), ~57 % with [`Faults::Few`]. Returns `files`.
+pub fn jacoco(
+    w: &mut dyn Write,
+    files: usize,
+    lines_per_file: usize,
+    faults: Faults,
+    seed: u64,
+) -> io::Result<usize> {
+    let rng = &mut Rng::new(seed);
+    let mut by_package: Vec<(String, Vec<JacocoClass>)> = PACKAGES
+        .iter()
+        .map(|p| (format!("com/example/pump/{p}"), Vec::new()))
+        .collect();
+    for f in 0..files {
+        let package = rng.index(by_package.len());
+        let class = format!("{}{f}", camel(rng, 2));
+        let percent = match faults {
+            Faults::Few => rng.range(35, 80),
+            _ if rng.chance(10) => rng.range(5, 40),
+            _ => rng.range(72, 98),
+        };
+        let methods = rng.range(3, 12) as usize;
+        let lines = lines_per_file as u64;
+        let branches = 2 * rng.range(0, lines / 8);
+        let mut total = Counters::default();
+        let mut list = Vec::with_capacity(methods);
+        for m in 0..methods {
+            // An even share of the file, the last method takes the rest.
+            let share = |n: u64| {
+                if m + 1 == methods {
+                    n - n / methods as u64 * (methods as u64 - 1)
+                } else {
+                    n / methods as u64
+                }
+            };
+            let (ml, mb) = (share(lines), share(branches));
+            let (mc, mbc) = (ml * percent / 100, mb * percent / 100);
+            let instructions = ml * 4 + 3;
+            let ran = (instructions * mc).checked_div(ml).unwrap_or(0);
+            let method_covered = u64::from(mc > 0);
+            let c = Counters([
+                Counter(instructions - ran, ran),
+                Counter(mb - mbc, mbc),
+                Counter(ml - mc, mc),
+                Counter(1 + (mb - mbc) / 2, 1 + mbc / 2),
+                Counter(1 - method_covered, method_covered),
+                Counter(0, 0),
+            ]);
+            total.add(&c);
+            let name = if m == 0 {
+                "&lt;init&gt;".to_string()
+            } else {
+                words(rng, 2, "_")
+            };
+            list.push((name, c));
+        }
+        let class_covered = u64::from(total.0[4].1 > 0);
+        total.0[5] = Counter(1 - class_covered, class_covered);
+        let name = by_package[package].0.clone();
+        by_package[package].1.push((
+            format!("{name}/{class}"),
+            format!("{class}.java"),
+            total,
+            list,
+        ));
+    }
+    write!(
+        w,
+        "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?><!DOCTYPE report PUBLIC \
+         \"-//JACOCO//DTD Report 1.1//EN\" \"report.dtd\"><report name=\"infusion-pump\">\
+         <sessioninfo id=\"ci-runner-{}-{}\" start=\"1795321237072\" dump=\"1795321299715\"/>",
+        rng.below(64),
+        rng.hex(4)
+    )?;
+    let mut report = Counters::default();
+    for (package, classes) in by_package.iter().filter(|(_, c)| !c.is_empty()) {
+        write!(w, "<package name=\"{package}\">")?;
+        let mut totals = Counters::default();
+        for (class, source, counters, methods) in classes {
+            write!(w, "<class name=\"{class}\" sourcefilename=\"{source}\">")?;
+            let mut line = 12;
+            for (name, c) in methods {
+                let desc = rng.pick(&["()V", "(I)Z", "(Ljava/lang/String;)V", "()I", "(JJ)J"]);
+                write!(
+                    w,
+                    "<method name=\"{name}\" desc=\"{desc}\" line=\"{line}\">"
+                )?;
+                c.write(w)?;
+                w.write_all(b"</method>")?;
+                line += c.0[2].0 + c.0[2].1 + rng.range(2, 6);
+            }
+            counters.write(w)?;
+            w.write_all(b"</class>")?;
+            totals.add(counters);
+        }
+        for (_, source, counters, _) in classes {
+            write!(w, "<sourcefile name=\"{source}\">")?;
+            counters.write(w)?;
+            w.write_all(b"</sourcefile>")?;
+        }
+        totals.write(w)?;
+        w.write_all(b"</package>")?;
+        report.add(&totals);
+    }
+    report.write(w)?;
+    w.write_all(b"</report>")?;
+    Ok(files)
+}
+
+// ---------------------------------------------------------------------------
+// OSV-Scanner and OpenVEX
+
+/// How a planned vulnerability states its severity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PlannedSeverity {
+    /// A CVSS v3.1 vector in `severity[]` (and the GHSA word).
+    Vector(&'static str, &'static str),
+    /// Only the GHSA `database_specific.severity` word.
+    Word(&'static str),
+}
+
+/// The VEX statement planned for a vulnerability.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PlannedVex {
+    /// No statement assesses it.
+    None,
+    NotAffected,
+    /// `not_affected` with neither justification nor impact statement.
+    NotAffectedBare,
+    Fixed,
+    Affected,
+    UnderInvestigation,
+}
+
+/// One vulnerability of the OSV-Scanner report and how VEX assesses it.
+#[derive(Debug, Clone)]
+pub struct PlannedVuln {
+    pub ghsa: String,
+    pub cve: String,
+    pub package: String,
+    pub version: String,
+    pub fixed: String,
+    pub severity: PlannedSeverity,
+    pub vex: PlannedVex,
+}
+
+/// The vulnerabilities [`osv_scanner`] reports and [`openvex`] assesses,
+/// planned once from a seed so both files agree.
+#[derive(Debug, Clone)]
+pub struct VulnPlan {
+    /// Packages (name, version) with the indices of their vulnerabilities.
+    pub packages: Vec<(String, String, Vec<usize>)>,
+    pub vulns: Vec<PlannedVuln>,
+}
+
+const CVSS: &[(&str, &str)] = &[
+    ("CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H", "CRITICAL"),
+    ("CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:N/A:N", "HIGH"),
+    ("CVSS:3.1/AV:N/AC:H/PR:N/UI:R/S:U/C:L/I:L/A:N", "MODERATE"),
+    ("CVSS:3.1/AV:L/AC:H/PR:H/UI:R/S:U/C:L/I:N/A:N", "LOW"),
+];
+
+impl VulnPlan {
+    /// `n` vulnerabilities over packages with one to three each. With
+    /// [`Faults::None`] every one is assessed (`not_affected` with a
+    /// justification, or `fixed`); [`Faults::Few`] leaves the middle one, of
+    /// severity HIGH, unassessed; [`Faults::Random`] mixes every status and
+    /// leaves ~15 % without a statement.
+    pub fn new(n: usize, faults: Faults, seed: u64) -> VulnPlan {
+        let rng = &mut Rng::new(seed ^ 0x05f5_e100);
+        let mut plan = VulnPlan {
+            packages: Vec::new(),
+            vulns: Vec::with_capacity(n),
+        };
+        while plan.vulns.len() < n {
+            let name = format!("{}-{}", words(rng, 2, "-"), plan.packages.len());
+            let version = format!("{}.{}.{}", rng.below(8), rng.below(30), rng.below(15));
+            let k = (rng.range(1, 3) as usize).min(n - plan.vulns.len());
+            let mut ids = Vec::with_capacity(k);
+            for _ in 0..k {
+                let i = plan.vulns.len();
+                let severity = if rng.chance(500) {
+                    let (vector, word) = rng.pick(CVSS);
+                    PlannedSeverity::Vector(vector, word)
+                } else {
+                    PlannedSeverity::Word(rng.pick(&["LOW", "MODERATE", "HIGH", "CRITICAL"]))
+                };
+                let assessed = if rng.chance(700) {
+                    PlannedVex::NotAffected
+                } else {
+                    PlannedVex::Fixed
+                };
+                let random = match rng.below(100) {
+                    0..=59 => PlannedVex::NotAffected,
+                    60..=64 => PlannedVex::NotAffectedBare,
+                    65..=74 => PlannedVex::Affected,
+                    75..=84 => PlannedVex::UnderInvestigation,
+                    _ => PlannedVex::None,
+                };
+                let injected = faults == Faults::Few && i == n / 2;
+                let (severity, vex) = match faults {
+                    Faults::Random => (severity, random),
+                    _ if injected => (PlannedSeverity::Word("HIGH"), PlannedVex::None),
+                    _ => (severity, assessed),
+                };
+                let year = rng.range(2018, 2026);
+                plan.vulns.push(PlannedVuln {
+                    ghsa: format!(
+                        "GHSA-{}-{}-{}",
+                        &rng.hex(2)[..4],
+                        &rng.hex(2)[..4],
+                        &rng.hex(2)[..4]
+                    ),
+                    cve: format!("CVE-{year}-{}", 10_000 + i),
+                    package: name.clone(),
+                    version: version.clone(),
+                    fixed: format!("{}.{}.{}", rng.below(8) + 1, rng.below(30), rng.below(15)),
+                    severity,
+                    vex,
+                });
+                ids.push(i);
+            }
+            plan.packages.push((name, version, ids));
+        }
+        plan
+    }
+}
+
+/// Writes an `osv-scanner --format json` report of the planned
+/// vulnerabilities (PyPI packages of one lockfile; one OSV entry and one
+/// group per vulnerability); returns how many.
+pub fn osv_scanner(w: &mut dyn Write, plan: &VulnPlan) -> io::Result<usize> {
+    w.write_all(
+        b"{\n  \"results\": [\n    {\n      \"source\": {\"path\": \"/builds/pump/requirements.txt\", \"type\": \"lockfile\"},\n      \"packages\": [",
+    )?;
+    let rng = &mut Rng::new(plan.vulns.len() as u64);
+    for (p, (name, version, ids)) in plan.packages.iter().enumerate() {
+        let sep = if p > 0 { "," } else { "" };
+        write!(
+            w,
+            "{sep}\n        {{\n          \"package\": {{\"name\": \"{name}\", \"version\": \"{version}\", \"ecosystem\": \"PyPI\"}},\n          \"vulnerabilities\": ["
+        )?;
+        for (k, &i) in ids.iter().enumerate() {
+            let v = &plan.vulns[i];
+            let (vector, word) = match v.severity {
+                PlannedSeverity::Vector(vector, word) => (
+                    format!(
+                        "\n              \"severity\": [{{\"type\": \"CVSS_V3\", \"score\": \"{vector}\"}}],"
+                    ),
+                    word,
+                ),
+                PlannedSeverity::Word(word) => (String::new(), word),
+            };
+            let sep = if k > 0 { "," } else { "" };
+            write!(
+                w,
+                r#"{sep}
+            {{
+              "modified": "2026-{:02}-{:02}T04:04:40Z",
+              "published": "2025-{:02}-{:02}T17:39:58Z",
+              "schema_version": "1.6.0",
+              "id": "{}",
+              "aliases": ["{}"],
+              "summary": {},
+              "details": {},{vector}
+              "affected": [
+                {{
+                  "package": {{"ecosystem": "PyPI", "name": "{name}", "purl": "pkg:pypi/{name}"}},
+                  "ranges": [{{"type": "ECOSYSTEM", "events": [{{"introduced": "0"}}, {{"fixed": "{}"}}]}}],
+                  "database_specific": {{"source": "https://github.com/github/advisory-database/blob/main/advisories/github-reviewed/{}.json"}}
+                }}
+              ],
+              "references": [{{"type": "ADVISORY", "url": "https://nvd.nist.gov/vuln/detail/{}"}}, {{"type": "PACKAGE", "url": "https://pypi.org/project/{name}"}}],
+              "database_specific": {{"cwe_ids": ["CWE-{}"], "github_reviewed": true, "github_reviewed_at": "2025-06-01T20:58:41Z", "nvd_published_at": null, "severity": "{word}"}}
+            }}"#,
+                rng.range(1, 10),
+                rng.range(1, 28),
+                rng.range(1, 12),
+                rng.range(1, 28),
+                v.ghsa,
+                v.cve,
+                json_str(&format!(
+                    "{} in {name} allows {}",
+                    camel(rng, 2),
+                    words(rng, 3, " ")
+                )),
+                json_str(&format!(
+                    "{name} before {} allows {} via a crafted {}. {}",
+                    v.fixed,
+                    words(rng, 3, " "),
+                    words(rng, 2, " "),
+                    words(rng, 25, " ")
+                )),
+                v.fixed,
+                v.ghsa,
+                v.cve,
+                rng.range(20, 900),
+            )?;
+        }
+        w.write_all(b"\n          ],\n          \"groups\": [")?;
+        for (k, &i) in ids.iter().enumerate() {
+            let v = &plan.vulns[i];
+            let max = match v.severity {
+                PlannedSeverity::Vector(..) => format!("{}.{}", rng.range(1, 9), rng.below(10)),
+                PlannedSeverity::Word(_) => String::new(),
+            };
+            let sep = if k > 0 { ", " } else { "" };
+            write!(
+                w,
+                "{sep}{{\"ids\": [\"{}\"], \"aliases\": [\"{}\", \"{}\"], \"max_severity\": \"{max}\"}}",
+                v.ghsa, v.cve, v.ghsa
+            )?;
+        }
+        w.write_all(b"]\n        }")?;
+    }
+    w.write_all(
+        b"\n      ]\n    }\n  ],\n  \"experimental_config\": {\"licenses\": {\"summary\": false, \"allowlist\": null}}\n}\n",
+    )?;
+    Ok(plan.vulns.len())
+}
+
+/// Writes the OpenVEX v0.2.0 document (as vexctl writes it) assessing the
+/// planned vulnerabilities: one statement per vulnerability with a plan other
+/// than [`PlannedVex::None`], naming it by CVE or GHSA id and the package's
+/// purl as the product; returns the number of statements.
+pub fn openvex(w: &mut dyn Write, plan: &VulnPlan) -> io::Result<usize> {
+    let rng = &mut Rng::new(!(plan.vulns.len() as u64));
+    w.write_all(
+        br#"{
+  "@context": "https://openvex.dev/ns/v0.2.0",
+  "@id": "https://vex.example-medical.com/infusion-pump/4.2.0/0001",
+  "author": "Example Medical Product Security <psirt@example-medical.com>",
+  "role": "Document Creator",
+  "timestamp": "2026-11-01T09:00:00Z",
+  "version": 4,
+  "tooling": "vexctl/0.3.0",
+  "statements": ["#,
+    )?;
+    let mut n = 0;
+    for v in &plan.vulns {
+        let status = match v.vex {
+            PlannedVex::None => continue,
+            PlannedVex::NotAffected => format!(
+                "\"status\": \"not_affected\",\n      \"justification\": \"{}\",\n      \"impact_statement\": {},",
+                rng.pick(&[
+                    "vulnerable_code_not_in_execute_path",
+                    "vulnerable_code_not_present",
+                    "inline_mitigations_already_exist",
+                    "vulnerable_code_cannot_be_controlled_by_adversary",
+                ]),
+                json_str(&format!(
+                    "The pump never calls {} (see RISK-{}).",
+                    words(rng, 2, "_"),
+                    rng.range(1, 300)
+                ))
+            ),
+            PlannedVex::NotAffectedBare => "\"status\": \"not_affected\",".to_string(),
+            PlannedVex::Fixed => format!(
+                "\"status\": \"fixed\",\n      \"status_notes\": \"Patched in our vendored copy ({}).\",",
+                rng.hex(4)
+            ),
+            PlannedVex::Affected => format!(
+                "\"status\": \"affected\",\n      \"action_statement\": \"Upgrade {} to {} in the next release.\",",
+                v.package, v.fixed
+            ),
+            PlannedVex::UnderInvestigation => "\"status\": \"under_investigation\",".to_string(),
+        };
+        let (name, alias) = if rng.chance(500) {
+            (&v.cve, &v.ghsa)
+        } else {
+            (&v.ghsa, &v.cve)
+        };
+        let sep = if n > 0 { "," } else { "" };
+        write!(
+            w,
+            r#"{sep}
+    {{
+      "vulnerability": {{"@id": "https://osv.dev/vulnerability/{name}", "name": "{name}", "aliases": ["{alias}"]}},
+      "products": [{{"@id": "pkg:pypi/{}@{}"}}],
+      {status}
+      "timestamp": "2026-{:02}-{:02}T{:02}:00:00Z"
+    }}"#,
+            v.package,
+            v.version,
+            rng.range(1, 10),
+            rng.range(1, 28),
+            rng.range(0, 23)
+        )?;
+        n += 1;
+    }
+    w.write_all(b"\n  ]\n}\n")?;
+    Ok(n)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1452,7 +2088,7 @@ mod tests {
     #[test]
     fn small_set_normalises() {
         let dir = std::env::temp_dir().join(format!("regops-bench-test-{}", std::process::id()));
-        let files = write_set(&dir, &Sizes::SMALL, 42).unwrap();
+        let files = write_set(&dir, &Sizes::SMALL, Faults::None, 42).unwrap();
         assert!(dir.join("regops.toml").is_file());
         for f in &files {
             let Some(format) = Format::from_name(f.format) else {
@@ -1469,6 +2105,7 @@ mod tests {
                 EvidenceKind::Findings => evidence.findings.len(),
                 EvidenceKind::Components => evidence.components.len(),
                 EvidenceKind::Vulnerabilities => evidence.vulnerabilities.len(),
+                EvidenceKind::Vex => evidence.vex.len(),
                 _ => unreachable!(),
             };
             assert_eq!(records, f.records, "{}", f.path.display());
@@ -1530,6 +2167,97 @@ mod tests {
             );
         }
         let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    /// Loads the files `regops.toml` names, as `regops check` would, and
+    /// returns the evidence bundle's JSON text (`regops evidence`).
+    fn bundle_of(files: &[Generated]) -> String {
+        let inputs: Vec<Input> = files
+            .iter()
+            .filter(|f| !f.key.is_empty())
+            .map(|f| Input {
+                path: f.path.clone(),
+                display: f.path.file_name().unwrap().to_string_lossy().into_owned(),
+                kind: f.kind,
+                format: None,
+            })
+            .collect();
+        let evidence = load(&inputs, &Options::default()).unwrap_or_else(|e| panic!("{e}"));
+        let mut bundle = serde_json::to_value(&evidence).unwrap();
+        bundle["schema"] = "regops.evidence/v1".into();
+        bundle.to_string()
+    }
+
+    fn rego_verdict(faults: Faults, seed: u64) -> serde_json::Value {
+        let dir = std::env::temp_dir().join(format!(
+            "regops-bench-rego-{faults:?}-{}",
+            std::process::id()
+        ));
+        let files = write_set(&dir, &Sizes::SMALL, faults, seed).unwrap();
+        let toml = std::fs::read_to_string(dir.join("regops.toml")).unwrap();
+        assert!(toml.contains("vex = [\"vex.openvex.json\"]"), "{toml}");
+        let bundle = bundle_of(&files);
+        let _ = std::fs::remove_dir_all(&dir);
+        // The overrides gen-evidence writes into regops.toml.
+        let config = serde_json::json!({
+            "safety_class": "B",
+            "params": {"require-soup-register": false, "require-soup-review": false},
+        });
+        rego::evaluate(rego::G1_REGO, &bundle, &config)
+            .unwrap_or_else(|e| panic!("{e:#}"))
+            .0
+    }
+
+    /// The Rego G1 finds exactly the injected faults (`benches/compare.sh`
+    /// checks it against regops itself, on the release binary).
+    #[test]
+    fn rego_g1_finds_the_injected_faults() {
+        let clean = rego_verdict(Faults::None, 5);
+        assert_eq!(rego::failing(&clean), Vec::<String>::new(), "{clean:#}");
+        assert_eq!(clean["checks"]["soup-register"]["outcome"], "warn");
+        assert_eq!(clean["outcome"], "warn");
+
+        let few = rego_verdict(Faults::Few, 5);
+        assert_eq!(
+            rego::failing(&few),
+            [
+                "line-coverage",
+                "static-analysis",
+                "tests-pass",
+                "vulnerabilities"
+            ],
+            "{few:#}"
+        );
+        let checks = &few["checks"];
+        assert_eq!(checks["tests-pass"]["measured"], 3);
+        assert_eq!(checks["static-analysis"]["measured"], 2);
+        assert_eq!(checks["vulnerabilities"]["measured"], 1);
+        let ratio = checks["line-coverage"]["measured"].as_f64().unwrap();
+        assert!((0.4..0.7).contains(&ratio), "{ratio}");
+
+        let random = rego_verdict(Faults::Random, 5);
+        let failing = rego::failing(&random);
+        for id in ["tests-pass", "tests-skipped", "static-analysis"] {
+            assert!(failing.iter().any(|f| f == id), "{failing:?}");
+        }
+    }
+
+    #[test]
+    fn vuln_plan_matches_the_reports() {
+        for faults in [Faults::None, Faults::Few, Faults::Random] {
+            let plan = VulnPlan::new(40, faults, 3);
+            assert_eq!(plan.vulns.len(), 40);
+            let unassessed = plan
+                .vulns
+                .iter()
+                .filter(|v| v.vex == PlannedVex::None)
+                .count();
+            match faults {
+                Faults::None => assert_eq!(unassessed, 0),
+                Faults::Few => assert_eq!(unassessed, 1),
+                Faults::Random => assert!(unassessed > 0),
+            }
+        }
     }
 
     #[test]

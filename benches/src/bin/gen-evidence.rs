@@ -1,19 +1,25 @@
-//! `gen-evidence --size small|large --out DIR [--seed N]`: writes a full,
-//! deterministic evidence set (JUnit from pytest and Surefire, Cobertura,
-//! SARIF, CycloneDX JSON, pip-audit JSON) and a `regops.toml` pointing at it.
+//! `gen-evidence --size small|large|scale --out DIR [--faults random|none|few]
+//! [--seed N]`: writes a full, deterministic evidence set (JUnit from pytest
+//! and Surefire, Cobertura, JaCoCo, SARIF, CycloneDX JSON, pip-audit,
+//! OSV-Scanner, OpenVEX) and a `regops.toml` pointing at one file per kind.
+//! `--faults` picks what fails (default `random`, see `Faults`). `--size
+//! scale` writes only the line-level scale case: `coverage.xml`, a Cobertura
+//! report of 5M lines.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
-use regops_bench::{Sizes, write_set};
+use regops_bench::{Faults, Sizes, write_scale, write_set};
 
-const USAGE: &str = "usage: gen-evidence --size small|large --out DIR [--seed N]";
+const USAGE: &str =
+    "usage: gen-evidence --size small|large|scale --out DIR [--faults random|none|few] [--seed N]";
 
 fn main() -> ExitCode {
     let mut size = None;
     let mut out = None;
     let mut seed = 1u64;
+    let mut faults = Faults::Random;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         let mut value = || args.next().ok_or(format!("{arg} needs a value"));
@@ -24,6 +30,11 @@ fn main() -> ExitCode {
                     .ok_or(format!("unknown size {v:?}"))
             }),
             "--out" => value().map(|v| out = Some(PathBuf::from(v))),
+            "--faults" => value().and_then(|v| {
+                Faults::by_name(&v)
+                    .map(|f| faults = f)
+                    .ok_or(format!("unknown --faults {v:?} (random, none, few)"))
+            }),
             "--seed" => value().and_then(|v| {
                 v.parse()
                     .map(|s| seed = s)
@@ -45,7 +56,12 @@ fn main() -> ExitCode {
         return ExitCode::from(2);
     };
     let start = Instant::now();
-    let files = match write_set(&out, &sizes, seed) {
+    let written = if sizes == Sizes::SCALE {
+        write_scale(&out, &sizes, seed)
+    } else {
+        write_set(&out, &sizes, faults, seed)
+    };
+    let files = match written {
         Ok(files) => files,
         Err(e) => {
             eprintln!("gen-evidence: writing into {}: {e}", out.display());
@@ -66,6 +82,8 @@ fn main() -> ExitCode {
             f.bytes as f64 / 1e6
         );
     }
-    println!("  regops.toml");
+    if sizes != Sizes::SCALE {
+        println!("  regops.toml (faults: {faults:?})");
+    }
     ExitCode::SUCCESS
 }

@@ -1,23 +1,54 @@
 //! `normalise [--tests F] [--coverage F] [--findings F] [--sbom F]
-//! [--vulnerabilities F] [--as FORMAT]...`: loads the files with
+//! [--vulnerabilities F] [--vex F] [--as FORMAT]...`: loads the files with
 //! `regops_evidence::load` (formats detected from content, as `regops check`
 //! does, unless `--as` forces one for the file after it) and prints what came
 //! out and how long it took. A process to measure peak RSS of with
 //! `/usr/bin/time -v`; the last line is machine-readable:
 //!
 //! `RESULT bytes=<input bytes> records=<model records> load_ms=<ms>`
+//!
+//! `normalise --bundle F` reads an evidence bundle (`regops evidence`) the
+//! way `regops check --evidence-bundle` does (`host/src/bundle.rs`: a
+//! `BufReader` into `serde_json::from_reader`, the evidence `#[serde(flatten)]`
+//! beside `schema`); `--bundle-slice F` reads the file into memory and
+//! deserialises the evidence from the slice without `flatten`, for
+//! comparison.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
-use regops_evidence::{EvidenceKind, Format, Input, Options, load};
+use regops_evidence::{Evidence, EvidenceKind, Format, Input, Options, load};
+use serde::Deserialize;
 
-const USAGE: &str = "usage: normalise [--as FORMAT] --tests|--coverage|--findings|--sbom|--vulnerabilities FILE ...";
+/// `host/src/bundle.rs`'s `BundleIn`, copied: the host's bundle reader.
+#[derive(Deserialize)]
+struct BundleIn {
+    #[allow(dead_code)]
+    schema: String,
+    #[serde(flatten)]
+    evidence: Evidence,
+}
+
+fn read_bundle(path: &std::path::Path, slice: bool) -> Result<Evidence, String> {
+    let err = |e: &dyn std::fmt::Display| format!("{}: {e}", path.display());
+    if slice {
+        let bytes = std::fs::read(path).map_err(|e| err(&e))?;
+        serde_json::from_slice::<Evidence>(&bytes).map_err(|e| err(&e))
+    } else {
+        let file = std::fs::File::open(path).map_err(|e| err(&e))?;
+        serde_json::from_reader::<_, BundleIn>(std::io::BufReader::new(file))
+            .map(|b| b.evidence)
+            .map_err(|e| err(&e))
+    }
+}
+
+const USAGE: &str = "usage: normalise [--as FORMAT] --tests|--coverage|--findings|--sbom|--vulnerabilities|--vex FILE ...\n       normalise --bundle|--bundle-slice BUNDLE.json";
 
 fn main() -> ExitCode {
     let mut inputs = Vec::new();
     let mut forced: Option<Format> = None;
+    let mut bundle: Option<(PathBuf, bool)> = None;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         let kind = match arg.as_str() {
@@ -26,6 +57,15 @@ fn main() -> ExitCode {
             "--findings" => EvidenceKind::Findings,
             "--sbom" => EvidenceKind::Components,
             "--vulnerabilities" => EvidenceKind::Vulnerabilities,
+            "--vex" => EvidenceKind::Vex,
+            "--bundle" | "--bundle-slice" => {
+                let Some(path) = args.next() else {
+                    eprintln!("normalise: {arg} needs a file\n{USAGE}");
+                    return ExitCode::from(2);
+                };
+                bundle = Some((PathBuf::from(path), arg == "--bundle-slice"));
+                continue;
+            }
             "--as" => {
                 let name = args.next().unwrap_or_default();
                 match Format::from_name(&name) {
@@ -57,18 +97,24 @@ fn main() -> ExitCode {
             format: forced.take(),
         });
     }
-    if inputs.is_empty() {
+    if inputs.is_empty() && bundle.is_none() {
         eprintln!("normalise: no files\n{USAGE}");
         return ExitCode::from(2);
     }
     let bytes: u64 = inputs
         .iter()
-        .map(|i| std::fs::metadata(&i.path).map_or(0, |m| m.len()))
+        .map(|i| i.path.as_path())
+        .chain(bundle.as_ref().map(|(p, _)| p.as_path()))
+        .map(|p| std::fs::metadata(p).map_or(0, |m| m.len()))
         .sum();
     let options = Options::default();
 
     let start = Instant::now();
-    let evidence = match load(&inputs, &options) {
+    let loaded = match &bundle {
+        Some((path, slice)) => read_bundle(path, *slice),
+        None => load(&inputs, &options).map_err(|e| e.to_string()),
+    };
+    let evidence = match loaded {
         Ok(evidence) => evidence,
         Err(e) => {
             eprintln!("normalise: {e}");
