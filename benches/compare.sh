@@ -28,6 +28,9 @@
 #       parse          normalise on the six files (in-process load time)
 #       bundle-read    normalise --bundle (the host's bundle reader, in process)
 #     and regorus' own split (TIMING line of rego-g1).
+#  4. size `scale`: the line-level case, a Cobertura report of 5M lines
+#     (`gen-evidence --size scale`, ~220 MB) parsed by `normalise`: MB/s from
+#     the in-process load time and peak RSS, median of RUNS.
 #
 # Needs hyperfine and GNU time (`apt-get install -y hyperfine time`). The
 # machine is shared: the script prints the load average before and after.
@@ -35,7 +38,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 RUNS=${RUNS:-5}
-SIZES=${SIZES:-small large}
+SIZES=${SIZES:-small large scale}
 for tool in hyperfine /usr/bin/time jq; do
     if ! command -v "$tool" >/dev/null; then
         echo "compare.sh: $tool not found (apt-get install -y hyperfine time jq)" >&2
@@ -88,6 +91,16 @@ echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "commit $(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet HEAD -- benches host policies wit 2>/dev/null || echo ' (work tree differs)'), $(rustc --version), $(nproc) CPUs, $(date -u +%F)"
 for size in $SIZES; do
     dir="$OUT/$size"
+    if [ "$size" = scale ]; then
+        "$BIN/gen-evidence" --size scale --out "$dir" >&2
+        mb=$(stat -c %s "$dir/coverage.xml" | awk '{printf "%.1f", $1 / 1e6}')
+        ms=$(inner_ms load_ms "$BIN/normalise" --coverage "$dir/coverage.xml" | cut -d= -f2 | tr -d " ")
+        echo
+        echo "## scale: line-level Cobertura, ${mb} MB, 5M lines"
+        echo "parse: ${ms} ms (median of $RUNS), $(awk -v mb="$mb" -v ms="$ms" 'BEGIN {printf "%.0f", mb / (ms / 1000)}') MB/s; peak RSS $(peak_rss "$BIN/normalise" --coverage "$dir/coverage.xml") MB"
+        rm -f "$dir/coverage.xml"
+        continue
+    fi
     "$BIN/gen-evidence" --size "$size" --faults few --out "$dir" >&2
     cfg="$dir/regops.toml"
     "$BIN/regops" evidence --config "$cfg" >"$dir/bundle.json"
