@@ -39,6 +39,9 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
         "wit",
         "policies",
         "Cargo.lock",
+        // The version, authors and repository in each gate's metadata.
+        "Cargo.toml",
+        "host/Cargo.toml",
         "host/src/policy/engine_config.rs",
     ] {
         println!("cargo:rerun-if-changed={}", workspace.join(path).display());
@@ -50,6 +53,7 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
         .unwrap_or_else(|| workspace.join("target"))
         .join("guests");
     build_guests(&workspace, &target_dir)?;
+    declare_versions(&workspace)?;
 
     let engine = wasmtime::Engine::new(&engine_config::engine_config())?;
     let mut table = String::from("&[\n");
@@ -60,10 +64,11 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
             .join(format!("{}.wasm", krate.replace('-', "_")));
         let module = std::fs::read(&module_path)
             .map_err(|e| format!("reading {}: {e}", module_path.display()))?;
-        let component = wit_component::ComponentEncoder::default()
+        let mut component = wit_component::ComponentEncoder::default()
             .module(&module)?
             .validate(true)
             .encode()?;
+        append_metadata(&mut component, id)?;
         let precompiled = engine.precompile_component(&component)?;
         let sha256 = hex(&Sha256::digest(&component));
         let component_path = out_dir.join(format!("{id}.wasm"));
@@ -80,6 +85,81 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     table.push(']');
     std::fs::write(out_dir.join("builtins.rs"), table)?;
     Ok(())
+}
+
+/// The `regops:gate` contract version (from `wit/gate.wit`) and the
+/// wasmtime version (from `Cargo.lock`), for the host's load checks and the
+/// report's decision record.
+fn declare_versions(workspace: &Path) -> Result<(), Box<dyn std::error::Error>> {
+    let wit = std::fs::read_to_string(workspace.join("wit/gate.wit"))?;
+    let contract = wit
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("package regops:gate@"))
+        .and_then(|v| v.strip_suffix(';'))
+        .ok_or("wit/gate.wit has no `package regops:gate@x.y.z;` line")?;
+    println!("cargo:rustc-env=REGOPS_GATE_CONTRACT={contract}");
+    let lock = std::fs::read_to_string(workspace.join("Cargo.lock"))?;
+    let wasmtime = lock
+        .split("[[package]]")
+        .find(|p| p.contains("\nname = \"wasmtime\"\n"))
+        .and_then(|p| p.lines().find_map(|l| l.strip_prefix("version = ")))
+        .map(|v| v.trim_matches('"').to_string())
+        .ok_or("Cargo.lock names no wasmtime package")?;
+    println!("cargo:rustc-env=REGOPS_WASMTIME_VERSION={wasmtime}");
+    Ok(())
+}
+
+/// Appends the `regops:metadata` custom section (JSON: gate id, version,
+/// authors, source, minimum regops version) that `regops policy inspect`
+/// shows; docs/policies.md describes it for external gates.
+fn append_metadata(component: &mut Vec<u8>, id: &str) -> Result<(), Box<dyn std::error::Error>> {
+    let version = env::var("CARGO_PKG_VERSION")?;
+    let repository = env::var("CARGO_PKG_REPOSITORY")?;
+    let authors: Vec<String> = env::var("CARGO_PKG_AUTHORS")
+        .unwrap_or_default()
+        .split(':')
+        .filter(|a| !a.is_empty())
+        .map(str::to_string)
+        .collect();
+    let authors = if authors.is_empty() {
+        vec!["regops contributors".to_string()]
+    } else {
+        authors
+    };
+    let quote = |s: &str| format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""));
+    let json = format!(
+        "{{\"gate\":{},\"version\":{},\"authors\":[{}],\"source\":{},\"min-regops\":{}}}",
+        quote(id),
+        quote(&version),
+        authors
+            .iter()
+            .map(|a| quote(a))
+            .collect::<Vec<_>>()
+            .join(","),
+        quote(&format!("{repository}/tree/v{version}/policies/{id}")),
+        quote(&version),
+    );
+    let name = "regops:metadata";
+    let mut body = Vec::new();
+    leb128(&mut body, name.len());
+    body.extend_from_slice(name.as_bytes());
+    body.extend_from_slice(json.as_bytes());
+    component.push(0); // custom section id
+    leb128(component, body.len());
+    component.extend_from_slice(&body);
+    Ok(())
+}
+
+fn leb128(out: &mut Vec<u8>, mut n: usize) {
+    loop {
+        let byte = (n & 0x7f) as u8;
+        n >>= 7;
+        if n == 0 {
+            out.push(byte);
+            return;
+        }
+        out.push(byte | 0x80);
+    }
 }
 
 fn build_guests(workspace: &Path, target_dir: &Path) -> Result<(), Box<dyn std::error::Error>> {

@@ -12,7 +12,8 @@ use crate::levels;
 use crate::lock::Lockfile;
 use crate::params::{self, EffectiveParam};
 use crate::policy::bindings::types as wit;
-use crate::policy::{self, EvidenceIndex, Policy, Sandbox, evidence_kind_to, value_to};
+use crate::policy::reference::Reference;
+use crate::policy::{EvidenceIndex, Policy, Sandbox, evidence_kind_to, value_to};
 use crate::report::{EvidenceEntry, FileDigest, GateReport, PolicyRef, Report};
 use crate::verdict::{Outcome, Verdict};
 use crate::waivers::{Date, Waivers};
@@ -210,28 +211,25 @@ fn load(
     gate: &GateConfig,
 ) -> anyhow::Result<Result<Policy, (String, Option<String>)>> {
     let reference = gate.policy.get_ref();
-    if let Some(id) = reference.strip_prefix("builtin:") {
-        let Some(builtin) = policy::find_builtin(id) else {
-            let known: Vec<&str> = policy::BUILTINS.iter().map(|b| b.id).collect();
-            return Err(ConfigErrors(vec![config.source.error_at(
-                gate.policy.span(),
-                format!(
-                    "there is no built-in gate `{id}`; built-in gates: {}",
-                    known.join(", ")
-                ),
-            )])
-            .into());
-        };
-        return Ok(sandbox
-            .load_builtin(builtin)
-            .map_err(|e| (e, Some(builtin.sha256.to_string()))));
-    }
-    let path = config.dir.join(reference);
+    let config_error = |message: String| -> anyhow::Error {
+        ConfigErrors(vec![config.source.error_at(gate.policy.span(), message)]).into()
+    };
+    let path = match Reference::parse(reference, &config.dir).map_err(config_error)? {
+        Reference::Builtin(builtin) => {
+            lockfile
+                .verify_builtin(gate.id.get_ref(), reference, builtin.sha256)
+                .map_err(anyhow::Error::msg)?;
+            return Ok(sandbox
+                .load_builtin(builtin)
+                .map_err(|e| (e, Some(builtin.sha256.to_string()))));
+        }
+        Reference::Path(path) => path,
+    };
     let bytes = std::fs::read(&path).map_err(|e| {
-        ConfigErrors(vec![config.source.error_at(
-            gate.policy.span(),
-            format!("cannot read policy component {}: {e}", path.display()),
-        )])
+        config_error(format!(
+            "cannot read policy component {}: {e}",
+            path.display()
+        ))
     })?;
     let sha256 = crate::digest::sha256_hex(&bytes);
     lockfile

@@ -75,7 +75,7 @@ pub enum Command {
         /// Evidence files to normalise, instead of the configuration's.
         files: Vec<PathBuf>,
     },
-    /// Built-in gate policies.
+    /// Gate policies: list, inspect, lock.
     Policy {
         #[command(subcommand)]
         command: PolicyCommand,
@@ -86,11 +86,18 @@ pub enum Command {
 pub enum PolicyCommand {
     /// List the built-in gates with their versions and SHA-256 digests.
     List,
-    /// Show a gate's clauses, evidence, parameters (with per-class
-    /// defaults), checks and imports.
+    /// Show a gate's metadata, contract version, imports and exports,
+    /// clauses, evidence, parameters (with per-class defaults) and checks.
     Inspect {
         /// A built-in gate id (`ci`), `builtin:<id>`, or a component file.
         gate: String,
+    },
+    /// Pin every gate the configuration runs (built-in or by path) in
+    /// regops.lock next to it: source, SHA-256, contract version, size.
+    Lock {
+        /// The configuration file; regops.lock is written next to it.
+        #[arg(long, default_value = "regops.toml")]
+        config: PathBuf,
     },
 }
 
@@ -272,21 +279,21 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
         Command::Policy {
             command: PolicyCommand::Inspect { gate },
         } => {
-            let sandbox = crate::policy::Sandbox::new(Default::default())?;
-            let id = gate.strip_prefix("builtin:").unwrap_or(&gate);
-            let policy = match crate::policy::find_builtin(id) {
-                Some(builtin) => sandbox.load_builtin(builtin),
-                None => {
-                    let bytes = std::fs::read(&gate).with_context(|| {
-                        let known: Vec<&str> = crate::policy::BUILTINS.iter().map(|b| b.id).collect();
-                        format!("`{gate}` is neither a built-in gate ({}) nor a readable component file", known.join(", "))
-                    })?;
-                    let sha256 = crate::digest::sha256_hex(&bytes);
-                    sandbox.load_component(gate.clone(), sha256, &bytes)
-                }
-            }
-            .map_err(anyhow::Error::msg)?;
+            let policy = crate::inspect::load(&gate)?;
             print!("{}", crate::inspect::render(&policy));
+            Ok(EXIT_PASS)
+        }
+        Command::Policy {
+            command: PolicyCommand::Lock { config },
+        } => {
+            let config = Config::load(&config)?;
+            let (pins, text) = crate::lock::lock(&config)?;
+            let path = config.dir.join(crate::lock::LOCKFILE);
+            std::fs::write(&path, text).with_context(|| format!("writing {}", path.display()))?;
+            for pin in &pins {
+                eprintln!("pinned {} sha256:{}", pin.source, pin.sha256);
+            }
+            eprintln!("wrote {}", path.display());
             Ok(EXIT_PASS)
         }
     }

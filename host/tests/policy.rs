@@ -71,3 +71,134 @@ fn inspect_of_a_file_that_is_not_a_component_says_so() {
         run.stderr
     );
 }
+
+#[test]
+fn inspect_shows_metadata_contract_imports_and_exports() {
+    let run = Project::new().regops(&["policy", "inspect", "ci"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    for expected in [
+        "- contract: regops:gate@0.1.0 (this regops implements regops:gate@0.1.0)",
+        "- imports: regops:gate/host@0.1.0",
+        "- exports: `describe`, `evaluate`",
+        "## Metadata (`regops:metadata`)",
+        "- gate: ci",
+        &format!("- version: {}", env!("CARGO_PKG_VERSION")),
+        "- authors: regops contributors",
+        "- source: https://github.com/regops/regops/tree/v",
+        &format!("- minimum regops: {}", env!("CARGO_PKG_VERSION")),
+    ] {
+        assert!(run.stdout.contains(expected), "{expected}:\n{}", run.stdout);
+    }
+}
+
+/// G1's component with every `regops:gate/…@0.1.0` name rewritten to
+/// `@{version}` (same length): a component built against that contract.
+fn ci_built_against(version: &str) -> Vec<u8> {
+    assert_eq!(version.len(), "0.1.0".len());
+    let mut bytes = regops::policy::find_builtin("ci")
+        .unwrap()
+        .component
+        .to_vec();
+    let (from, to) = (b"@0.1.0".as_slice(), format!("@{version}"));
+    let mut i = 0;
+    let mut replaced = 0;
+    while i + from.len() <= bytes.len() {
+        if &bytes[i..i + from.len()] == from {
+            bytes[i..i + from.len()].copy_from_slice(to.as_bytes());
+            replaced += 1;
+        }
+        i += 1;
+    }
+    assert!(replaced >= 3, "the contract's import names were found");
+    bytes
+}
+
+/// A custom section (id 0) named `name` holding `data`.
+fn custom_section(name: &str, data: &[u8]) -> Vec<u8> {
+    fn leb(out: &mut Vec<u8>, mut n: usize) {
+        loop {
+            let byte = (n & 0x7f) as u8;
+            n >>= 7;
+            out.push(if n == 0 { byte } else { byte | 0x80 });
+            if n == 0 {
+                return;
+            }
+        }
+    }
+    let mut body = Vec::new();
+    leb(&mut body, name.len());
+    body.extend_from_slice(name.as_bytes());
+    body.extend_from_slice(data);
+    let mut section = vec![0];
+    leb(&mut section, body.len());
+    section.extend(body);
+    section
+}
+
+#[test]
+fn a_component_built_against_another_contract_is_refused_at_load_naming_versions() {
+    for (version, says) in [
+        ("0.2.0", "needs a regops newer than"),
+        ("1.0.0", "needs a regops newer than"),
+        ("0.1.9", "needs a regops newer than"),
+        ("0.0.9", "No regops release implements it"),
+    ] {
+        let project = Project::new();
+        project.write("gate.wasm", ci_built_against(version));
+        let run = project.regops(&["policy", "inspect", "gate.wasm"]);
+        assert_eq!(run.code, 2, "{version}");
+        for expected in [
+            &format!("gate.wasm was built against regops:gate@{version}"),
+            "this regops 0.1.0 implements regops:gate@0.1.0 and loads components built against 0.1.0 to 0.1.0",
+            says,
+        ] {
+            assert!(run.stderr.contains(expected), "{expected}: {}", run.stderr);
+        }
+    }
+}
+
+#[test]
+fn a_component_asking_for_a_newer_regops_in_its_metadata_is_refused() {
+    let project = Project::new();
+    let mut bytes = regops::policy::find_builtin("ci")
+        .unwrap()
+        .component
+        .to_vec();
+    bytes.extend(custom_section(
+        "regops:metadata",
+        br#"{"gate":"ci","min-regops":"99.0.0"}"#,
+    ));
+    project.write("gate.wasm", &bytes);
+    let run = project.regops(&["policy", "inspect", "gate.wasm"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr
+            .contains("gate.wasm needs regops 99.0.0 or newer (its `regops:metadata` says so)"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn an_external_component_shows_its_own_metadata() {
+    let project = Project::new();
+    let mut bytes = regops::policy::find_builtin("ci")
+        .unwrap()
+        .component
+        .to_vec();
+    bytes.extend(custom_section(
+        "regops:metadata",
+        br#"{"gate":"coverage-plus","version":"2.3.0","authors":["Quality <q@acme.example>"],"source":"https://git.acme.example/gates","min-regops":"0.1.0"}"#,
+    ));
+    project.write("gate.wasm", &bytes);
+    let run = project.regops(&["policy", "inspect", "gate.wasm"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    for expected in [
+        "- gate: coverage-plus",
+        "- version: 2.3.0",
+        "- authors: Quality <q@acme.example>",
+        "- source: https://git.acme.example/gates",
+    ] {
+        assert!(run.stdout.contains(expected), "{expected}:\n{}", run.stdout);
+    }
+}

@@ -4,9 +4,11 @@
 
 pub mod bindings;
 mod builtin;
+pub mod contract;
 mod convert;
 mod engine_config;
 pub mod host;
+pub mod reference;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -21,13 +23,9 @@ use crate::verdict::{Check, Outcome, Value, Verdict};
 use bindings::types as wit;
 use bindings::{Gate, GatePre};
 pub use builtin::{BUILTINS, Builtin, find as find_builtin};
+pub use contract::{Facts, Metadata};
 use host::GateState;
 pub use host::{EvidenceIndex, MemoryLimits};
-
-/// Interfaces a gate may import: the contract, nothing else (no WASI).
-const CONTRACT_PACKAGE: &str = "regops:gate/";
-/// The contract versions this host implements.
-const CONTRACT_VERSION_PREFIX: &str = "@0.1.";
 
 /// How often the wall-clock backstop advances.
 const EPOCH_TICK: Duration = Duration::from_millis(10);
@@ -63,6 +61,8 @@ pub struct Policy {
     pub info: wit::GateInfo,
     /// The interfaces the component imports (all within the contract).
     pub imports: Vec<String>,
+    /// What it exports, its contract version, metadata and size.
+    pub facts: Facts,
     pre: GatePre<GateState>,
 }
 
@@ -129,6 +129,9 @@ impl Sandbox {
 
     /// Loads a built-in gate from its embedded, precompiled code.
     pub fn load_builtin(&self, builtin: &Builtin) -> Result<Policy, String> {
+        let source = format!("builtin:{}", builtin.id);
+        let facts = contract::read(&source, builtin.component)?;
+        contract::check(&source, &facts)?;
         // SAFETY: the precompiled bytes were produced by our own build script
         // with this engine configuration and are embedded in this binary;
         // they are never read from anywhere else.
@@ -138,29 +141,29 @@ impl Sandbox {
             Err(_) => Component::new(&self.engine, builtin.component)
                 .map_err(|e| format!("the built-in component does not compile: {e:#}"))?,
         };
-        self.prepare(
-            format!("builtin:{}", builtin.id),
-            builtin.sha256.to_string(),
-            component,
-        )
+        self.prepare(source, builtin.sha256.to_string(), facts, component)
     }
 
     /// Compiles and loads a component whose digest the caller has verified.
+    /// Its contract version and metadata are checked before it compiles.
     pub fn load_component(
         &self,
         source: String,
         sha256: String,
         bytes: &[u8],
     ) -> Result<Policy, String> {
+        let facts = contract::read(&source, bytes)?;
+        contract::check(&source, &facts)?;
         let component = Component::new(&self.engine, bytes)
             .map_err(|e| format!("{source} is not a valid WebAssembly component: {e:#}"))?;
-        self.prepare(source, sha256, component)
+        self.prepare(source, sha256, facts, component)
     }
 
     fn prepare(
         &self,
         source: String,
         sha256: String,
+        facts: Facts,
         component: Component,
     ) -> Result<Policy, String> {
         let imports: Vec<String> = component
@@ -170,13 +173,14 @@ impl Sandbox {
             .collect();
         let foreign: Vec<&String> = imports
             .iter()
-            .filter(|name| {
-                !(name.starts_with(CONTRACT_PACKAGE) && name.contains(CONTRACT_VERSION_PREFIX))
-            })
+            .filter(|name| !contract::is_contract_import(name))
             .collect();
         if !foreign.is_empty() {
+            let track = contract::CONTRACT_VERSION
+                .rsplit_once('.')
+                .map_or(contract::CONTRACT_VERSION, |(track, _)| track);
             return Err(format!(
-                "{source} imports {}, outside the regops:gate@0.1 contract; gates get no filesystem, \
+                "{source} imports {}, outside the regops:gate@{track} contract; gates get no filesystem, \
                  network, clock or randomness. Build it for wasm32-unknown-unknown and componentise it, \
                  or remove what pulls these imports in",
                 foreign
@@ -201,6 +205,7 @@ impl Sandbox {
             sha256,
             info,
             imports,
+            facts,
             pre,
         })
     }
