@@ -37,6 +37,9 @@
 //!   pip-audit versions wrote a bare array of `{name, version, vulns}`
 //!   objects, which is accepted too.
 //!
+//! sphinx-needs `needs.json` has `versions` and `current_version`. YAML
+//! with doorstop's item keys (`text`, `links` and one of `active`,
+//! `normative`, `level`) or document `settings` is doorstop.
 //! regops' own change record (`regops.change/v1`) has `head-commit` beside
 //! `schema` or `approvals`.
 //!
@@ -68,6 +71,7 @@ pub fn detect(head: &[u8]) -> Result<Format, String> {
                 .to_string(),
         ),
         Some(_) if is_soup_yaml(body) => Ok(Format::SoupYaml),
+        Some(_) if is_doorstop(body) => Ok(Format::Doorstop),
         Some(_) if is_soup_csv(body) => Ok(Format::SoupCsv),
         Some(_) => Err(describe_other(body)),
     }
@@ -81,6 +85,20 @@ fn is_soup_yaml(s: &[u8]) -> bool {
         .map(str::trim_end)
         .find(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#') && l.trim() != "---")
         .is_some_and(|l| l.starts_with("soup:"))
+}
+
+/// A doorstop item (keys `active`, `links`, `normative`, `text`, … at the
+/// top level) or document settings (`settings:` with `prefix:`).
+fn is_doorstop(s: &[u8]) -> bool {
+    let text = String::from_utf8_lossy(s);
+    let top: Vec<&str> = text
+        .lines()
+        .filter(|l| !l.starts_with([' ', '\t', '-', '#']) && l.contains(':'))
+        .filter_map(|l| l.split(':').next())
+        .collect();
+    let has = |k: &str| top.contains(&k);
+    (has("text") && has("links") && (has("active") || has("normative") || has("level")))
+        || (has("settings") && text.contains("prefix:"))
 }
 
 /// A CSV SOUP register: a header row naming at least package, version and purpose.
@@ -416,6 +434,9 @@ fn detect_json(s: &[u8]) -> Result<Format, String> {
     }
     if top("spdxVersion") {
         return Ok(Format::SpdxJson);
+    }
+    if top("versions") && top("current_version") {
+        return Ok(Format::SphinxNeeds);
     }
     // regops' own change record (`schema` may come after `head-commit`).
     if top("head-commit") && (top("schema") || top("approvals")) {

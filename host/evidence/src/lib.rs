@@ -114,7 +114,7 @@ impl Default for Options {
                 "req".into(),
                 "verifies".into(),
             ],
-            requirement_pattern: regex::Regex::new(r"\b(?:REQ|SRS|SWR|RC|RISK)[-_]\d+\b")
+            requirement_pattern: regex::Regex::new(r"(?i)(?:REQ|SRS|SWR|RC|RISK)[-_]?\d+")
                 .expect("built-in requirement pattern is valid"),
             max_file_size: 2 << 30,
         }
@@ -130,5 +130,6 @@ pub fn load(inputs: &[Input], options: &Options) -> Result<Evidence, Error> {
         evidence.files.push(file);
     }
     apply_vex(&mut evidence);
+    formats::doorstop::mark_suspect_links(&mut evidence.requirements);
     Ok(evidence)
 }

@@ -357,6 +357,16 @@ pub struct Requirement {
     pub risk_control: bool,
     #[serde(default)]
     pub verified_by: Vec<String>,
+    /// Parents whose link is suspect: the parent changed since the link
+    /// was last reviewed (doorstop's link stamps).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub suspect_links: Vec<String>,
+    /// The item's own review stamp, while loading (doorstop).
+    #[serde(skip)]
+    pub stamp: Option<String>,
+    /// Each parent's stamp as recorded on the link, while loading.
+    #[serde(skip)]
+    pub link_stamps: Vec<(String, String)>,
     pub source: Location,
 }
 

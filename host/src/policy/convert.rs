@@ -215,6 +215,7 @@ pub fn requirement(r: &ev::Requirement) -> wit::Requirement {
         parents: r.parents.clone(),
         risk_control: r.risk_control,
         verified_by: r.verified_by.clone(),
+        suspect_links: r.suspect_links.clone(),
         source: location(&r.source),
     }
 }

@@ -623,7 +623,7 @@ impl Parser<'_, '_, '_> {
 
     /// Emits a finished case. Requirement ids: the case's properties, then
     /// the enclosing suites' (outermost first), then the pattern's matches in
-    /// the name and the classname.
+    /// the name and the classname ([`ids_in`]).
     fn emit(&mut self, mut case: Case) {
         for frame in &self.stack {
             if let FrameKind::Suite(s) = &frame.kind {
@@ -633,11 +633,10 @@ impl Parser<'_, '_, '_> {
             }
         }
         let pattern = &self.ctx.options.requirement_pattern;
-        for m in pattern.find_iter(&case.name) {
-            push_unique(&mut case.requirements, m.as_str());
-        }
-        for m in pattern.find_iter(&case.classname) {
-            push_unique(&mut case.requirements, m.as_str());
+        for text in [&case.name, &case.classname] {
+            for id in ids_in(pattern, text) {
+                push_unique(&mut case.requirements, &id);
+            }
         }
         let flaky = case.status == TestStatus::Passed && case.flaky_message.is_some();
         let message = if flaky {
@@ -816,4 +815,42 @@ fn first_line(text: &str) -> Option<String> {
         .map(str::trim)
         .find(|l| !l.is_empty())
         .map(str::to_string)
+}
+
+/// Requirement ids the pattern finds in a test or class name. A match
+/// counts only as a whole token: not preceded by a letter or digit, not
+/// followed by a digit (`_` separates, so `test_req_002_alarm` names
+/// REQ-002 and `test_req_0021` names nothing). Ids are spelled upper case
+/// with `-` for `_` (`req_002` → `REQ-002`), as requirement files write
+/// them.
+pub(crate) fn ids_in(pattern: &regex::Regex, text: &str) -> Vec<String> {
+    pattern
+        .find_iter(text)
+        .filter(|m| {
+            let before = text[..m.start()].chars().next_back();
+            let after = text[m.end()..].chars().next();
+            !before.is_some_and(|c| c.is_ascii_alphanumeric())
+                && !after.is_some_and(|c| c.is_ascii_digit())
+        })
+        .map(|m| m.as_str().to_ascii_uppercase().replace('_', "-"))
+        .collect()
+}
+
+#[cfg(test)]
+mod requirement_ids {
+    #[test]
+    fn ids_in_names_are_whole_tokens_spelled_as_files_spell_them() {
+        let pattern = crate::Options::default().requirement_pattern;
+        assert_eq!(
+            super::ids_in(&pattern, "test_req_002_alarm_on_tachycardia"),
+            ["REQ-002"]
+        );
+        assert_eq!(
+            super::ids_in(&pattern, "test_REQ-010_and_rc_1"),
+            ["REQ-010", "RC-1"]
+        );
+        assert!(super::ids_in(&pattern, "test_prereq_002").is_empty());
+        assert_eq!(super::ids_in(&pattern, "test_req_0021x"), ["REQ-0021"]);
+        assert!(super::ids_in(&pattern, "test_req_12345678901a").len() == 1);
+    }
 }

@@ -14,6 +14,7 @@ pub mod change;
 pub mod cobertura;
 pub mod cyclonedx;
 pub mod cyclonedx_xml;
+pub mod doorstop;
 pub mod grype;
 pub mod jacoco;
 pub mod junit;
@@ -26,6 +27,7 @@ pub mod sarif;
 pub(crate) mod sbom;
 pub mod soup;
 pub mod spdx;
+pub mod sphinx_needs;
 pub mod trivy;
 pub(crate) mod vuln;
 mod xml;
@@ -75,6 +77,10 @@ pub enum Format {
     /// A change under review with its approvals, `regops.change/v1`
     /// (docs/change.md).
     ChangeJson,
+    /// A doorstop item (`SRS001.yml`) or document (`.doorstop.yml`) file.
+    Doorstop,
+    /// sphinx-needs `needs.json`.
+    SphinxNeeds,
 }
 
 impl Format {
@@ -97,6 +103,8 @@ impl Format {
         Format::SoupYaml,
         Format::SoupCsv,
         Format::ChangeJson,
+        Format::Doorstop,
+        Format::SphinxNeeds,
     ];
 
     /// The name used by `--as` and in reports.
@@ -120,6 +128,8 @@ impl Format {
             Format::SoupYaml => "soup-yaml",
             Format::SoupCsv => "soup-csv",
             Format::ChangeJson => "change-json",
+            Format::Doorstop => "doorstop",
+            Format::SphinxNeeds => "sphinx-needs",
         }
     }
 
@@ -142,6 +152,7 @@ impl Format {
             Format::OpenVex => EvidenceKind::Vex,
             Format::SoupYaml | Format::SoupCsv => EvidenceKind::Soup,
             Format::ChangeJson => EvidenceKind::Change,
+            Format::Doorstop | Format::SphinxNeeds => EvidenceKind::Requirements,
         }
     }
 
@@ -223,6 +234,8 @@ pub fn parse(
         Format::CycloneDxXml => cyclonedx_xml::parse(reader, ctx, kind, evidence),
         Format::SpdxJson => spdx::parse(reader, ctx, &mut evidence.components),
         Format::ChangeJson => change::parse(reader, ctx, evidence),
+        Format::Doorstop => doorstop::parse(reader, ctx, &mut evidence.requirements),
+        Format::SphinxNeeds => sphinx_needs::parse(reader, ctx, &mut evidence.requirements),
     }
 }
 
