@@ -158,6 +158,7 @@ pub fn evaluate(
     Ok(Report {
         schema: crate::report::SCHEMA,
         regops_version: env!("CARGO_PKG_VERSION"),
+        wasmtime_version: crate::policy::contract::WASMTIME_VERSION,
         product: config.product.clone(),
         safety_class: config.safety_class,
         date: options.date.to_string(),
@@ -312,6 +313,7 @@ fn evaluate_gate(
         },
         outcome: verdict.outcome,
         params: params.to_vec(),
+        params_sha256: Some(crate::replay::params_sha256(params)),
         fuel_consumed: fuel,
         checks: verdict.checks,
     }

@@ -62,6 +62,11 @@ pub enum Command {
         /// (GITHUB_TOKEN with `checks: write`), after writing the verdicts.
         #[arg(long)]
         github: bool,
+        /// Replay the decision of a saved JSON report: its date, safety
+        /// class and gates, over the evidence it lists (verified by digest)
+        /// or `--evidence-bundle`. Exit 0: verdicts identical; 1: they differ.
+        #[arg(long, value_name = "REPORT", conflicts_with_all = ["date", "gates", "safety_class", "github", "format", "output"])]
+        replay: Option<PathBuf>,
     },
     /// Print the normalised evidence as JSON (`regops.evidence/v1`): the
     /// files `[evidence]` names, or the FILES given.
@@ -162,7 +167,12 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
             gates,
             safety_class,
             github: publish,
+            replay,
         } => {
+            if let Some(report) = replay {
+                let config = Config::load(&config)?;
+                return crate::replay::run(&config, &report, evidence_bundle.as_deref());
+            }
             let options = RunOptions {
                 date: date.unwrap_or_else(Date::today),
                 gates,

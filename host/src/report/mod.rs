@@ -19,6 +19,8 @@ pub const SCHEMA: &str = "regops.report/v1";
 pub struct Report {
     pub schema: &'static str,
     pub regops_version: &'static str,
+    /// The wasmtime that ran the gates (compiled code can differ by version).
+    pub wasmtime_version: &'static str,
     pub product: String,
     pub safety_class: SafetyClass,
     /// The date waivers were judged against.
@@ -72,6 +74,9 @@ pub struct GateReport {
     pub outcome: Outcome,
     /// Every parameter's effective value and where it came from.
     pub params: Vec<EffectiveParam>,
+    /// SHA-256 of the parameters' canonical form (`crate::replay::params_sha256`);
+    /// absent when the gate could not be loaded.
+    pub params_sha256: Option<String>,
     /// Fuel the evaluation consumed: deterministic, so it replays exactly.
     pub fuel_consumed: Option<u64>,
     pub checks: Vec<Check>,
@@ -90,6 +95,7 @@ impl GateReport {
             },
             outcome: verdict.outcome,
             params: Vec::new(),
+            params_sha256: None,
             fuel_consumed: None,
             checks: verdict.checks,
         }
