@@ -14,7 +14,11 @@ use sha2::{Digest, Sha256};
 mod engine_config;
 
 /// Built-in gates: (gate id, crate name).
-const BUILTINS: &[(&str, &str)] = &[("ci", "regops-gate-ci"), ("change", "regops-gate-change")];
+const BUILTINS: &[(&str, &str)] = &[
+    ("ci", "regops-gate-ci"),
+    ("change", "regops-gate-change"),
+    ("integration", "regops-gate-integration"),
+];
 
 /// Guests are core modules for this target, componentised below; a
 /// `wasm32-wasip2` build would import WASI interfaces the sandbox refuses.

@@ -35,6 +35,7 @@ pub fn check(config: &Config, options: RunOptions) -> anyhow::Result<Report> {
         |kinds| {
             let inputs = collect::inputs(config)?;
             let mut evidence = ev::load(&inputs, &config.evidence_options())?;
+            collect::apply_test_levels(config, &mut evidence);
             // The API is asked only when a gate to run reads the change.
             if kinds.contains(&EvidenceKind::Change) || kinds.contains(&EvidenceKind::Approvals) {
                 crate::change::gather(config, &mut evidence)?;
@@ -67,8 +68,22 @@ pub fn evaluate(
     // of them before any evaluates, and all config errors come out together.
     let mut loaded = Vec::new();
     let mut errors = Vec::new();
-    for gate in &gates {
-        let policy = load(&sandbox, &lockfile, config, gate)?;
+    // Compiling is the slow part: every gate's component loads in parallel.
+    let policies: Vec<_> = std::thread::scope(|scope| {
+        let handles: Vec<_> = gates
+            .iter()
+            .map(|gate| { let r = load(&sandbox, &lockfile, config, gate); scope.spawn(move || r) })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| {
+                h.join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+            .collect()
+    });
+    for (gate, policy) in gates.iter().zip(policies) {
+        let policy = policy?;
         let (params, levels) = match &policy {
             Ok(policy) => {
                 let class = config.safety_class;

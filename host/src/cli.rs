@@ -80,6 +80,20 @@ pub enum Command {
         /// Evidence files to normalise, instead of the configuration's.
         files: Vec<PathBuf>,
     },
+    /// Write the requirements traceability matrix: each requirement and
+    /// risk control, the tests naming it and their results, suspect links,
+    /// and tests naming unknown requirements.
+    Trace {
+        /// The configuration file naming the evidence.
+        #[arg(long, default_value = "regops.toml")]
+        config: PathBuf,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = TraceFormat::Markdown)]
+        format: TraceFormat,
+        /// Write here instead of standard output.
+        #[arg(long)]
+        output: Option<PathBuf>,
+    },
     /// Gate policies: list, inspect, lock.
     Policy {
         #[command(subcommand)]
@@ -104,6 +118,13 @@ pub enum PolicyCommand {
         #[arg(long, default_value = "regops.toml")]
         config: PathBuf,
     },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TraceFormat {
+    Markdown,
+    Html,
+    Csv,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -261,6 +282,7 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
                     inputs.iter_mut().for_each(|i| i.format = forced);
                 }
                 let mut evidence = regops_evidence::load(&inputs, &config.evidence_options())?;
+                crate::collect::apply_test_levels(&config, &mut evidence);
                 crate::change::gather(&config, &mut evidence)?;
                 evidence
             } else {
@@ -271,6 +293,27 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
                 regops_evidence::load(&inputs, &regops_evidence::Options::default())?
             };
             std::io::stdout().write_all(crate::bundle::render(&evidence)?.as_bytes())?;
+            Ok(EXIT_PASS)
+        }
+        Command::Trace {
+            config,
+            format,
+            output,
+        } => {
+            let config = Config::load(&config)?;
+            let inputs = crate::collect::inputs(&config)?;
+            let evidence = regops_evidence::load(&inputs, &config.evidence_options())?;
+            let matrix = crate::trace::build(&evidence);
+            let rendered = match format {
+                TraceFormat::Markdown => matrix.markdown(&config.product),
+                TraceFormat::Html => matrix.html(&config.product),
+                TraceFormat::Csv => matrix.csv()?,
+            };
+            match output {
+                Some(path) => std::fs::write(&path, rendered)
+                    .with_context(|| format!("writing the matrix to {}", path.display()))?,
+                None => std::io::stdout().write_all(rendered.as_bytes())?,
+            }
             Ok(EXIT_PASS)
         }
         Command::Policy {

@@ -59,6 +59,33 @@ pub fn inputs_of(config: &Config, groups: &[EvidencePatterns]) -> Result<Vec<Inp
     }
 }
 
+/// Gives the test cases of files listed with a `level` that level.
+pub fn apply_test_levels(config: &Config, evidence: &mut regops_evidence::Evidence) {
+    for group in config
+        .evidence
+        .iter()
+        .filter(|g| g.kind == regops_evidence::EvidenceKind::Tests)
+    {
+        for entry in &group.patterns {
+            let Some(level) = entry.level else { continue };
+            let Ok(files) = resolve(&config.dir, entry.pattern.get_ref()) else {
+                continue;
+            };
+            let displays: Vec<String> = files
+                .iter()
+                .map(|f| relative_display(&config.dir, f))
+                .collect();
+            for test in evidence
+                .tests
+                .iter_mut()
+                .filter(|t| displays.contains(&t.evidence))
+            {
+                test.level = level;
+            }
+        }
+    }
+}
+
 /// Files matching one pattern: a file, a directory (every file below it),
 /// or a glob relative to `dir`. Sorted, so runs are reproducible.
 fn resolve(dir: &Path, pattern: &str) -> Result<Vec<PathBuf>, String> {

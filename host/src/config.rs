@@ -217,6 +217,8 @@ impl Source {
 pub struct EvidencePattern {
     pub pattern: Spanned<String>,
     pub format: Option<Format>,
+    /// For test results: the level of every case in these files.
+    pub level: Option<regops_evidence::TestLevel>,
 }
 
 /// Globs for one kind of evidence.
@@ -805,13 +807,37 @@ fn evidence_pattern(
         toml::Value::String(path) => Ok(EvidencePattern {
             pattern: Spanned::new(span, path.clone()),
             format: None,
+            level: None,
         }),
         toml::Value::Table(table) => {
-            if let Some(key) = table.keys().find(|k| *k != "path" && *k != "format") {
+            let allowed: &[&str] = if kind == EvidenceKind::Tests {
+                &["path", "format", "level"]
+            } else {
+                &["path", "format"]
+            };
+            if let Some(key) = table.keys().find(|k| !allowed.contains(&k.as_str())) {
                 return Err(format!(
-                    "unknown key `{key}` in an evidence entry; expected `path` and `format`"
+                    "unknown key `{key}` in an evidence entry; expected {}",
+                    allowed
+                        .iter()
+                        .map(|k| format!("`{k}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 ));
             }
+            let level = match table.get("level") {
+                None => None,
+                Some(value) => Some(match value.as_str() {
+                    Some("unit") => regops_evidence::TestLevel::Unit,
+                    Some("integration") => regops_evidence::TestLevel::Integration,
+                    Some("system") => regops_evidence::TestLevel::System,
+                    _ => {
+                        return Err(
+                            "`level` is \"unit\", \"integration\" or \"system\"".to_string()
+                        );
+                    }
+                }),
+            };
             let path = table
                 .get("path")
                 .and_then(toml::Value::as_str)
@@ -832,6 +858,7 @@ fn evidence_pattern(
             Ok(EvidencePattern {
                 pattern: Spanned::new(span, path.to_string()),
                 format,
+                level,
             })
         }
         _ => Err(

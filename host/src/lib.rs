@@ -19,5 +19,6 @@ pub mod policy;
 pub mod publish;
 pub mod replay;
 pub mod report;
+pub mod trace;
 pub mod verdict;
 pub mod waivers;

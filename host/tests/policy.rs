@@ -52,7 +52,8 @@ fn inspect_of_something_unknown_says_what_it_accepts() {
     let run = Project::new().regops(&["policy", "inspect", "release"]);
     assert_eq!(run.code, 2);
     assert!(
-        run.stderr.contains("neither a built-in gate (ci, change)"),
+        run.stderr
+            .contains("neither a built-in gate (ci, change, integration)"),
         "{}",
         run.stderr
     );
@@ -200,5 +201,47 @@ fn an_external_component_shows_its_own_metadata() {
         "- source: https://git.acme.example/gates",
     ] {
         assert!(run.stdout.contains(expected), "{expected}:\n{}", run.stdout);
+    }
+}
+
+/// Cold load time of each built-in gate, from its embedded precompiled code
+/// and compiled from its component bytes, each in a fresh engine. Run with
+/// `cargo test -p regops --test policy compile_cost -- --ignored --nocapture`;
+/// the numbers are in docs/policies.md.
+#[test]
+#[ignore = "a measurement, not a test"]
+fn compile_cost() {
+    use std::time::{Duration, Instant};
+    let median = |mut samples: Vec<Duration>| {
+        samples.sort();
+        samples[samples.len() / 2]
+    };
+    const RUNS: usize = 5;
+    for builtin in regops::policy::BUILTINS {
+        let mut precompiled = Vec::new();
+        let mut compiled = Vec::new();
+        for _ in 0..RUNS {
+            let sandbox = regops::policy::Sandbox::new(Default::default()).unwrap();
+            let started = Instant::now();
+            sandbox.load_builtin(builtin).unwrap();
+            precompiled.push(started.elapsed());
+            let sandbox = regops::policy::Sandbox::new(Default::default()).unwrap();
+            let started = Instant::now();
+            sandbox
+                .load_component(
+                    builtin.id.to_string(),
+                    builtin.sha256.to_string(),
+                    builtin.component,
+                )
+                .unwrap();
+            compiled.push(started.elapsed());
+        }
+        println!(
+            "{:<12} {:>8} bytes  precompiled: {:>7.1} ms  compiled from bytes: {:>7.1} ms  (median of {RUNS})",
+            builtin.id,
+            builtin.component.len(),
+            median(precompiled).as_secs_f64() * 1e3,
+            median(compiled).as_secs_f64() * 1e3,
+        );
     }
 }

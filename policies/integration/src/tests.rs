@@ -1,0 +1,178 @@
+//! G4 logic, natively, at each class where the defaults differ.
+
+use regops_kit::testing::{FixedEvidence, context, test_case};
+use regops_kit::*;
+
+use super::IntegrationGate;
+
+const KINDS: &[EvidenceKind] = &[EvidenceKind::Tests, EvidenceKind::Requirements];
+
+fn requirement(id: &str, risk_control: bool) -> Requirement {
+    Requirement {
+        id: id.to_string(),
+        title: format!("{id} title"),
+        kind: if risk_control { "RC" } else { "REQ" }.to_string(),
+        status: Some("reviewed".to_string()),
+        parents: vec![],
+        risk_control,
+        verified_by: vec![],
+        suspect_links: vec![],
+        source: Location {
+            file: format!("reqs/{id}.yml"),
+            line: Some(8),
+            column: None,
+        },
+    }
+}
+
+fn test(name: &str, status: TestStatus, level: TestLevel, requirements: &[&str]) -> TestCase {
+    let mut t = test_case("tests.test_monitor", name, status);
+    t.level = level;
+    t.requirements = requirements.iter().map(|r| r.to_string()).collect();
+    t
+}
+
+/// Two requirements and a risk control, each named by a passing test, one
+/// of them an integration test.
+fn traced() -> FixedEvidence {
+    FixedEvidence {
+        requirements: vec![
+            requirement("REQ-001", false),
+            requirement("REQ-002", false),
+            requirement("RC-001", true),
+        ],
+        tests: vec![
+            test(
+                "test_req_001_rate",
+                TestStatus::Passed,
+                TestLevel::Unit,
+                &["REQ-001"],
+            ),
+            test(
+                "test_alarm_path",
+                TestStatus::Passed,
+                TestLevel::Integration,
+                &["req_002", "RC-001"],
+            ),
+        ],
+        ..FixedEvidence::default()
+    }
+}
+
+fn run_at(class: SafetyClass, evidence: &FixedEvidence) -> Verdict {
+    run::<IntegrationGate>(&context::<IntegrationGate>(class, &[], KINDS), evidence)
+}
+
+fn check<'a>(verdict: &'a Verdict, id: &str) -> &'a Check {
+    verdict
+        .checks
+        .iter()
+        .find(|c| c.id == id)
+        .unwrap_or_else(|| panic!("no {id}: {verdict:#?}"))
+}
+
+#[test]
+fn a_fully_traced_project_passes_at_every_class() {
+    for class in [SafetyClass::A, SafetyClass::B, SafetyClass::C] {
+        let verdict = run_at(class, &traced());
+        assert_eq!(verdict.outcome, Outcome::Pass, "{class:?}: {verdict:#?}");
+    }
+}
+
+#[test]
+fn an_untested_requirement_fails_at_b_and_c_and_is_reported_at_a() {
+    let mut ev = traced();
+    ev.requirements.push(requirement("REQ-003", false));
+    for class in [SafetyClass::B, SafetyClass::C] {
+        let verdict = run_at(class, &ev);
+        let c = check(&verdict, "requirement-coverage");
+        assert_eq!(c.outcome, Outcome::Fail);
+        assert_eq!(c.subjects, ["REQ-003"]);
+        assert!(
+            c.message.contains("REQ-003 (no test names it)"),
+            "{}",
+            c.message
+        );
+    }
+    let at_a = run_at(SafetyClass::A, &ev);
+    let c = check(&at_a, "requirement-coverage");
+    assert_eq!(c.outcome, Outcome::Pass);
+    assert!(c.message.contains("report-only"), "{}", c.message);
+}
+
+#[test]
+fn a_failing_test_leaves_its_risk_control_untraced() {
+    let mut ev = traced();
+    ev.tests[1].status = TestStatus::Failed;
+    let verdict = run_at(SafetyClass::B, &ev);
+    let rc = check(&verdict, "risk-control-coverage");
+    assert_eq!(rc.outcome, Outcome::Fail);
+    assert!(rc.message.contains("failed"), "{}", rc.message);
+    assert_eq!(
+        check(&verdict, "integration-tests-pass").outcome,
+        Outcome::Fail
+    );
+}
+
+#[test]
+fn draft_requirements_are_out_of_scope() {
+    let mut ev = traced();
+    let mut draft = requirement("REQ-009", false);
+    draft.status = Some("Draft".to_string());
+    ev.requirements.push(draft);
+    assert_eq!(
+        check(&run_at(SafetyClass::C, &ev), "requirement-coverage").outcome,
+        Outcome::Pass
+    );
+}
+
+#[test]
+fn integration_results_are_required_at_b_and_c_only() {
+    let mut ev = traced();
+    ev.tests[1].level = TestLevel::Unspecified;
+    assert_eq!(
+        check(&run_at(SafetyClass::A, &ev), "integration-tests-pass").outcome,
+        Outcome::Pass
+    );
+    for class in [SafetyClass::B, SafetyClass::C] {
+        let c = check(&run_at(class, &ev), "integration-tests-pass").clone();
+        assert_eq!(c.outcome, Outcome::Fail);
+        assert!(
+            c.message.contains("level = \"integration\""),
+            "{}",
+            c.message
+        );
+    }
+}
+
+#[test]
+fn suspect_links_fail_at_b_and_c_and_warn_at_a() {
+    let mut ev = traced();
+    ev.requirements[2].parents = vec!["REQ-002".to_string()];
+    ev.requirements[2].suspect_links = vec!["REQ-002".to_string()];
+    assert_eq!(
+        check(&run_at(SafetyClass::A, &ev), "suspect-links").outcome,
+        Outcome::Warn
+    );
+    let at_b = run_at(SafetyClass::B, &ev);
+    assert_eq!(check(&at_b, "suspect-links").outcome, Outcome::Fail);
+    assert_eq!(check(&at_b, "suspect-links").subjects, ["RC-001 → REQ-002"]);
+}
+
+#[test]
+fn tests_naming_unknown_requirements_fail_at_c_and_warn_below() {
+    let mut ev = traced();
+    ev.tests.push(test(
+        "test_latency",
+        TestStatus::Passed,
+        TestLevel::System,
+        &["REQ-404"],
+    ));
+    assert_eq!(
+        check(&run_at(SafetyClass::B, &ev), "unknown-requirements").outcome,
+        Outcome::Warn
+    );
+    let at_c = run_at(SafetyClass::C, &ev);
+    assert_eq!(check(&at_c, "unknown-requirements").outcome, Outcome::Fail);
+    assert_eq!(check(&at_c, "unknown-requirements").subjects, ["REQ-404"]);
+}
