@@ -72,7 +72,7 @@ pub fn evaluate(
     let policies: Vec<_> = std::thread::scope(|scope| {
         let handles: Vec<_> = gates
             .iter()
-            .map(|gate| { let r = load(&sandbox, &lockfile, config, gate); scope.spawn(move || r) })
+            .map(|gate| scope.spawn(|| load(&sandbox, &lockfile, config, gate)))
             .collect();
         handles
             .into_iter()
