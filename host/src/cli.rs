@@ -80,6 +80,38 @@ pub enum Command {
         /// Evidence files to normalise, instead of the configuration's.
         files: Vec<PathBuf>,
     },
+    /// Write the release record (release-record.json, .md, and an in-toto
+    /// statement for actions/attest), or verify one with --verify.
+    Record {
+        /// The configuration file; evidence paths are relative to its directory.
+        #[arg(long, default_value = "regops.toml")]
+        config: PathBuf,
+        /// The version released (semantic version, e.g. 2.4.1).
+        #[arg(
+            long = "version",
+            value_name = "X.Y.Z",
+            required_unless_present = "verify"
+        )]
+        release_version: Option<String>,
+        /// The UDI-DI of the release.
+        #[arg(long)]
+        udi_di: Option<String>,
+        /// The commit released (default: GITHUB_SHA, else `git rev-parse HEAD`).
+        #[arg(long)]
+        commit: Option<String>,
+        /// A released artefact to hash (repeatable).
+        #[arg(long = "artifact", value_name = "FILE")]
+        artifacts: Vec<PathBuf>,
+        /// Where to write the record.
+        #[arg(long, default_value = ".")]
+        out_dir: PathBuf,
+        /// Run only this gate (repeatable); default as for `check`.
+        #[arg(long = "gate", value_name = "ID")]
+        gates: Vec<String>,
+        /// Re-hash every file a record lists and report what changed.
+        #[arg(long, value_name = "RECORD", conflicts_with = "release_version")]
+        verify: Option<PathBuf>,
+    },
     /// Write the requirements traceability matrix: each requirement and
     /// risk control, the tests naming it and their results, suspect links,
     /// and tests naming unknown requirements.
@@ -294,6 +326,62 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
             };
             std::io::stdout().write_all(crate::bundle::render(&evidence)?.as_bytes())?;
             Ok(EXIT_PASS)
+        }
+        Command::Record {
+            verify: Some(record),
+            ..
+        } => {
+            let verification = crate::record::verify(&record)?;
+            for problem in &verification.problems {
+                println!("CHANGED {problem}");
+            }
+            if verification.problems.is_empty() {
+                println!(
+                    "{}: all {} listed files match their recorded SHA-256",
+                    record.display(),
+                    verification.checked
+                );
+                Ok(EXIT_PASS)
+            } else {
+                println!(
+                    "{}: {} of {} listed files differ from the record",
+                    record.display(),
+                    verification.problems.len(),
+                    verification.checked
+                );
+                Ok(1)
+            }
+        }
+        Command::Record {
+            config,
+            release_version,
+            udi_di,
+            commit,
+            artifacts,
+            out_dir,
+            gates,
+            verify: None,
+        } => {
+            let config = Config::load(&config)?;
+            let code = crate::record::write(
+                &config,
+                crate::record::RecordOptions {
+                    version: release_version.unwrap_or_default(),
+                    udi_di,
+                    commit,
+                    artifacts,
+                    out_dir: out_dir.clone(),
+                    run: RunOptions {
+                        date: Date::today(),
+                        gates,
+                    },
+                },
+            )?;
+            eprintln!(
+                "wrote {0}/release-record.json, {0}/release-record.md and {0}/release-record.intoto.json",
+                out_dir.display()
+            );
+            Ok(code)
         }
         Command::Trace {
             config,

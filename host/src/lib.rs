@@ -17,6 +17,7 @@ pub mod lock;
 pub mod params;
 pub mod policy;
 pub mod publish;
+pub mod record;
 pub mod replay;
 pub mod report;
 pub mod trace;

@@ -46,7 +46,7 @@ impl Date {
     }
 
     /// The civil date of a day count since 1970-01-01 (Howard Hinnant's algorithm).
-    fn from_unix_days(days: i64) -> Date {
+    pub(crate) fn from_unix_days(days: i64) -> Date {
         let z = days + 719_468;
         let era = z.div_euclid(146_097);
         let doe = z.rem_euclid(146_097);
