@@ -11,7 +11,6 @@ pub mod host;
 pub mod reference;
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
@@ -305,17 +304,19 @@ fn ticks(timeout: Duration) -> u64 {
 /// Advances the engine's epoch so a runaway gate is interrupted even if
 /// its fuel budget is set very high.
 struct EpochTicker {
-    stop: Arc<AtomicBool>,
+    /// Dropping it wakes the ticker at once: stopping never waits a tick.
+    stop: std::sync::mpsc::Sender<()>,
     thread: JoinHandle<()>,
 }
 
 impl EpochTicker {
     fn start(engine: Engine) -> EpochTicker {
-        let stop = Arc::new(AtomicBool::new(false));
-        let flag = stop.clone();
+        let (stop, stopped) = std::sync::mpsc::channel::<()>();
         let thread = std::thread::spawn(move || {
-            while !flag.load(Ordering::Relaxed) {
-                std::thread::sleep(EPOCH_TICK);
+            // A tick on each timeout; the sender's drop ends the loop.
+            while let Err(std::sync::mpsc::RecvTimeoutError::Timeout) =
+                stopped.recv_timeout(EPOCH_TICK)
+            {
                 engine.increment_epoch();
             }
         });
@@ -323,7 +324,7 @@ impl EpochTicker {
     }
 
     fn stop(self) {
-        self.stop.store(true, Ordering::Relaxed);
+        drop(self.stop);
         let _ = self.thread.join();
     }
 }
