@@ -30,20 +30,31 @@ pub struct RunOptions {
 /// Runs the gates of a loaded configuration over the files it names, and
 /// the change under review when a gate reads it.
 pub fn check(config: &Config, options: RunOptions) -> anyhow::Result<Report> {
-    evaluate(
-        config,
-        |kinds| {
-            let inputs = collect::inputs(config)?;
-            let mut evidence = ev::load(&inputs, &config.evidence_options())?;
-            collect::apply_test_levels(config, &mut evidence);
-            // The API is asked only when a gate to run reads the change.
-            if kinds.contains(&EvidenceKind::Change) || kinds.contains(&EvidenceKind::Approvals) {
-                crate::change::gather(config, &mut evidence)?;
-            }
-            Ok(evidence)
-        },
-        options,
-    )
+    evaluate(config, |kinds| gather(config, kinds), options)
+}
+
+/// The evidence the configuration names, test levels applied, plus the
+/// change under review when `kinds` (what the gates to run read) include it:
+/// the API is asked only then.
+pub fn gather(config: &Config, kinds: &[EvidenceKind]) -> anyhow::Result<ev::Evidence> {
+    let inputs = collect::inputs(config)?;
+    let mut evidence = ev::load(&inputs, &config.evidence_options())?;
+    collect::apply_test_levels(config, &mut evidence);
+    if kinds.contains(&EvidenceKind::Change) || kinds.contains(&EvidenceKind::Approvals) {
+        crate::change::gather(config, &mut evidence)?;
+    }
+    Ok(evidence)
+}
+
+/// Joins scoped threads in order, passing a panic on.
+fn join_all<T>(handles: Vec<std::thread::ScopedJoinHandle<'_, T>>) -> Vec<T> {
+    handles
+        .into_iter()
+        .map(|h| {
+            h.join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+        })
+        .collect()
 }
 
 /// Judges evidence with the configured gates. `evidence` is called once
@@ -74,13 +85,7 @@ pub fn evaluate(
             .iter()
             .map(|gate| scope.spawn(|| load(&sandbox, &lockfile, config, gate)))
             .collect();
-        handles
-            .into_iter()
-            .map(|h| {
-                h.join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-            })
-            .collect()
+        join_all(handles)
     });
     for (gate, policy) in gates.iter().zip(policies) {
         let policy = policy?;
@@ -156,13 +161,7 @@ pub fn evaluate(
                 })
             })
             .collect();
-        handles
-            .into_iter()
-            .map(|h| {
-                h.join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-            })
-            .collect()
+        join_all(handles)
     });
 
     let outcome = reports

@@ -9,7 +9,7 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, bail};
-use regops_evidence::{Approval, EvidenceKind};
+use regops_evidence::Approval;
 use serde_json::{Value, json};
 
 use crate::check::RunOptions;
@@ -59,12 +59,7 @@ pub fn write(config: &Config, options: RecordOptions) -> anyhow::Result<i32> {
     let report = crate::check::evaluate(
         config,
         |kinds| {
-            let inputs = crate::collect::inputs(config)?;
-            let mut evidence = regops_evidence::load(&inputs, &config.evidence_options())?;
-            crate::collect::apply_test_levels(config, &mut evidence);
-            if kinds.contains(&EvidenceKind::Change) || kinds.contains(&EvidenceKind::Approvals) {
-                crate::change::gather(config, &mut evidence)?;
-            }
+            let evidence = crate::check::gather(config, kinds)?;
             approvals = evidence.approvals.clone();
             Ok(evidence)
         },

@@ -9,16 +9,7 @@ use common::{Project, check, example_evidence, gate_outcome, repo};
 fn project(class: &str, level: &str) -> Project {
     let project = Project::new();
     project.copy(&example_evidence("junit.xml"), "evidence/junit.xml");
-    let reqs = repo().join("examples/cardiosense/reqs");
-    for entry in std::fs::read_dir(&reqs).expect("reqs") {
-        let path = entry.expect("entry").path();
-        let name = path
-            .file_name()
-            .expect("name")
-            .to_string_lossy()
-            .into_owned();
-        project.copy(&path, &format!("reqs/{name}"));
-    }
+    project.with_example_requirements(&[]);
     project.write(
         "regops.toml",
         format!(

@@ -98,6 +98,23 @@ impl Project {
         self
     }
 
+    /// The example's doorstop requirements under `reqs/`, but `except`.
+    pub fn with_example_requirements(&self, except: &[&str]) -> &Project {
+        let reqs = repo().join("examples/cardiosense/reqs");
+        for entry in std::fs::read_dir(&reqs).expect("the example's reqs/") {
+            let path = entry.expect("a directory entry").path();
+            let name = path
+                .file_name()
+                .expect("a name")
+                .to_string_lossy()
+                .into_owned();
+            if !except.contains(&name.as_str()) {
+                self.copy(&path, &format!("reqs/{name}"));
+            }
+        }
+        self
+    }
+
     /// A `regops.toml` reading `evidence/` at `class`, plus `extra` lines.
     pub fn config(&self, class: &str, extra: &str) -> &Project {
         self.write(

@@ -232,7 +232,7 @@ impl<'a> Review<'a> {
         if counted.len() as u64 >= min {
             return check.pass(format!(
                 "{} approved head commit {} of {}, which they did not author.",
-                list(&names),
+                quoted(&names),
                 short(&self.change.head_commit),
                 self.change.id,
             ));
@@ -249,7 +249,7 @@ impl<'a> Review<'a> {
         if !own.is_empty() {
             notes.push(format!(
                 "{} authored the change, so their approval does not count",
-                list(&own)
+                quoted(&own)
             ));
         }
         let stale: Vec<String> = self
@@ -281,7 +281,7 @@ impl<'a> Review<'a> {
         if !unpinned.is_empty() {
             notes.push(format!(
                 "{} approved without naming the commit, which cannot count",
-                list(&unpinned)
+                quoted(&unpinned)
             ));
         }
         check.fail(format!(
@@ -316,7 +316,7 @@ impl<'a> Review<'a> {
         if independent.len() as u64 >= min {
             return check.pass(format!(
                 "{} approved as independent reviewer (role `{role}`).",
-                list(&independent)
+                quoted(&independent)
             ));
         }
         check.fail(format!(
@@ -342,7 +342,7 @@ impl<'a> Review<'a> {
         }
         check.fail(format!(
             "{} asked for changes and has not approved since. Address the review, then ask for a re-review.",
-            list(&blocking)
+            quoted(&blocking)
         ))
     }
 
@@ -393,7 +393,7 @@ impl<'a> Review<'a> {
                     format!(
                         "The change touches {} and may add or update SOUP (no base-branch SBOM was compared; \
                          set `base-sbom` under [change] to list exactly what changed)",
-                        list(&touched)
+                        quoted(&touched)
                     ),
                     touched,
                 )
@@ -412,7 +412,7 @@ impl<'a> Review<'a> {
         if !approvers.is_empty() {
             return check.pass(format!(
                 "{what}; {} approved it as SOUP reviewer.",
-                list(&approvers)
+                quoted(&approvers)
             ));
         }
         let message = format!(
@@ -433,7 +433,7 @@ impl<'a> Review<'a> {
             .threshold(Value::Count(1))
             .subjects(issues.iter().cloned());
         if !issues.is_empty() {
-            return check.pass(format!("{} resolves {}.", self.change.id, list(issues)));
+            return check.pass(format!("{} resolves {}.", self.change.id, quoted(issues)));
         }
         let message = format!(
             "{} names no issue or change request it resolves; add `Fixes #N` (or `Closes`/`Resolves`) \
@@ -488,21 +488,8 @@ fn glob_match(pattern: &str, name: &str) -> bool {
     rest.is_empty()
 }
 
-/// Names in backticks, the first five and how many more.
-fn list(names: &[String]) -> String {
-    first_five(names.iter().map(|n| format!("`{n}`")).collect())
-}
-
-fn first_five(items: Vec<String>) -> String {
-    let mut text = items.iter().take(5).cloned().collect::<Vec<_>>().join(", ");
-    if items.len() > 5 {
-        text.push_str(&format!(" and {} more", items.len() - 5));
-    }
-    text
-}
-
 fn soup_list(changes: &[SoupChange]) -> String {
-    let items = changes
+    let items: Vec<String> = changes
         .iter()
         .map(|c| match (&c.before, &c.after) {
             (None, Some(after)) => format!("{} {after} (new)", c.name),
@@ -511,7 +498,7 @@ fn soup_list(changes: &[SoupChange]) -> String {
             (None, None) => c.name.clone(),
         })
         .collect();
-    first_five(items)
+    first_five(&items)
 }
 
 #[cfg(test)]

@@ -2,7 +2,7 @@
 
 use regops_kit::*;
 
-use crate::{DEFECTS, MAX_LOCATIONS, list_names};
+use crate::{DEFECTS, MAX_LOCATIONS};
 
 pub(crate) fn finding_location(f: &Finding) -> Location {
     f.location.clone().unwrap_or_else(|| Location {
@@ -49,7 +49,7 @@ pub(crate) fn static_analysis(evidence: &dyn Evidence, allowed: u64) -> Check {
         .fail(format!(
         "{errors} unsuppressed error-level static-analysis results (at most {allowed} allowed): {}. \
          Fix them, or suppress each with a justification in the source.",
-        list_names(&rules, 5)
+        quoted(&rules)
     ))
 }
 

@@ -228,19 +228,5 @@ impl Gate for CiGate {
     }
 }
 
-/// Names the first few items and says how many more there are.
-pub(crate) fn list_names(names: &[String], shown: usize) -> String {
-    let mut text = names
-        .iter()
-        .take(shown)
-        .map(|n| format!("`{n}`"))
-        .collect::<Vec<_>>()
-        .join(", ");
-    if names.len() > shown {
-        text.push_str(&format!(" and {} more", names.len() - shown));
-    }
-    text
-}
-
 #[cfg(test)]
 mod tests;

@@ -2,7 +2,7 @@
 
 use regops_kit::*;
 
-use crate::{MAX_LOCATIONS, SOUP_ANOMALIES, list_names};
+use crate::{MAX_LOCATIONS, SOUP_ANOMALIES};
 
 pub(crate) fn severity_word(s: Severity) -> &'static str {
     match s {
@@ -102,7 +102,7 @@ pub(crate) fn vulnerabilities(
              statement (`not_affected` with a justification, or `fixed`).{unknown}",
             open.len(),
             severity_word(limit),
-            list_names(&names, 5)
+            quoted(&names)
         ))
 }
 
@@ -192,7 +192,7 @@ pub(crate) fn sbom_identification(
             "{} of {} SBOM components lack a {wanted}: {}. Configure the SBOM generator to record them.",
             incomplete.len(),
             components.len(),
-            list_names(&names, 5)
+            quoted(&names)
         ))
 }
 
@@ -299,7 +299,7 @@ pub(crate) fn soup_register(ctx: &Context, evidence: &dyn Evidence, required: bo
                 "{open} of {} SBOM components are not in the SOUP register at the version shipped: {}. \
                  Review each and record it in the register.{advisory}",
                 components.len(),
-                list_names(&names, 5)
+                quoted(&names)
             ),
         )
 }
@@ -360,7 +360,7 @@ pub(crate) fn soup_reviewed(ctx: &Context, evidence: &dyn Evidence, required: bo
         "{} of {} SOUP items lack a review: {}.",
         unreviewed.len(),
         shipped.len(),
-        list_names(&names, 5)
+        quoted(&names)
     );
     let check = check
         .locations(
@@ -425,6 +425,6 @@ pub(crate) fn vex_justified(ctx: &Context, evidence: &dyn Evidence) -> Check {
             "{} `not_affected` VEX statements give no justification: {}. Add one (e.g. \
              `vulnerable_code_not_in_execute_path`); until then they clear nothing.",
             bare.len(),
-            list_names(&names, 5)
+            quoted(&names)
         ))
 }

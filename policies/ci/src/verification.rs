@@ -2,7 +2,7 @@
 
 use regops_kit::*;
 
-use crate::{ACCEPTANCE, MAX_LOCATIONS, UNIT_VERIFICATION, list_names};
+use crate::{ACCEPTANCE, MAX_LOCATIONS, UNIT_VERIFICATION};
 
 pub(crate) fn test_location(test: &TestCase) -> Location {
     test.source.clone().unwrap_or_else(|| Location {
@@ -48,7 +48,7 @@ pub(crate) fn tests_pass(evidence: &dyn Evidence) -> Check {
         "{} failed and {} errored of {total} test cases: {}. Fix them or the code they test, then rerun the pipeline.",
         summary.failed,
         summary.errored,
-        list_names(&names, 5)
+        quoted(&names)
     ))
 }
 
@@ -76,7 +76,7 @@ pub(crate) fn tests_skipped(evidence: &dyn Evidence, allowed: bool) -> Check {
         .subjects(names.iter().cloned())
         .fail(format!(
         "{skipped} test cases were skipped: {}. At this safety class every skip needs a waiver; run them or record one.",
-        list_names(&names, 5)
+        quoted(&names)
     ))
 }
 
@@ -109,7 +109,7 @@ pub(crate) fn tests_flaky(evidence: &dyn Evidence, allowed: bool) -> Check {
         return check.pass(format!(
             "{} test cases passed only on a rerun ({}), which this safety class allows.",
             flaky.len(),
-            list_names(&names, 5)
+            quoted(&names)
         ));
     }
     check
@@ -120,6 +120,6 @@ pub(crate) fn tests_flaky(evidence: &dyn Evidence, allowed: bool) -> Check {
             "{} test cases passed only on a rerun: {}. At this safety class a flaky test counts as a \
              failure; find the intermittent fault.",
             flaky.len(),
-            list_names(&names, 5)
+            quoted(&names)
         ))
 }

@@ -246,7 +246,7 @@ fn integration_tests(tests: &[TestCase], required: bool) -> Check {
             "{} of {} integration and system test cases failed or errored: {}.",
             bad.len(),
             levelled.len(),
-            list(&names)
+            quoted(&names)
         ))
 }
 
@@ -294,7 +294,7 @@ fn coverage<'a>(
             if min == 0.0 && !detail.is_empty() {
                 format!(
                     "; report-only at this class; not traced: {}",
-                    first(&detail)
+                    first_five(&detail)
                 )
             } else {
                 String::new()
@@ -306,7 +306,7 @@ fn coverage<'a>(
          Name each in a test (a `requirements` property or the id in the test name) and make it pass.",
         percent(ratio),
         percent(min),
-        first(&detail)
+        first_five(&detail)
     ))
 }
 
@@ -329,7 +329,7 @@ fn suspect_links(requirements: &[Requirement], allowed: bool) -> Check {
         "{} links are suspect (the parent changed since the link was reviewed): {}. Review each child against \
          its changed parent, then `doorstop clear`.",
         suspect.len(),
-        first(&suspect)
+        first_five(&suspect)
     );
     if allowed {
         check.warn(message)
@@ -359,25 +359,13 @@ fn unknown_requirements(requirements: &[Requirement], tests: &[TestCase], allowe
         "Tests name {} requirement ids that no requirement file defines: {}. Fix the id in the test, or add \
          the requirement.",
         unknown.len(),
-        list(&unknown)
+        quoted(&unknown)
     );
     if allowed {
         check.warn(message)
     } else {
         check.threshold(Value::Count(0)).fail(message)
     }
-}
-
-fn list(names: &[String]) -> String {
-    first(&names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>())
-}
-
-fn first(items: &[String]) -> String {
-    let mut text = items.iter().take(5).cloned().collect::<Vec<_>>().join(", ");
-    if items.len() > 5 {
-        text.push_str(&format!(" and {} more", items.len() - 5));
-    }
-    text
 }
 
 #[cfg(test)]

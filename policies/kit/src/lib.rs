@@ -180,6 +180,21 @@ impl CheckBuilder {
     }
 }
 
+/// The first five items joined with `, `, then how many more there are:
+/// messages stay short however much evidence fails.
+pub fn first_five(items: &[String]) -> String {
+    let mut text = items.iter().take(5).cloned().collect::<Vec<_>>().join(", ");
+    if items.len() > 5 {
+        text.push_str(&format!(" and {} more", items.len() - 5));
+    }
+    text
+}
+
+/// Names (test ids, logins, requirement ids) in backticks, at most five.
+pub fn quoted(items: &[String]) -> String {
+    first_five(&items.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>())
+}
+
 /// Shorthand for a clause in a gate's description.
 pub fn clause(id: &str, title: &str) -> Clause {
     Clause {
