@@ -37,7 +37,8 @@
 //!   pip-audit versions wrote a bare array of `{name, version, vulns}`
 //!   objects, which is accepted too.
 //!
-//! sphinx-needs `needs.json` has `versions` and `current_version`. YAML
+//! sphinx-needs `needs.json` has `versions` and `current_version`; a
+//! StrictDoc JSON export has `DOCUMENTS`. YAML
 //! with doorstop's item keys (`text`, `links` and one of `active`,
 //! `normative`, `level`) or document `settings` is doorstop.
 //! regops' own change record (`regops.change/v1`) has `head-commit` beside
@@ -437,6 +438,9 @@ fn detect_json(s: &[u8]) -> Result<Format, String> {
     }
     if top("versions") && top("current_version") {
         return Ok(Format::SphinxNeeds);
+    }
+    if top("DOCUMENTS") {
+        return Ok(Format::StrictdocJson);
     }
     // regops' own change record (`schema` may come after `head-commit`).
     if top("head-commit") && (top("schema") || top("approvals")) {

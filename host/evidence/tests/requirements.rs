@@ -95,3 +95,24 @@ fn sphinx_needs_json_gives_needs_with_every_link_type_as_parents() {
     assert_eq!(draft.status.as_deref(), Some("draft"));
     assert!(!draft.risk_control);
 }
+
+#[test]
+fn a_strictdoc_export_gives_requirements_with_parent_relations() {
+    let evidence = load(&[input("strictdoc/index.json")], &Options::default()).expect("loads");
+    assert_eq!(evidence.files[0].format.name(), "strictdoc-json");
+    let ids: Vec<&str> = evidence
+        .requirements
+        .iter()
+        .map(|r| r.id.as_str())
+        .collect();
+    assert_eq!(ids, ["REQ-001", "REQ-002", "RC-001"]);
+    let rc = &evidence.requirements[2];
+    assert!(rc.risk_control, "RC- prefix");
+    assert_eq!(rc.parents, ["REQ-002"]);
+    assert_eq!(rc.kind, "requirement");
+    assert_eq!(rc.status.as_deref(), Some("Approved"));
+    assert_eq!(
+        evidence.requirements[0].title,
+        "Heart rate from R-R intervals"
+    );
+}

@@ -28,6 +28,7 @@ pub(crate) mod sbom;
 pub mod soup;
 pub mod spdx;
 pub mod sphinx_needs;
+pub mod strictdoc;
 pub mod trivy;
 pub(crate) mod vuln;
 mod xml;
@@ -81,6 +82,8 @@ pub enum Format {
     Doorstop,
     /// sphinx-needs `needs.json`.
     SphinxNeeds,
+    /// StrictDoc's JSON export.
+    StrictdocJson,
 }
 
 impl Format {
@@ -105,6 +108,7 @@ impl Format {
         Format::ChangeJson,
         Format::Doorstop,
         Format::SphinxNeeds,
+        Format::StrictdocJson,
     ];
 
     /// The name used by `--as` and in reports.
@@ -130,6 +134,7 @@ impl Format {
             Format::ChangeJson => "change-json",
             Format::Doorstop => "doorstop",
             Format::SphinxNeeds => "sphinx-needs",
+            Format::StrictdocJson => "strictdoc-json",
         }
     }
 
@@ -152,7 +157,9 @@ impl Format {
             Format::OpenVex => EvidenceKind::Vex,
             Format::SoupYaml | Format::SoupCsv => EvidenceKind::Soup,
             Format::ChangeJson => EvidenceKind::Change,
-            Format::Doorstop | Format::SphinxNeeds => EvidenceKind::Requirements,
+            Format::Doorstop | Format::SphinxNeeds | Format::StrictdocJson => {
+                EvidenceKind::Requirements
+            }
         }
     }
 
@@ -236,6 +243,7 @@ pub fn parse(
         Format::ChangeJson => change::parse(reader, ctx, evidence),
         Format::Doorstop => doorstop::parse(reader, ctx, &mut evidence.requirements),
         Format::SphinxNeeds => sphinx_needs::parse(reader, ctx, &mut evidence.requirements),
+        Format::StrictdocJson => strictdoc::parse(reader, ctx, &mut evidence.requirements),
     }
 }
 
