@@ -38,7 +38,8 @@
 //!   objects, which is accepted too.
 //!
 //! sphinx-needs `needs.json` has `versions` and `current_version`; a
-//! StrictDoc JSON export has `DOCUMENTS`. YAML
+//! StrictDoc JSON export has `DOCUMENTS`. Text opening with a `---` front
+//! matter block that has an `id:` key is a markdown requirement. YAML
 //! with doorstop's item keys (`text`, `links` and one of `active`,
 //! `normative`, `level`) or document `settings` is doorstop.
 //! regops' own change record (`regops.change/v1`) has `head-commit` beside
@@ -73,6 +74,7 @@ pub fn detect(head: &[u8]) -> Result<Format, String> {
         ),
         Some(_) if is_soup_yaml(body) => Ok(Format::SoupYaml),
         Some(_) if is_doorstop(body) => Ok(Format::Doorstop),
+        Some(_) if is_markdown_requirement(body) => Ok(Format::MarkdownRequirement),
         Some(_) if is_soup_csv(body) => Ok(Format::SoupCsv),
         Some(_) => Err(describe_other(body)),
     }
@@ -100,6 +102,16 @@ fn is_doorstop(s: &[u8]) -> bool {
     let has = |k: &str| top.contains(&k);
     (has("text") && has("links") && (has("active") || has("normative") || has("level")))
         || (has("settings") && text.contains("prefix:"))
+}
+
+/// Markdown with YAML front matter naming an `id`.
+fn is_markdown_requirement(s: &[u8]) -> bool {
+    let text = String::from_utf8_lossy(s);
+    let mut lines = text.lines();
+    lines.next().map(str::trim_end) == Some("---")
+        && lines
+            .take_while(|l| l.trim_end() != "---")
+            .any(|l| l.starts_with("id:"))
 }
 
 /// A CSV SOUP register: a header row naming at least package, version and purpose.

@@ -116,3 +116,39 @@ fn a_strictdoc_export_gives_requirements_with_parent_relations() {
         "Heart rate from R-R intervals"
     );
 }
+
+#[test]
+fn a_markdown_file_with_front_matter_is_one_requirement() {
+    let evidence = load(&[input("markdown/RC-002.md")], &Options::default()).expect("loads");
+    assert_eq!(evidence.files[0].format.name(), "markdown-requirement");
+    let rc = &evidence.requirements[0];
+    assert_eq!(rc.id, "RC-002");
+    assert!(rc.risk_control);
+    assert_eq!(rc.parents, ["REQ-004"]);
+    assert_eq!(rc.title, "Asystole alarm cannot be silenced below 30 s");
+    assert_eq!(rc.status.as_deref(), Some("approved"));
+}
+
+#[test]
+fn a_markdown_file_without_an_id_is_refused_naming_the_fix() {
+    let dir = std::env::temp_dir().join(format!("regops-md-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let path = dir.join("REQ-x.md");
+    std::fs::write(&path, "---\nid: \ntype: requirement\n---\n# Untitled\n").expect("write");
+    let error = load(
+        &[Input {
+            path: path.clone(),
+            display: "reqs/REQ-x.md".to_string(),
+            kind: EvidenceKind::Requirements,
+            format: None,
+        }],
+        &Options::default(),
+    )
+    .expect_err("no id");
+    let _ = std::fs::remove_dir_all(&dir);
+    let message = error.to_string();
+    assert!(
+        message.contains("reqs/REQ-x.md") && message.contains("no `id`"),
+        "{message}"
+    );
+}

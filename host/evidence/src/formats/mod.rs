@@ -19,6 +19,7 @@ pub mod grype;
 pub mod jacoco;
 pub mod junit;
 pub mod lcov;
+pub mod markdown_req;
 pub mod npm_audit;
 pub mod openvex;
 pub mod osv;
@@ -84,6 +85,8 @@ pub enum Format {
     SphinxNeeds,
     /// StrictDoc's JSON export.
     StrictdocJson,
+    /// A markdown file with YAML front matter naming a requirement's `id`.
+    MarkdownRequirement,
 }
 
 impl Format {
@@ -109,6 +112,7 @@ impl Format {
         Format::Doorstop,
         Format::SphinxNeeds,
         Format::StrictdocJson,
+        Format::MarkdownRequirement,
     ];
 
     /// The name used by `--as` and in reports.
@@ -135,6 +139,7 @@ impl Format {
             Format::Doorstop => "doorstop",
             Format::SphinxNeeds => "sphinx-needs",
             Format::StrictdocJson => "strictdoc-json",
+            Format::MarkdownRequirement => "markdown-requirement",
         }
     }
 
@@ -157,9 +162,10 @@ impl Format {
             Format::OpenVex => EvidenceKind::Vex,
             Format::SoupYaml | Format::SoupCsv => EvidenceKind::Soup,
             Format::ChangeJson => EvidenceKind::Change,
-            Format::Doorstop | Format::SphinxNeeds | Format::StrictdocJson => {
-                EvidenceKind::Requirements
-            }
+            Format::Doorstop
+            | Format::SphinxNeeds
+            | Format::StrictdocJson
+            | Format::MarkdownRequirement => EvidenceKind::Requirements,
         }
     }
 
@@ -244,6 +250,7 @@ pub fn parse(
         Format::Doorstop => doorstop::parse(reader, ctx, &mut evidence.requirements),
         Format::SphinxNeeds => sphinx_needs::parse(reader, ctx, &mut evidence.requirements),
         Format::StrictdocJson => strictdoc::parse(reader, ctx, &mut evidence.requirements),
+        Format::MarkdownRequirement => markdown_req::parse(reader, ctx, &mut evidence.requirements),
     }
 }
 

@@ -1,0 +1,122 @@
+//! Requirements kept as markdown files with YAML front matter, one item per
+//! file, the way docs-as-code teams write them:
+//!
+//! ```markdown
+//! ---
+//! id: REQ-014
+//! type: requirement        # or risk-control, …
+//! status: approved
+//! parents: [SYS-003]       # also `fulfills`, `links`
+//! ---
+//! # Alarm latency
+//! The monitor shall …
+//! ```
+//!
+//! `id` is required; the title is `title` or the first `#` heading; the kind
+//! is `type` (default `requirement`); a risk control when the type is a
+//! risk-control kind or `risk-control: true`. Other keys are kept out of
+//! the model but allowed (documents carry authors, reviewers, training…).
+
+use std::io::BufRead;
+
+use super::ParseContext;
+use crate::error::{At, FormatError};
+use crate::formats::doorstop::RISK_CONTROL_KINDS;
+use crate::model::{Location, Requirement};
+
+pub fn parse(
+    reader: &mut dyn BufRead,
+    ctx: &mut ParseContext<'_>,
+    out: &mut Vec<Requirement>,
+) -> Result<(), FormatError> {
+    let mut text = String::new();
+    reader
+        .read_to_string(&mut text)
+        .map_err(|e| FormatError::whole_file(format!("not UTF-8 text: {e}")))?;
+    let body = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    let Some(rest) = body
+        .strip_prefix("---\n")
+        .or_else(|| body.strip_prefix("---\r\n"))
+    else {
+        return Err(FormatError::whole_file(
+            "no YAML front matter: the file must start with `---`",
+        ));
+    };
+    let end = rest
+        .find("\n---")
+        .ok_or_else(|| FormatError::whole_file("the front matter is not closed by a `---` line"))?;
+    let (front, after) = (&rest[..end], &rest[end + 4..]);
+    let value: serde_norway::Value = serde_norway::from_str(front).map_err(|e| {
+        let message = format!("front matter is not YAML: {e}");
+        match e.location() {
+            // +1: the opening `---` line.
+            Some(at) => FormatError {
+                message,
+                at: At::LineColumn(at.line() as u64 + 1, at.column() as u64),
+            },
+            None => FormatError::whole_file(message),
+        }
+    })?;
+    let get = |key: &str| value.get(key);
+    let text_of = |key: &str| {
+        get(key)
+            .and_then(serde_norway::Value::as_str)
+            .map(str::to_string)
+    };
+    let id = text_of("id")
+        .filter(|id| !id.trim().is_empty())
+        .ok_or_else(|| {
+            FormatError::whole_file("the front matter has no `id`; a requirement file names its id")
+        })?;
+    let kind = text_of("type").unwrap_or_else(|| "requirement".to_string());
+    let list = |key: &str| -> Vec<String> {
+        match get(key) {
+            Some(serde_norway::Value::String(s)) => vec![s.clone()],
+            Some(serde_norway::Value::Sequence(items)) => items
+                .iter()
+                .filter_map(|i| i.as_str().map(str::to_string))
+                .collect(),
+            _ => Vec::new(),
+        }
+    };
+    let mut parents = Vec::new();
+    for key in ["parents", "parent", "fulfills", "links"] {
+        for p in list(key) {
+            if !parents.contains(&p) {
+                parents.push(p);
+            }
+        }
+    }
+    let title = text_of("title").unwrap_or_else(|| {
+        after
+            .lines()
+            .find_map(|l| l.strip_prefix("# "))
+            .unwrap_or("")
+            .trim()
+            .to_string()
+    });
+    let risk_control = RISK_CONTROL_KINDS
+        .iter()
+        .any(|k| k.eq_ignore_ascii_case(&kind))
+        || ["risk-control", "risk_control"]
+            .iter()
+            .any(|k| get(k).and_then(serde_norway::Value::as_bool) == Some(true));
+    out.push(Requirement {
+        id,
+        title,
+        kind,
+        status: text_of("status"),
+        parents,
+        risk_control,
+        verified_by: list("verified-by"),
+        suspect_links: Vec::new(),
+        stamp: None,
+        link_stamps: Vec::new(),
+        source: Location {
+            file: ctx.evidence_path.to_string(),
+            line: Some(1),
+            column: None,
+        },
+    });
+    Ok(())
+}
