@@ -54,11 +54,7 @@ pub fn parse(
             "no \"vulnerabilities\" object; expected cargo audit --json output",
         ));
     };
-    let database_time = database
-        .last_updated
-        .as_ref()
-        .and_then(Text::non_empty)
-        .map(str::to_string);
+    let database_time = Text::opt(&database.last_updated);
     let mut judge = SeverityJudge::default();
     for entry in vulnerabilities.list {
         out.push(convert(
@@ -144,11 +140,7 @@ fn convert(
         .map(|n| n.0.trim().to_string())
         .or_else(|| advisory.package.clone())
         .unwrap_or_default();
-    let version = package
-        .version
-        .as_ref()
-        .and_then(Text::non_empty)
-        .map(str::to_string);
+    let version = Text::opt(&package.version);
     let (severity, cvss_score) = judge.judge(
         &id,
         &SeverityInput {

@@ -712,18 +712,10 @@ impl RawComponent {
             .or_else(|| self.authors.iter().find_map(contact_name))
             .or_else(|| non_empty(self.publisher.as_deref()));
         BomComponent {
-            bom_ref: self
-                .bom_ref
-                .as_ref()
-                .and_then(Text::non_empty)
-                .map(str::to_string),
+            bom_ref: Text::opt(&self.bom_ref),
             name: self.name.map(|n| n.0).unwrap_or_default(),
             group: non_empty(self.group.as_deref()),
-            version: self
-                .version
-                .as_ref()
-                .and_then(Text::non_empty)
-                .map(str::to_string),
+            version: Text::opt(&self.version),
             purl: non_empty(self.purl.as_deref()),
             licences,
             hashes,
@@ -784,7 +776,7 @@ impl RawBom {
                 references: v
                     .references
                     .iter()
-                    .filter_map(|r| r.id.as_ref().and_then(Text::non_empty).map(str::to_string))
+                    .filter_map(|r| Text::opt(&r.id))
                     .collect(),
                 ratings: v
                     .ratings
@@ -799,12 +791,7 @@ impl RawBom {
                 affects: v
                     .affects
                     .iter()
-                    .filter_map(|a| {
-                        a.reference
-                            .as_ref()
-                            .and_then(Text::non_empty)
-                            .map(str::to_string)
-                    })
+                    .filter_map(|a| Text::opt(&a.reference))
                     .collect(),
                 analysis: v.analysis.map(|a| BomAnalysis {
                     state: a.state,

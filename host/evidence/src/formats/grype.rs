@@ -107,11 +107,7 @@ pub fn parse(
                 .name
                 .map(|n| n.0.trim().to_string())
                 .unwrap_or_default(),
-            version: artifact
-                .version
-                .as_ref()
-                .and_then(Text::non_empty)
-                .map(str::to_string),
+            version: Text::opt(&artifact.version),
             purl: artifact
                 .purl
                 .as_deref()

@@ -77,11 +77,7 @@ pub fn parse(
                 .and_then(Text::non_empty)
                 .unwrap_or(&entry_name)
                 .to_string();
-            let source = a
-                .source
-                .as_ref()
-                .map(|s| s.0.trim().to_string())
-                .unwrap_or_default();
+            let source = Text::or_empty(&a.source);
             let url_id = a
                 .url
                 .as_deref()

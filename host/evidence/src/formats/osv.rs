@@ -69,16 +69,8 @@ fn convert(
     out: &mut Vec<Vulnerability>,
 ) {
     let info = package.package;
-    let name = info
-        .name
-        .as_ref()
-        .map(|n| n.0.trim().to_string())
-        .unwrap_or_default();
-    let version = info
-        .version
-        .as_ref()
-        .and_then(Text::non_empty)
-        .map(str::to_string);
+    let name = Text::or_empty(&info.name);
+    let version = Text::opt(&info.version);
     let ecosystem = info
         .ecosystem
         .as_ref()

@@ -137,11 +137,7 @@ pub fn parse(
         let supplier = party(p.supplier.as_deref()).or_else(|| party(p.originator.as_deref()));
         refs.push((!id.is_empty()).then(|| id.to_string()));
         components.push(Component {
-            name: p
-                .name
-                .as_ref()
-                .map(|n| n.0.trim().to_string())
-                .unwrap_or_default(),
+            name: Text::or_empty(&p.name),
             version: p
                 .version_info
                 .as_ref()

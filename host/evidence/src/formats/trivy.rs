@@ -73,16 +73,8 @@ fn convert(v: RawVuln, kind: &str, evidence: &str, judge: &mut SeverityJudge) ->
     for a in &v.vendor_ids {
         push_alias(&mut aliases, a, &id);
     }
-    let name = v
-        .pkg_name
-        .as_ref()
-        .map(|n| n.0.trim().to_string())
-        .unwrap_or_default();
-    let version = v
-        .installed_version
-        .as_ref()
-        .and_then(Text::non_empty)
-        .map(str::to_string);
+    let name = Text::or_empty(&v.pkg_name);
+    let version = Text::opt(&v.installed_version);
     let purl = v
         .pkg_identifier
         .as_ref()

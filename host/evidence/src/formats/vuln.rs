@@ -323,6 +323,19 @@ impl Text {
     pub(crate) fn non_empty(&self) -> Option<&str> {
         Some(self.0.trim()).filter(|s| !s.is_empty())
     }
+
+    /// An optional field's text, trimmed, when present and not empty.
+    pub(crate) fn opt(field: &Option<Text>) -> Option<String> {
+        field.as_ref().and_then(Text::non_empty).map(str::to_string)
+    }
+
+    /// An optional field's text, trimmed; empty when absent.
+    pub(crate) fn or_empty(field: &Option<Text>) -> String {
+        field
+            .as_ref()
+            .map(|t| t.0.trim().to_string())
+            .unwrap_or_default()
+    }
 }
 
 /// A score written as a number or a numeric string.
