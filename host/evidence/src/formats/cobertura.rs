@@ -59,22 +59,9 @@ pub fn parse(
     let mut xml = XmlReader::new(reader)?;
     let mut p = Parser::default();
     xml.walk(&mut p)?;
-    if let Some(tag) = p.stack.last() {
-        return Err(xml.error_here(format!(
-            "the file ends inside <{0}> (truncated?): expected </{0}>",
-            tag.name()
-        )));
-    }
-    if !p.root_seen {
-        return Err(xml.error_here("no root element; expected <coverage>".to_string()));
-    }
+    xml.check_complete(p.stack.last().map(Tag::name), p.root_seen, "<coverage>")?;
     p.finish(ctx, out);
-    if xml.replaced_invalid_utf8() {
-        ctx.warnings.push(
-            "the file has bytes that are not valid UTF-8; they were replaced with U+FFFD"
-                .to_string(),
-        );
-    }
+    xml.warn_replaced_utf8(&mut ctx.warnings);
     Ok(())
 }
 

@@ -77,21 +77,9 @@ pub fn parse(
             _ => {}
         }
     }
-    if let Some(name) = p.stack.last() {
-        return Err(xml.error_here(format!(
-            "the file ends inside <{name}> (truncated?): expected </{name}>"
-        )));
-    }
-    if !p.root_seen {
-        return Err(xml.error_here("no root element; expected <bom>".to_string()));
-    }
+    xml.check_complete(p.stack.last().map(|n| &**n), p.root_seen, "<bom>")?;
     check_spec_version(p.spec_version.as_deref())?;
-    if xml.replaced_invalid_utf8() {
-        ctx.warnings.push(
-            "the file has bytes that are not valid UTF-8; they were replaced with U+FFFD"
-                .to_string(),
-        );
-    }
+    xml.warn_replaced_utf8(&mut ctx.warnings);
     emit(p.bom, kind, ctx, evidence)
 }
 

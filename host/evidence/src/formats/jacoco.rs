@@ -54,21 +54,9 @@ pub fn parse(
     let mut xml = XmlReader::new(reader)?;
     let mut p = Parser::default();
     xml.walk(&mut p)?;
-    if let Some(name) = p.stack.last() {
-        return Err(xml.error_here(format!(
-            "the file ends inside <{name}> (truncated?): expected </{name}>"
-        )));
-    }
-    if !p.root_seen {
-        return Err(xml.error_here("no root element; expected <report>".to_string()));
-    }
+    xml.check_complete(p.stack.last().map(|n| &**n), p.root_seen, "<report>")?;
     p.finish(ctx, out);
-    if xml.replaced_invalid_utf8() {
-        ctx.warnings.push(
-            "the file has bytes that are not valid UTF-8; they were replaced with U+FFFD"
-                .to_string(),
-        );
-    }
+    xml.warn_replaced_utf8(&mut ctx.warnings);
     Ok(())
 }
 

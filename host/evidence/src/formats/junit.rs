@@ -122,24 +122,13 @@ pub fn parse(
             _ => {}
         }
     }
-    if let Some(frame) = parser.stack.last() {
-        return Err(xml.error_here(format!(
-            "the file ends inside <{0}> (truncated?): expected </{0}>",
-            frame.tag
-        )));
-    }
-    if !parser.root_seen {
-        return Err(
-            xml.error_here("no root element; expected <testsuite> or <testsuites>".to_string())
-        );
-    }
+    xml.check_complete(
+        parser.stack.last().map(|f| f.tag.as_str()),
+        parser.root_seen,
+        "<testsuite> or <testsuites>",
+    )?;
     parser.finish();
-    if xml.replaced_invalid_utf8() {
-        ctx.warnings.push(
-            "the file has bytes that are not valid UTF-8; they were replaced with U+FFFD"
-                .to_string(),
-        );
-    }
+    xml.warn_replaced_utf8(&mut ctx.warnings);
     Ok(())
 }
 

@@ -95,8 +95,34 @@ impl<'r> XmlReader<'r> {
     }
 
     /// Whether some bytes were not UTF-8 and were replaced.
-    pub(crate) fn replaced_invalid_utf8(&self) -> bool {
-        self.replaced_invalid_utf8.get()
+    /// After the last event: an element still open means the file was cut
+    /// short; no root element means it held no document. `expected_root`
+    /// names what the format wants (`<report>`).
+    pub(crate) fn check_complete(
+        &self,
+        open: Option<&str>,
+        root_seen: bool,
+        expected_root: &str,
+    ) -> Result<(), FormatError> {
+        if let Some(name) = open {
+            return Err(self.error_here(format!(
+                "the file ends inside <{name}> (truncated?): expected </{name}>"
+            )));
+        }
+        if !root_seen {
+            return Err(self.error_here(format!("no root element; expected {expected_root}")));
+        }
+        Ok(())
+    }
+
+    /// Says so in `warnings` when bytes that are not UTF-8 were replaced.
+    pub(crate) fn warn_replaced_utf8(&self, warnings: &mut Vec<String>) {
+        if self.replaced_invalid_utf8.get() {
+            warnings.push(
+                "the file has bytes that are not valid UTF-8; they were replaced with U+FFFD"
+                    .to_string(),
+            );
+        }
     }
 
     /// Raw bytes as text; bytes that are not UTF-8 become U+FFFD.
