@@ -129,26 +129,69 @@ fn a_markdown_file_with_front_matter_is_one_requirement() {
     assert_eq!(rc.status.as_deref(), Some("approved"));
 }
 
-#[test]
-fn a_markdown_file_without_an_id_is_refused_naming_the_fix() {
-    let dir = std::env::temp_dir().join(format!("regops-md-{}", std::process::id()));
+/// Loads `text` written to a temporary `reqs/<name>` as requirements.
+fn load_text(name: &str, text: &str) -> Result<regops_evidence::Evidence, regops_evidence::Error> {
+    let dir = std::env::temp_dir().join(format!("regops-req-{}-{name}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("dir");
-    let path = dir.join("REQ-x.md");
-    std::fs::write(&path, "---\nid: \ntype: requirement\n---\n# Untitled\n").expect("write");
-    let error = load(
+    let path = dir.join(name);
+    std::fs::write(&path, text).expect("write");
+    let result = load(
         &[Input {
-            path: path.clone(),
-            display: "reqs/REQ-x.md".to_string(),
+            path,
+            display: format!("reqs/{name}"),
             kind: EvidenceKind::Requirements,
             format: None,
         }],
         &Options::default(),
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+    result
+}
+
+#[test]
+fn a_markdown_file_without_an_id_is_refused_naming_the_fix() {
+    let error = load_text(
+        "REQ-x.md",
+        "---\nid: \ntype: requirement\n---\n# Untitled\n",
     )
     .expect_err("no id");
-    let _ = std::fs::remove_dir_all(&dir);
     let message = error.to_string();
     assert!(
         message.contains("reqs/REQ-x.md") && message.contains("no `id`"),
+        "{message}"
+    );
+}
+
+#[test]
+fn broken_front_matter_is_located_on_its_line_in_the_file() {
+    // serde_norway stops at the front matter's line 3 (its end), which is
+    // the file's line 4: the opening `---` counts.
+    let error = load_text(
+        "REQ-y.md",
+        "---\nid: REQ-014\nparents: [SYS-003\n---\n# Alarm latency\n",
+    )
+    .expect_err("unclosed flow sequence");
+    let message = error.to_string();
+    assert!(message.contains("reqs/REQ-y.md:"), "{message}");
+    assert!(message.contains("front matter is not YAML"), "{message}");
+    let line: u64 = message["reqs/REQ-y.md:".len()..]
+        .split(':')
+        .next()
+        .and_then(|l| l.parse().ok())
+        .unwrap_or_else(|| panic!("no line in {message}"));
+    assert_eq!(line, 4, "{message}");
+}
+
+#[test]
+fn a_doorstop_item_that_is_not_yaml_is_refused_with_its_line() {
+    let error = load_text(
+        "SRS009.yml",
+        "active: true\nlinks: [SRS001\ntext: |\n  x\nnormative: true\nlevel: 1.0\n",
+    )
+    .expect_err("broken YAML");
+    let message = error.to_string();
+    assert!(
+        message.contains("reqs/SRS009.yml:") && message.contains("not a doorstop file"),
         "{message}"
     );
 }

@@ -23,8 +23,8 @@ use std::io::BufRead;
 use base64::Engine as _;
 use sha2::{Digest, Sha256};
 
-use super::ParseContext;
-use crate::error::{At, FormatError};
+use super::{ParseContext, from_yaml, read_text};
+use crate::error::FormatError;
 use crate::model::{Location, Requirement};
 
 /// Kinds (document prefixes or item types) that name risk controls.
@@ -37,20 +37,8 @@ pub fn parse(
     ctx: &mut ParseContext<'_>,
     out: &mut Vec<Requirement>,
 ) -> Result<(), FormatError> {
-    let mut text = String::new();
-    reader
-        .read_to_string(&mut text)
-        .map_err(|e| FormatError::whole_file(format!("not UTF-8 text: {e}")))?;
-    let value: serde_norway::Value = serde_norway::from_str(&text).map_err(|e| {
-        let message = format!("not a doorstop file: {e}");
-        match e.location() {
-            Some(at) => FormatError {
-                message,
-                at: At::LineColumn(at.line() as u64, at.column() as u64),
-            },
-            None => FormatError::whole_file(message),
-        }
-    })?;
+    let text = read_text(reader)?;
+    let value: serde_norway::Value = from_yaml(&text, "not a doorstop file", 0)?;
     let map = value
         .as_mapping()
         .ok_or_else(|| FormatError::whole_file("a doorstop file is a YAML mapping"))?;

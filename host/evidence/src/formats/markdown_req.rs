@@ -19,8 +19,8 @@
 
 use std::io::BufRead;
 
-use super::ParseContext;
-use crate::error::{At, FormatError};
+use super::{ParseContext, from_yaml, read_text};
+use crate::error::FormatError;
 use crate::formats::doorstop::RISK_CONTROL_KINDS;
 use crate::model::{Location, Requirement};
 
@@ -29,10 +29,7 @@ pub fn parse(
     ctx: &mut ParseContext<'_>,
     out: &mut Vec<Requirement>,
 ) -> Result<(), FormatError> {
-    let mut text = String::new();
-    reader
-        .read_to_string(&mut text)
-        .map_err(|e| FormatError::whole_file(format!("not UTF-8 text: {e}")))?;
+    let text = read_text(reader)?;
     let body = text.strip_prefix('\u{feff}').unwrap_or(&text);
     let Some(rest) = body
         .strip_prefix("---\n")
@@ -46,17 +43,8 @@ pub fn parse(
         .find("\n---")
         .ok_or_else(|| FormatError::whole_file("the front matter is not closed by a `---` line"))?;
     let (front, after) = (&rest[..end], &rest[end + 4..]);
-    let value: serde_norway::Value = serde_norway::from_str(front).map_err(|e| {
-        let message = format!("front matter is not YAML: {e}");
-        match e.location() {
-            // +1: the opening `---` line.
-            Some(at) => FormatError {
-                message,
-                at: At::LineColumn(at.line() as u64 + 1, at.column() as u64),
-            },
-            None => FormatError::whole_file(message),
-        }
-    })?;
+    // +1: the opening `---` line.
+    let value: serde_norway::Value = from_yaml(front, "front matter is not YAML", 1)?;
     let get = |key: &str| value.get(key);
     let text_of = |key: &str| {
         get(key)

@@ -279,6 +279,37 @@ pub(crate) fn read_json_document<T: serde::de::DeserializeOwned>(
     Ok(document)
 }
 
+/// A whole text file (the YAML, CSV and markdown formats are small).
+pub(crate) fn read_text(reader: &mut dyn BufRead) -> Result<String, FormatError> {
+    let mut text = String::new();
+    reader
+        .read_to_string(&mut text)
+        .map_err(|e| FormatError::whole_file(format!("the file is not UTF-8 text: {e}")))?;
+    Ok(text)
+}
+
+/// YAML as `T`; an error says `what` the file is not and where, its line
+/// shifted by `lines_before` when `text` starts inside the file.
+pub(crate) fn from_yaml<T: serde::de::DeserializeOwned>(
+    text: &str,
+    what: &str,
+    lines_before: u64,
+) -> Result<T, FormatError> {
+    serde_norway::from_str(text).map_err(|e| {
+        let message = format!("{what}: {e}");
+        match e.location() {
+            Some(at) => FormatError {
+                message,
+                at: crate::error::At::LineColumn(
+                    at.line() as u64 + lines_before,
+                    at.column() as u64,
+                ),
+            },
+            None => FormatError::whole_file(message),
+        }
+    })
+}
+
 pub(crate) fn read_json(reader: &mut dyn BufRead) -> Result<Vec<u8>, FormatError> {
     let mut bytes = Vec::new();
     reader

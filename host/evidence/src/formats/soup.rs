@@ -16,7 +16,7 @@ use std::io::BufRead;
 
 use serde::Deserialize;
 
-use super::ParseContext;
+use super::{ParseContext, from_yaml, read_text};
 use crate::error::FormatError;
 use crate::model::{Location, SoupItem};
 
@@ -64,14 +64,6 @@ impl Scalar {
     }
 }
 
-fn read_all(reader: &mut dyn BufRead) -> Result<String, FormatError> {
-    let mut text = String::new();
-    reader
-        .read_to_string(&mut text)
-        .map_err(|e| FormatError::whole_file(format!("the register is not UTF-8 text: {e}")))?;
-    Ok(text)
-}
-
 /// The 1-based lines of the `package:` keys of list entries, in order.
 fn package_lines(text: &str) -> Vec<u32> {
     text.lines()
@@ -90,17 +82,8 @@ pub fn parse_yaml(
     ctx: &mut ParseContext<'_>,
     out: &mut Vec<SoupItem>,
 ) -> Result<(), FormatError> {
-    let text = read_all(reader)?;
-    let register: Register = serde_norway::from_str(&text).map_err(|e| {
-        let message = format!("not a SOUP register: {e}");
-        match e.location() {
-            Some(at) => FormatError {
-                message,
-                at: crate::error::At::LineColumn(at.line() as u64, at.column() as u64),
-            },
-            None => FormatError::whole_file(message),
-        }
-    })?;
+    let text = read_text(reader)?;
+    let register: Register = from_yaml(&text, "not a SOUP register", 0)?;
     let lines = package_lines(&text);
     let lines_known = lines.len() == register.soup.len();
     if register.soup.is_empty() {
