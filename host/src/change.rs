@@ -129,8 +129,8 @@ fn soup_changes(
     if groups.is_empty() {
         return Ok(None);
     }
-    let inputs = crate::collect::inputs_of(config, &groups)?;
-    let base = ev::load(&inputs, &config.evidence_options())?;
+    let collected = crate::collect::inputs_of(config, &groups)?;
+    let base = ev::load(&collected.inputs, &config.evidence_options())?;
     let mut changes = Vec::new();
     if options.base_sbom.is_some() {
         changes.extend(diff(

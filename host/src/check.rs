@@ -37,9 +37,9 @@ pub fn check(config: &Config, options: RunOptions) -> anyhow::Result<Report> {
 /// change under review when `kinds` (what the gates to run read) include it:
 /// the API is asked only then.
 pub fn gather(config: &Config, kinds: &[EvidenceKind]) -> anyhow::Result<ev::Evidence> {
-    let inputs = collect::inputs(config)?;
-    let mut evidence = ev::load(&inputs, &config.evidence_options())?;
-    collect::apply_test_levels(config, &mut evidence);
+    let collected = collect::inputs(config)?;
+    let mut evidence = ev::load(&collected.inputs, &config.evidence_options())?;
+    collected.apply_test_levels(&mut evidence);
     if kinds.contains(&EvidenceKind::Change) || kinds.contains(&EvidenceKind::Approvals) {
         crate::change::gather(config, &mut evidence)?;
     }

@@ -309,12 +309,13 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
             };
             let evidence = if files.is_empty() {
                 let config = Config::load(&config)?;
-                let mut inputs = crate::collect::inputs(&config)?;
+                let mut collected = crate::collect::inputs(&config)?;
                 if forced.is_some() {
-                    inputs.iter_mut().for_each(|i| i.format = forced);
+                    collected.inputs.iter_mut().for_each(|i| i.format = forced);
                 }
-                let mut evidence = regops_evidence::load(&inputs, &config.evidence_options())?;
-                crate::collect::apply_test_levels(&config, &mut evidence);
+                let mut evidence =
+                    regops_evidence::load(&collected.inputs, &config.evidence_options())?;
+                collected.apply_test_levels(&mut evidence);
                 crate::change::gather(&config, &mut evidence)?;
                 evidence
             } else {
@@ -389,8 +390,8 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
             output,
         } => {
             let config = Config::load(&config)?;
-            let inputs = crate::collect::inputs(&config)?;
-            let evidence = regops_evidence::load(&inputs, &config.evidence_options())?;
+            let collected = crate::collect::inputs(&config)?;
+            let evidence = regops_evidence::load(&collected.inputs, &config.evidence_options())?;
             let matrix = crate::trace::build(&evidence);
             let rendered = match format {
                 TraceFormat::Markdown => matrix.markdown(&config.product),

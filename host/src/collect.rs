@@ -7,18 +7,44 @@ use std::path::{Path, PathBuf};
 use globset::{Glob, GlobMatcher};
 use std::io::Read;
 
-use regops_evidence::{Format, Input};
+use regops_evidence::{Evidence, Format, Input, TestLevel};
 
 use crate::config::{Config, ConfigErrors, EvidencePatterns};
 
+/// The files to read, and the test level `[evidence]` gives some of them.
+pub struct Collected {
+    pub inputs: Vec<Input>,
+    /// (display path, level) of test-result files listed with a `level`.
+    test_levels: Vec<(String, TestLevel)>,
+}
+
+impl Collected {
+    /// Gives the test cases of files listed with a `level` that level.
+    pub fn apply_test_levels(&self, evidence: &mut Evidence) {
+        if self.test_levels.is_empty() {
+            return;
+        }
+        for test in &mut evidence.tests {
+            if let Some((_, level)) = self
+                .test_levels
+                .iter()
+                .find(|(file, _)| *file == test.evidence)
+            {
+                test.level = *level;
+            }
+        }
+    }
+}
+
 /// The files the configuration names, in a stable order.
-pub fn inputs(config: &Config) -> Result<Vec<Input>, ConfigErrors> {
+pub fn inputs(config: &Config) -> Result<Collected, ConfigErrors> {
     inputs_of(config, &config.evidence)
 }
 
 /// The files of some evidence groups (the base branch's SBOM, say).
-pub fn inputs_of(config: &Config, groups: &[EvidencePatterns]) -> Result<Vec<Input>, ConfigErrors> {
+pub fn inputs_of(config: &Config, groups: &[EvidencePatterns]) -> Result<Collected, ConfigErrors> {
     let mut inputs = Vec::new();
+    let mut test_levels = Vec::new();
     let mut errors = Vec::new();
     for group in groups {
         for entry in &group.patterns {
@@ -40,6 +66,9 @@ pub fn inputs_of(config: &Config, groups: &[EvidencePatterns]) -> Result<Vec<Inp
                         if inputs.iter().any(|i: &Input| i.path == path) {
                             continue;
                         }
+                        if let Some(level) = entry.level {
+                            test_levels.push((display.clone(), level));
+                        }
                         inputs.push(Input {
                             path,
                             display,
@@ -53,36 +82,12 @@ pub fn inputs_of(config: &Config, groups: &[EvidencePatterns]) -> Result<Vec<Inp
         }
     }
     if errors.is_empty() {
-        Ok(inputs)
+        Ok(Collected {
+            inputs,
+            test_levels,
+        })
     } else {
         Err(ConfigErrors(errors))
-    }
-}
-
-/// Gives the test cases of files listed with a `level` that level.
-pub fn apply_test_levels(config: &Config, evidence: &mut regops_evidence::Evidence) {
-    for group in config
-        .evidence
-        .iter()
-        .filter(|g| g.kind == regops_evidence::EvidenceKind::Tests)
-    {
-        for entry in &group.patterns {
-            let Some(level) = entry.level else { continue };
-            let Ok(files) = resolve(&config.dir, entry.pattern.get_ref()) else {
-                continue;
-            };
-            let displays: Vec<String> = files
-                .iter()
-                .map(|f| relative_display(&config.dir, f))
-                .collect();
-            for test in evidence
-                .tests
-                .iter_mut()
-                .filter(|t| displays.contains(&t.evidence))
-            {
-                test.level = level;
-            }
-        }
     }
 }
 
