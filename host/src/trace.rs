@@ -89,6 +89,23 @@ pub fn build(evidence: &Evidence) -> Matrix {
             orphans.push((test.id.clone(), unknown));
         }
     }
+    // A requirement's own `verified-by` links count like tests naming it.
+    for requirement in evidence
+        .requirements
+        .iter()
+        .filter(|r| !r.verified_by.is_empty())
+    {
+        let entry = by_id.entry(canonical(&requirement.id)).or_default();
+        for test in evidence
+            .tests
+            .iter()
+            .filter(|t| requirement.verified_by.contains(&t.id))
+        {
+            if !entry.iter().any(|t| t.id == test.id) {
+                entry.push(test);
+            }
+        }
+    }
     let rows = evidence
         .requirements
         .iter()

@@ -20,15 +20,17 @@ fn project(class: &str, level: &str) -> Project {
     project
 }
 
+/// A risk control for the asystole alarm, verified (by its own link) by an
+/// example test that passes.
+const RISK_CONTROL: &str = "---\nid: RC-002\ntype: risk-control\nstatus: approved\nfulfills: [REQ-004]\n\
+    verified-by:\n  - tests.test_monitor::test_req_004_asystole_after_timeout\n---\n\
+    # Asystole alarm stays audible for 30 s\n";
+
 #[test]
 fn the_example_is_fully_traced_and_passes_g4_at_class_c() {
-    let run = project("C", ", level = \"integration\"").regops(&[
-        "check",
-        "--format",
-        "json",
-        "--gate",
-        "integration",
-    ]);
+    let project = project("C", ", level = \"integration\"");
+    project.write("reqs/RC-002.md", RISK_CONTROL);
+    let run = project.regops(&["check", "--format", "json", "--gate", "integration"]);
     assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
     let report = run.json();
     assert_eq!(
@@ -36,6 +38,20 @@ fn the_example_is_fully_traced_and_passes_g4_at_class_c() {
         1.0
     );
     assert_eq!(gate_outcome(&report, "integration"), "pass");
+}
+
+#[test]
+fn class_c_without_any_risk_control_fails_closed() {
+    let run = project("C", ", level = \"integration\"").regops(&[
+        "check",
+        "--format",
+        "json",
+        "--gate",
+        "integration",
+    ]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let c = check(&run.json(), "integration", "risk-control-coverage").clone();
+    assert_eq!(c["outcome"], "fail", "{c:#}");
 }
 
 #[test]

@@ -128,7 +128,7 @@ impl Gate for IntegrationGate {
                     .is_some_and(|s| excluded.contains(&s.to_ascii_lowercase()))
             })
             .collect();
-        let trace = Trace::new(&tests);
+        let trace = Trace::new(&tests, &requirements);
         Ok(vec![
             integration_tests(&tests, params.flag("require-integration-tests")?),
             coverage(
@@ -165,13 +165,14 @@ fn canonical(id: &str) -> String {
         .collect()
 }
 
-/// Test statuses by the requirement ids they name.
+/// Test statuses by requirement: the tests naming it, and those its
+/// `verified-by` links name.
 struct Trace {
     by_id: BTreeMap<String, Vec<(String, TestStatus)>>,
 }
 
 impl Trace {
-    fn new(tests: &[TestCase]) -> Trace {
+    fn new(tests: &[TestCase], requirements: &[Requirement]) -> Trace {
         let mut by_id: BTreeMap<String, Vec<(String, TestStatus)>> = BTreeMap::new();
         for test in tests {
             for id in &test.requirements {
@@ -179,6 +180,17 @@ impl Trace {
                     .entry(canonical(id))
                     .or_default()
                     .push((test.id.clone(), test.status));
+            }
+        }
+        for requirement in requirements.iter().filter(|r| !r.verified_by.is_empty()) {
+            let entry = by_id.entry(canonical(&requirement.id)).or_default();
+            for test in tests
+                .iter()
+                .filter(|t| requirement.verified_by.contains(&t.id))
+            {
+                if !entry.iter().any(|(id, _)| *id == test.id) {
+                    entry.push((test.id.clone(), test.status));
+                }
             }
         }
         Trace { by_id }
@@ -281,7 +293,18 @@ fn coverage<'a>(
         .subjects(problems.iter().map(|(id, ..)| id.clone()))
         .locations(problems.iter().map(|(.., at)| at.clone()).take(100));
     if total == 0 {
-        return check.pass(format!("No {what} in scope."));
+        // Nothing to trace is not evidence of tracing: where coverage is
+        // required, an empty or all-draft set fails rather than passes.
+        let message = format!(
+            "The requirement files hold no {what} in scope (none, or all excluded by `excluded-statuses`)"
+        );
+        return if min > 0.0 {
+            check.fail(format!(
+                "{message}; this class requires them traced to passing tests."
+            ))
+        } else {
+            check.pass(format!("{message}; report-only at this class."))
+        };
     }
     let detail: Vec<String> = problems
         .iter()

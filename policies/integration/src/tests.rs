@@ -176,3 +176,51 @@ fn tests_naming_unknown_requirements_fail_at_c_and_warn_below() {
     assert_eq!(check(&at_c, "unknown-requirements").outcome, Outcome::Fail);
     assert_eq!(check(&at_c, "unknown-requirements").subjects, ["REQ-404"]);
 }
+
+#[test]
+fn no_risk_control_in_scope_fails_where_coverage_is_required() {
+    let mut ev = traced();
+    ev.requirements.retain(|r| !r.risk_control);
+    for class in [SafetyClass::B, SafetyClass::C] {
+        let c = check(&run_at(class, &ev), "risk-control-coverage").clone();
+        assert_eq!(c.outcome, Outcome::Fail, "{class:?}");
+        assert!(
+            c.message.contains("no risk controls in scope"),
+            "{}",
+            c.message
+        );
+    }
+    assert_eq!(
+        check(&run_at(SafetyClass::A, &ev), "risk-control-coverage").outcome,
+        Outcome::Pass
+    );
+}
+
+#[test]
+fn requirements_that_are_all_drafts_fail_at_b() {
+    let mut ev = traced();
+    for r in &mut ev.requirements {
+        r.status = Some("draft".to_string());
+    }
+    assert_eq!(
+        check(&run_at(SafetyClass::B, &ev), "requirement-coverage").outcome,
+        Outcome::Fail
+    );
+}
+
+#[test]
+fn a_verified_by_link_traces_a_requirement_no_test_names() {
+    let mut ev = traced();
+    let mut rc = requirement("RC-002", true);
+    rc.verified_by = vec!["tests.test_monitor::test_req_001_rate".to_string()];
+    ev.requirements.push(rc);
+    assert_eq!(
+        check(&run_at(SafetyClass::C, &ev), "risk-control-coverage").outcome,
+        Outcome::Pass
+    );
+    ev.tests[0].status = TestStatus::Failed;
+    assert_eq!(
+        check(&run_at(SafetyClass::C, &ev), "risk-control-coverage").outcome,
+        Outcome::Fail
+    );
+}
