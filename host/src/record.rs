@@ -130,10 +130,11 @@ pub fn verify(record_path: &Path) -> anyhow::Result<Verification> {
     }
     let root = PathBuf::from(record["root"].as_str().unwrap_or("."));
     let mut listed: Vec<(PathBuf, String, String)> = Vec::new();
-    let mut add = |path: PathBuf, shown: String, sha: &Value| {
-        if let Some(sha) = sha.as_str() {
-            listed.push((path, shown, sha.to_string()));
-        }
+    let mut problems = Vec::new();
+    // An entry without a digest cannot be verified: a problem, never a skip.
+    let mut add = |path: PathBuf, shown: String, sha: &Value| match sha.as_str() {
+        Some(sha) => listed.push((path, shown, sha.to_string())),
+        None => problems.push(format!("{shown}: listed without a sha256")),
     };
     for file in record["config"].as_array().into_iter().flatten() {
         let path = file["path"].as_str().unwrap_or_default();
@@ -164,7 +165,12 @@ pub fn verify(record_path: &Path) -> anyhow::Result<Verification> {
         let path = file["path"].as_str().unwrap_or_default();
         add(PathBuf::from(path), path.to_string(), &file["sha256"]);
     }
-    let mut problems = Vec::new();
+    if listed.is_empty() && problems.is_empty() {
+        problems.push(
+            "the record lists no file to verify (it always lists at least its configuration)"
+                .to_string(),
+        );
+    }
     for (path, shown, expected) in &listed {
         match std::fs::read(path) {
             Ok(bytes) => {

@@ -128,3 +128,58 @@ fn a_version_that_is_not_semver_is_refused() {
         run.stderr
     );
 }
+
+#[test]
+fn a_record_stripped_of_digests_or_files_does_not_verify() {
+    let project = recorded();
+    let mut record = record(&project);
+    record["evidence"][0]
+        .as_object_mut()
+        .expect("an evidence entry")
+        .remove("sha256");
+    project.write(
+        "out/stripped.json",
+        serde_json::to_vec(&record).expect("json"),
+    );
+    let run = project.regops(&["record", "--verify", "out/stripped.json"]);
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    assert!(
+        run.stdout.contains("listed without a sha256"),
+        "{}",
+        run.stdout
+    );
+
+    for key in ["config", "evidence", "artifacts"] {
+        record[key] = serde_json::json!([]);
+    }
+    project.write("out/empty.json", serde_json::to_vec(&record).expect("json"));
+    let run = project.regops(&["record", "--verify", "out/empty.json"]);
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    assert!(
+        run.stdout.contains("lists no file to verify"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn verifying_something_that_is_not_a_record_exits_2_and_says_so() {
+    let project = Project::new();
+    project.write("report.json", "{\"schema\": \"regops.report/v1\"}");
+    let run = project.regops(&["record", "--verify", "report.json"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("not a regops.release-record/v1"),
+        "{}",
+        run.stderr
+    );
+    let missing = project.regops(&["record", "--verify", "nowhere.json"]);
+    assert_eq!(missing.code, 2);
+    assert!(
+        missing
+            .stderr
+            .contains("nowhere.json: cannot read the release record"),
+        "{}",
+        missing.stderr
+    );
+}

@@ -367,6 +367,14 @@ impl<'a> Review<'a> {
                 ),
                 changes.iter().map(|c| c.name.clone()).collect(),
             ),
+            // Neither a diff nor a file list: whether SOUP changed is unknown.
+            None if self.change.changed_files.is_empty() => {
+                return check.error(
+                    "Cannot tell whether the change adds or updates SOUP: it lists no changed files and no \
+                     base-branch SBOM or SOUP register was compared. List `changed-files` in the change \
+                     record, or set `base-sbom` / `base-soup` under [change].",
+                );
+            }
             None => {
                 let patterns: Vec<&str> = dependency_files
                     .split(',')

@@ -383,3 +383,20 @@ fn dependency_file_patterns_match_whole_names() {
     assert!(!glob_match("Cargo.lock", "Cargo.lock.orig"));
     assert!(glob_match("Cargo.lock", "Cargo.lock"));
 }
+
+#[test]
+fn a_change_listing_no_files_without_a_base_cannot_pass_the_soup_check() {
+    let mut ev = evidence(vec![approved("bob", &[])]);
+    ev.change.as_mut().expect("a change").changed_files.clear();
+    for class in [SafetyClass::A, SafetyClass::B, SafetyClass::C] {
+        let c = check(&run_at(class, &ev), "soup-approved").clone();
+        assert_eq!(c.outcome, Outcome::Error, "{class:?}");
+        assert!(c.message.contains("base-sbom"), "{}", c.message);
+    }
+    // With a base compared, the empty file list does not matter.
+    ev.change.as_mut().expect("a change").soup_changes = Some(vec![]);
+    assert_eq!(
+        check(&run_at(SafetyClass::B, &ev), "soup-approved").outcome,
+        Outcome::Pass
+    );
+}
