@@ -7,15 +7,15 @@ use std::collections::BTreeMap;
 
 use anyhow::Context as _;
 use regops_evidence::{self as ev, ChangeRequest, EvidenceFile, EvidenceKind, Format, SoupChange};
-use regops_github::{GitHubContext, RoleMap};
+use regops_github::GitHubContext;
 
-use crate::config::{ChangeOptions, Config, ConfigError, ConfigErrors, GitHubMode};
+use crate::config::{ChangeOptions, Config, GitHubMode};
 
 /// Adds the change-review evidence `[change]` and `[roles]` ask for to
 /// `evidence` (which holds the files `[evidence]` names, a change file
 /// among them perhaps).
 pub fn gather(config: &Config, evidence: &mut ev::Evidence) -> anyhow::Result<()> {
-    let mut roles = role_map(config)?;
+    let mut roles = config.roles.clone();
     let from_github = match config.change.github {
         GitHubMode::Always => true,
         GitHubMode::Never => false,
@@ -94,23 +94,6 @@ pub fn gather(config: &Config, evidence: &mut ev::Evidence) -> anyhow::Result<()
         }
     }
     Ok(())
-}
-
-/// `[roles]` as a [`RoleMap`]; a bad entry names its line.
-fn role_map(config: &Config) -> Result<RoleMap, ConfigErrors> {
-    let mut errors: Vec<ConfigError> = Vec::new();
-    for (role, members) in &config.roles {
-        if let Err(e) = RoleMap::new([(role.get_ref(), members.get_ref())]) {
-            errors.push(config.source.error_at(members.span(), e.to_string()));
-        }
-    }
-    if !errors.is_empty() {
-        return Err(ConfigErrors(errors));
-    }
-    Ok(
-        RoleMap::new(config.roles.iter().map(|(r, m)| (r.get_ref(), m.get_ref())))
-            .expect("every role was checked above"),
-    )
 }
 
 /// SOUP added, updated or removed: the current SBOM and SOUP register

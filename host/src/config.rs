@@ -270,8 +270,8 @@ pub struct Config {
     pub tests: Option<TestOptions>,
     /// The waiver file, relative to the config directory.
     pub waivers: Option<Spanned<String>>,
-    /// `[roles]`: role → logins, emails and `@org/team`s.
-    pub roles: Vec<(Spanned<String>, Spanned<Vec<String>>)>,
+    /// `[roles]`: role → logins, emails and `@org/team`s, validated.
+    pub roles: regops_github::RoleMap,
     /// `[change]`: where the change under review and its approvals come from.
     pub change: ChangeOptions,
 }
@@ -689,7 +689,16 @@ impl Config {
             }
         });
 
-        let roles = raw.roles.into_iter().collect();
+        // Each role on its own first, so every bad member is reported at its
+        // role's line, whether or not a gate that reads roles runs.
+        for (role, members) in &raw.roles {
+            if let Err(e) = regops_github::RoleMap::new([(role.get_ref(), members.get_ref())]) {
+                errors.push(source.error_at(members.span(), e.to_string()));
+            }
+        }
+        let roles =
+            regops_github::RoleMap::new(raw.roles.iter().map(|(r, m)| (r.get_ref(), m.get_ref())))
+                .unwrap_or_default();
 
         if !errors.is_empty() {
             return Err(ConfigErrors(errors));

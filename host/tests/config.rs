@@ -119,3 +119,31 @@ fn a_lockfile_of_another_version_or_shape_is_refused_with_its_line() {
     assert!(run.stderr.contains("regops.lock:4:"), "{}", run.stderr);
     assert!(run.stderr.contains("sha"), "{}", run.stderr);
 }
+
+#[test]
+fn a_bad_change_mode_and_a_bad_role_member_name_their_lines() {
+    let stderr = config_error("[change]\ngithub = \"sometimes\"\n");
+    assert!(stderr.contains("regops.toml:11:"), "{stderr}");
+    assert!(
+        stderr.contains("true (always read the pull request"),
+        "{stderr}"
+    );
+
+    let project = Project::new();
+    project.with_example_evidence().config(
+        "B",
+        "[roles]\nreviewer = [\"carol\", \"@acme\"]\n[gates.change]\n",
+    );
+    // A typo in [roles] is a config error even for a run whose gates do not
+    // read roles.
+    for gate in ["ci", "change"] {
+        let run = project.regops(&["check", "--gate", gate]);
+        assert_eq!(run.code, 2, "{}", run.stdout);
+        assert!(run.stderr.contains("regops.toml:11:"), "{}", run.stderr);
+        assert!(
+            run.stderr.contains("`@acme` is not a team"),
+            "{}",
+            run.stderr
+        );
+    }
+}
