@@ -64,6 +64,19 @@ pub fn evaluate(
     evidence: impl FnOnce(&[EvidenceKind]) -> anyhow::Result<ev::Evidence>,
     options: RunOptions,
 ) -> anyhow::Result<Report> {
+    let sandbox = Sandbox::new(config.limits).context("starting the WebAssembly sandbox")?;
+    evaluate_in(&sandbox, config, evidence, options)
+}
+
+/// [`evaluate`] in a sandbox the caller keeps, so components it already
+/// compiled are not compiled again (`regops policy test` runs one gate over
+/// many fixtures). The sandbox's limits apply, not `config.limits`.
+pub fn evaluate_in(
+    sandbox: &Sandbox,
+    config: &Config,
+    evidence: impl FnOnce(&[EvidenceKind]) -> anyhow::Result<ev::Evidence>,
+    options: RunOptions,
+) -> anyhow::Result<Report> {
     let lockfile = Lockfile::load(&config.dir)?;
     let waivers = match &config.waivers {
         Some(path) => {
@@ -72,7 +85,6 @@ pub fn evaluate(
         }
         None => Waivers::default(),
     };
-    let sandbox = Sandbox::new(config.limits).context("starting the WebAssembly sandbox")?;
     let gates = config.effective_gates(&options.gates)?;
 
     // Load every gate first: digest pins and parameters are checked for all
@@ -83,7 +95,7 @@ pub fn evaluate(
     let policies: Vec<_> = std::thread::scope(|scope| {
         let handles: Vec<_> = gates
             .iter()
-            .map(|gate| scope.spawn(|| load(&sandbox, &lockfile, config, gate)))
+            .map(|gate| scope.spawn(|| load(sandbox, &lockfile, config, gate)))
             .collect();
         join_all(handles)
     });
@@ -143,8 +155,8 @@ pub fn evaluate(
         let handles: Vec<_> = loaded
             .iter()
             .map(|loaded| {
-                let (sandbox, index, available, waivers, date) =
-                    (&sandbox, index.clone(), &available, &waivers, options.date);
+                let (index, available, waivers, date) =
+                    (index.clone(), &available, &waivers, options.date);
                 scope.spawn(move || {
                     let mut report = evaluate_gate(sandbox, config, loaded, available, index);
                     // Waivers excuse subjects first; levels then weigh what is left.

@@ -135,6 +135,39 @@ pub enum Command {
 
 #[derive(Debug, Subcommand)]
 pub enum PolicyCommand {
+    /// Scaffold a new gate: source, fixtures, a README and a CI workflow,
+    /// built against the contract of this regops (docs/authoring.md).
+    New {
+        /// The gate id (lowercase kebab-case, e.g. `coverage-plus`).
+        name: String,
+        /// The language to write it in.
+        #[arg(long, value_enum, default_value = "rust")]
+        lang: crate::author::Lang,
+        /// Where to create it (default: ./<name>).
+        #[arg(long)]
+        dir: Option<PathBuf>,
+    },
+    /// Build a gate's component, `dist/<gate>.wasm`, importing nothing but
+    /// the regops:gate contract; prints its path.
+    Build {
+        /// The gate's directory (with policy.toml).
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+    },
+    /// Build a gate and judge its fixtures (fixtures/*/fixture.toml) as
+    /// `regops check` would. Exit 0: all as expected; 1: a verdict differs
+    /// (shown as a diff); 2: a fixture could not be judged.
+    Test {
+        /// The gate's directory (with policy.toml).
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// Rewrite each fixture's [expect] with the verdict it got.
+        #[arg(long)]
+        update: bool,
+        /// Judge this component instead of building the gate.
+        #[arg(long, value_name = "FILE")]
+        component: Option<PathBuf>,
+    },
     /// List the built-in gates with their versions and SHA-256 digests.
     List,
     /// Show a gate's metadata, contract version, imports and exports,
@@ -405,6 +438,24 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
             }
             Ok(EXIT_PASS)
         }
+        Command::Policy {
+            command: PolicyCommand::New { name, lang, dir },
+        } => crate::author::run_new(&name, lang, dir.as_deref()),
+        Command::Policy {
+            command: PolicyCommand::Build { dir },
+        } => crate::author::run_build(&dir),
+        Command::Policy {
+            command:
+                PolicyCommand::Test {
+                    dir,
+                    update,
+                    component,
+                },
+        } => crate::author::run_test(&crate::author::TestOptions {
+            dir,
+            update,
+            component,
+        }),
         Command::Policy {
             command: PolicyCommand::List,
         } => {

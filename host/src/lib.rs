@@ -4,6 +4,7 @@
 //! sandboxed WebAssembly component per gate; [`report`] renders the verdicts.
 //! The `regops` binary is a thin shell over [`cli::run`].
 
+pub mod author;
 pub mod bundle;
 pub mod change;
 pub mod check;

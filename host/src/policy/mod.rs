@@ -10,7 +10,8 @@ mod engine_config;
 pub mod host;
 pub mod reference;
 
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
@@ -107,6 +108,10 @@ pub struct Sandbox {
     linker: Linker<GateState>,
     limits: Limits,
     ticker: Option<EpochTicker>,
+    /// Components compiled by this sandbox, by SHA-256: a component named
+    /// twice (or judged by many fixtures, `regops policy test`) compiles once.
+    /// In memory only, so no precompiled code is ever read back from disk.
+    compiled: Mutex<HashMap<String, Component>>,
 }
 
 impl Sandbox {
@@ -123,6 +128,7 @@ impl Sandbox {
             linker,
             limits,
             ticker,
+            compiled: Mutex::new(HashMap::new()),
         })
     }
 
@@ -153,8 +159,23 @@ impl Sandbox {
     ) -> Result<Policy, String> {
         let facts = contract::read(&source, bytes)?;
         contract::check(&source, &facts)?;
-        let component = Component::new(&self.engine, bytes)
-            .map_err(|e| format!("{source} is not a valid WebAssembly component: {e:#}"))?;
+        // The guard is dropped at the end of this statement, before any compile.
+        let memoised = self
+            .compiled
+            .lock()
+            .ok()
+            .and_then(|compiled| compiled.get(&sha256).cloned());
+        let component = match memoised {
+            Some(component) => component,
+            None => {
+                let component = Component::new(&self.engine, bytes)
+                    .map_err(|e| format!("{source} is not a valid WebAssembly component: {e:#}"))?;
+                if let Ok(mut compiled) = self.compiled.lock() {
+                    compiled.insert(sha256.clone(), component.clone());
+                }
+                component
+            }
+        };
         self.prepare(source, sha256, facts, component)
     }
 
