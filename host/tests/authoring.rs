@@ -1,0 +1,221 @@
+//! Writing gates: `regops policy new`, `build` and `test`, run as an author
+//! would, with the real `regops` binary. The Rust scaffold builds once
+//! (~30 s: its own small release build); the Python one installs
+//! componentize-py from PyPI into regops' cache on first use.
+
+use std::path::Path;
+use std::process::Command;
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn regops(args: &[&str], cwd: &Path) -> Run {
+    let output = Command::new(env!("CARGO_BIN_EXE_regops"))
+        .args(args)
+        .current_dir(cwd)
+        .output()
+        .expect("regops runs");
+    Run {
+        code: output
+            .status
+            .code()
+            .expect("regops exited, not by a signal"),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    }
+}
+
+fn assert_code(run: &Run, code: i32, what: &str) {
+    assert_eq!(
+        run.code, code,
+        "{what}: exit {} (expected {code})\nstdout:\n{}\nstderr:\n{}",
+        run.code, run.stdout, run.stderr
+    );
+}
+
+/// The kit written into a Rust gate is the whole kit: a file added to
+/// policies/kit/src must be added to `KIT_FILES` too.
+#[test]
+fn the_vendored_kit_is_every_kit_source() {
+    let kit = Path::new(env!("CARGO_MANIFEST_DIR")).join("../policies/kit/src");
+    let mut on_disk: Vec<String> = std::fs::read_dir(&kit)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".rs"))
+        .collect();
+    on_disk.sort();
+    let mut vendored: Vec<String> = regops::author::KIT_FILES
+        .iter()
+        .map(|(name, _)| name.to_string())
+        .collect();
+    vendored.sort();
+    assert_eq!(vendored, on_disk, "host/src/author/mod.rs KIT_FILES");
+    assert_eq!(
+        regops::author::CONTRACT_WIT,
+        include_str!("../../wit/gate.wit")
+    );
+}
+
+#[test]
+fn new_refuses_a_bad_name_and_a_used_directory() {
+    let tmp = tempfile::tempdir().unwrap();
+    let run = regops(&["policy", "new", "Bad_Name"], tmp.path());
+    assert_code(&run, 2, "bad name");
+    assert!(
+        run.stderr.contains("`Bad_Name` is not a gate id"),
+        "{}",
+        run.stderr
+    );
+
+    std::fs::create_dir(tmp.path().join("taken")).unwrap();
+    std::fs::write(tmp.path().join("taken/file"), "x").unwrap();
+    let run = regops(&["policy", "new", "taken"], tmp.path());
+    assert_code(&run, 2, "used directory");
+    assert!(
+        run.stderr.contains("exists and is not empty"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn a_new_rust_gate_passes_its_fixtures_and_a_broken_expectation_shows_a_diff() {
+    let tmp = tempfile::tempdir().unwrap();
+    let cwd = tmp.path();
+    assert_code(&regops(&["policy", "new", "x"], cwd), 0, "policy new");
+    let dir = cwd.join("x");
+    for file in [
+        "policy.toml",
+        "Cargo.toml",
+        "Cargo.lock",
+        "src/lib.rs",
+        "README.md",
+        ".github/workflows/policy.yml",
+        "wit/gate.wit",
+        "vendor/regops-kit/Cargo.toml",
+        "vendor/regops-kit/src/lib.rs",
+        "fixtures/all-pass/fixture.toml",
+    ] {
+        assert!(dir.join(file).is_file(), "the scaffold has no {file}");
+    }
+    assert_eq!(
+        std::fs::read_to_string(dir.join("wit/gate.wit")).unwrap(),
+        include_str!("../../wit/gate.wit"),
+        "the scaffold builds against this regops' contract"
+    );
+
+    let run = regops(&["policy", "test", "x"], cwd);
+    assert_code(&run, 0, "policy test of a new gate");
+    assert!(
+        run.stdout.contains("ok      all-pass: pass"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("ok      a-test-fails: fail"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("fixtures: 3 passed, 0 failed"),
+        "{}",
+        run.stdout
+    );
+
+    // The component imports the contract and nothing else.
+    let run = regops(&["policy", "inspect", "x/dist/x.wasm"], cwd);
+    assert_code(&run, 0, "policy inspect");
+    let imports = run
+        .stdout
+        .lines()
+        .find(|l| l.starts_with("- imports:"))
+        .expect("inspect lists imports");
+    for import in imports.trim_start_matches("- imports:").split(',') {
+        assert!(import.trim().starts_with("regops:gate/"), "{imports}");
+    }
+    assert!(run.stdout.contains("- gate: x"), "metadata: {}", run.stdout);
+
+    // A wrong expectation: exit 1, and a diff naming the check.
+    let fixture = dir.join("fixtures/all-pass/fixture.toml");
+    let original = std::fs::read_to_string(&fixture).unwrap();
+    let broken = original.replace(
+        "{ id = \"tests-pass\", outcome = \"pass\" }",
+        "{ id = \"tests-pass\", outcome = \"fail\" }",
+    );
+    assert_ne!(broken, original);
+    std::fs::write(&fixture, &broken).unwrap();
+    let run = regops(&["policy", "test", "x"], cwd);
+    assert_code(&run, 1, "a broken expectation");
+    for line in [
+        "FAILED  all-pass: pass, but its checks differ",
+        "--- expected (fixtures/all-pass/fixture.toml)",
+        "- check tests-pass = fail",
+        "+ check tests-pass = pass    # all 3 tests passed",
+        "  check skips-allowed = pass",
+        "fixtures: 2 passed, 1 failed",
+    ] {
+        assert!(run.stdout.contains(line), "no `{line}` in:\n{}", run.stdout);
+    }
+
+    // --update records the verdict it got, leaving the rest of the file.
+    let run = regops(&["policy", "test", "x", "--update"], cwd);
+    assert_code(&run, 0, "--update");
+    assert!(
+        run.stdout.contains("updated all-pass: pass"),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(std::fs::read_to_string(&fixture).unwrap(), original);
+
+    // A fixture whose evidence is missing cannot be judged: exit 2, named.
+    let missing = dir.join("fixtures/missing-evidence");
+    std::fs::create_dir(&missing).unwrap();
+    std::fs::write(
+        missing.join("fixture.toml"),
+        "safety-class = \"C\"\n[config.evidence]\ntests = [\"nowhere.xml\"]\n",
+    )
+    .unwrap();
+    let run = regops(&["policy", "test", "x"], cwd);
+    assert_code(&run, 2, "a fixture that cannot be judged");
+    assert!(
+        run.stdout
+            .contains("ERROR   missing-evidence: fixtures/missing-evidence/fixture.toml")
+            && run
+                .stdout
+                .contains("`nowhere.xml` (tests evidence) matches no file"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn a_new_python_gate_passes_its_fixtures() {
+    let tmp = tempfile::tempdir().unwrap();
+    let cwd = tmp.path();
+    let run = regops(&["policy", "new", "y", "--lang", "python"], cwd);
+    assert_code(&run, 0, "policy new --lang python");
+    let run = regops(&["policy", "test", "y"], cwd);
+    assert_code(&run, 0, "policy test of a new Python gate");
+    assert!(
+        run.stdout.contains("ok      a-test-fails: fail"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("fixtures: 3 passed, 0 failed"),
+        "{}",
+        run.stdout
+    );
+
+    // Built once: the second run reuses the component its inputs made.
+    let run = regops(&["policy", "build", "y"], cwd);
+    assert_code(&run, 0, "policy build");
+    assert!(
+        run.stderr.contains("up to date y/dist/y.wasm"),
+        "{}",
+        run.stderr
+    );
+}
