@@ -9,7 +9,7 @@ use regops_evidence::{self as ev, EvidenceKind};
 use crate::collect;
 use crate::config::{Config, ConfigErrors, GateConfig};
 use crate::levels;
-use crate::lock::Lockfile;
+use crate::lock::{Lockfile, Refused};
 use crate::params::{self, EffectiveParam};
 use crate::policy::bindings::types as wit;
 use crate::policy::reference::Reference;
@@ -241,7 +241,7 @@ fn load(
     let config_error = |message: String| -> anyhow::Error {
         ConfigErrors(vec![config.source.error_at(gate.policy.span(), message)]).into()
     };
-    let path = match Reference::parse(reference, &config.dir).map_err(config_error)? {
+    let external = match Reference::parse(reference, &config.dir).map_err(config_error)? {
         Reference::Builtin(builtin) => {
             lockfile
                 .verify_builtin(gate.id.get_ref(), reference, builtin.sha256)
@@ -250,21 +250,18 @@ fn load(
                 .load_builtin(builtin)
                 .map_err(|e| (e, Some(builtin.sha256.to_string()))));
         }
-        Reference::Path(path) => path,
+        external => external,
     };
-    let bytes = std::fs::read(&path).map_err(|e| {
-        config_error(format!(
-            "cannot read policy component {}: {e}",
-            path.display()
-        ))
-    })?;
-    let sha256 = crate::digest::sha256_hex(&bytes);
-    lockfile
-        .verify(gate.id.get_ref(), reference, &sha256)
-        .map_err(anyhow::Error::msg)?;
+    // Read or fetched, then checked against its pin: nothing unpinned compiles.
+    let resolved = lockfile
+        .fetch_verified(gate.id.get_ref(), reference, &external)
+        .map_err(|refused| match refused {
+            Refused::Unavailable(message) => config_error(message),
+            Refused::Pin(message) => anyhow::Error::msg(message),
+        })?;
     Ok(sandbox
-        .load_component(reference.clone(), sha256.clone(), &bytes)
-        .map_err(|e| (e, Some(sha256))))
+        .load_component(reference.clone(), resolved.sha256.clone(), &resolved.bytes)
+        .map_err(|e| (e, Some(resolved.sha256))))
 }
 
 fn evaluate_gate(

@@ -67,6 +67,10 @@ pub enum Command {
         /// or `--evidence-bundle`. Exit 0: verdicts identical; 1: they differ.
         #[arg(long, value_name = "REPORT", conflicts_with_all = ["date", "gates", "safety_class", "github", "format", "output"])]
         replay: Option<PathBuf>,
+        /// Pull OCI tags by the manifest digest regops.lock recorded instead
+        /// of resolving them again (the default when CI is set).
+        #[arg(long)]
+        locked: bool,
     },
     /// Print the normalised evidence as JSON (`regops.evidence/v1`): the
     /// files `[evidence]` names, or the FILES given.
@@ -126,7 +130,7 @@ pub enum Command {
         #[arg(long)]
         output: Option<PathBuf>,
     },
-    /// Gate policies: list, inspect, lock.
+    /// Gate policies: list, inspect, lock, push.
     Policy {
         #[command(subcommand)]
         command: PolicyCommand,
@@ -182,6 +186,19 @@ pub enum PolicyCommand {
         /// The configuration file; regops.lock is written next to it.
         #[arg(long, default_value = "regops.toml")]
         config: PathBuf,
+        /// Resolve every reference again and compare with regops.lock
+        /// without writing it. Exit 2 when they differ (a moved tag, a
+        /// changed component, an unpinned gate).
+        #[arg(long)]
+        check: bool,
+    },
+    /// Push a gate component to an OCI registry in the CNCF WebAssembly
+    /// artifact layout, and print the reference to pin.
+    Push {
+        /// The component file (`.wasm`).
+        file: PathBuf,
+        /// Where to push: `oci://registry/repo:tag`.
+        reference: String,
     },
 }
 
@@ -254,7 +271,11 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
             safety_class,
             github: publish,
             replay,
+            locked,
         } => {
+            if locked {
+                crate::lock::set_locked();
+            }
             if let Some(report) = replay {
                 let config = Config::load(&config)?;
                 return crate::replay::run(&config, &report, evidence_bundle.as_deref());
@@ -477,9 +498,12 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
             Ok(EXIT_PASS)
         }
         Command::Policy {
-            command: PolicyCommand::Lock { config },
+            command: PolicyCommand::Lock { config, check },
         } => {
             let config = Config::load(&config)?;
+            if check {
+                return crate::lock::check(&config);
+            }
             let (pins, text) = crate::lock::lock(&config)?;
             let path = config.dir.join(crate::lock::LOCKFILE);
             std::fs::write(&path, text).with_context(|| format!("writing {}", path.display()))?;
@@ -489,5 +513,8 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
             eprintln!("wrote {}", path.display());
             Ok(EXIT_PASS)
         }
+        Command::Policy {
+            command: PolicyCommand::Push { file, reference },
+        } => crate::policy::oci::push_file(&file, &reference),
     }
 }

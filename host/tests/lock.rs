@@ -105,26 +105,26 @@ fn a_version_1_lockfile_without_the_new_fields_still_reads() {
 }
 
 #[test]
-fn https_and_oci_references_are_config_errors_naming_the_line() {
-    for reference in [
-        "https://policies.acme.example/g.wasm",
-        "oci://ghcr.io/acme/gate:1",
+fn unknown_schemes_and_plain_http_off_loopback_are_config_errors_naming_the_line() {
+    for (reference, says) in [
+        (
+            "ftp://policies.acme.example/g.wasm",
+            "ftp:// is not a policy reference",
+        ),
+        (
+            "http://policies.acme.example/g.wasm",
+            "plain http is allowed only to loopback",
+        ),
+        ("oci://acme/gate:1", "is not a registry host"),
     ] {
         let project = Project::new();
         project.with_example_evidence();
         project.config("B", &format!("[gates.remote]\npolicy = \"{reference}\"\n"));
-        let scheme = reference.split(':').next().unwrap();
         for args in [&["check"][..], &["policy", "lock"]] {
             let run = project.regops(args);
             assert_eq!(run.code, 2, "{args:?}: {}", run.stderr);
             assert!(run.stderr.contains("regops.toml:11:"), "{}", run.stderr);
-            assert!(
-                run.stderr.contains(&format!(
-                    "{scheme}:// policy references are not supported yet"
-                )),
-                "{}",
-                run.stderr
-            );
+            assert!(run.stderr.contains(says), "{says}: {}", run.stderr);
         }
         assert!(!project.path("regops.lock").exists());
     }

@@ -7,7 +7,9 @@ mod builtin;
 pub mod contract;
 mod convert;
 mod engine_config;
+pub mod fetch;
 pub mod host;
+pub mod oci;
 pub mod reference;
 
 use std::collections::HashMap;
