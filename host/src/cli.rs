@@ -502,16 +502,10 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
         } => {
             let config = Config::load(&config)?;
             if check {
-                return crate::lock::check(&config);
+                crate::lock::check(&config)
+            } else {
+                crate::lock::write(&config)
             }
-            let (pins, text) = crate::lock::lock(&config)?;
-            let path = config.dir.join(crate::lock::LOCKFILE);
-            std::fs::write(&path, text).with_context(|| format!("writing {}", path.display()))?;
-            for pin in &pins {
-                eprintln!("pinned {} sha256:{}", pin.source, pin.sha256);
-            }
-            eprintln!("wrote {}", path.display());
-            Ok(EXIT_PASS)
         }
         Command::Policy {
             command: PolicyCommand::Push { file, reference },

@@ -358,6 +358,29 @@ fn toml_string(text: &str) -> String {
     out
 }
 
+/// `regops policy lock`: resolves every reference afresh and writes the
+/// lockfile, saying what changed against the one it replaces (what the
+/// reviewer of the lockfile's diff must look at).
+pub fn write(config: &Config) -> anyhow::Result<i32> {
+    let before = Lockfile::load(&config.dir)?;
+    let (pins, text) = lock(config)?;
+    let changes = if before.pins.is_empty() {
+        Vec::new()
+    } else {
+        differences(&before, &pins)
+    };
+    std::fs::write(&before.path, text)
+        .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", before.path.display()))?;
+    for pin in &pins {
+        eprintln!("pinned {} sha256:{}", pin.source, pin.sha256);
+    }
+    for change in &changes {
+        eprintln!("changed: {change}");
+    }
+    eprintln!("wrote {}", before.path.display());
+    Ok(0)
+}
+
 /// `regops policy lock --check`: resolves every reference again (tags
 /// included) and compares with the lockfile, writing nothing. Exit 0 when
 /// it is up to date, 2 with one line per difference when not.

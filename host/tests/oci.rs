@@ -290,8 +290,10 @@ fn a_tag_moved_to_other_bytes_is_tag_drift_caught_by_the_lockfile() {
         lock_before
     );
 
-    // Re-locking after review accepts the new bytes.
-    assert_eq!(run(&project, &["policy", "lock"], false).code, 0);
+    // Re-locking after review accepts the new bytes, and says what changed.
+    let relock = run(&project, &["policy", "lock"], false);
+    assert_eq!(relock.code, 0, "{}", relock.stderr);
+    assert_says(&relock.stderr, &["changed: ", "tag drift", &first, &second]);
     assert_eq!(
         pin(&lock_table(&project), &tag)["sha256"].as_str(),
         Some(sha256(&v2).as_str())
