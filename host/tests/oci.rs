@@ -51,6 +51,43 @@ impl Registry {
     fn reference(&self, repo_and_tag: &str) -> String {
         format!("oci://{}/{repo_and_tag}", self.addr)
     }
+
+    /// Pushes a one-layer manifest by hand through the distribution API, as
+    /// other tools lay artifacts out: `(media type, bytes)` of the config
+    /// and of the layer.
+    fn push_raw(&self, repo_and_tag: &str, config: (&str, &[u8]), layer: (&str, &[u8])) {
+        let (repo, tag) = repo_and_tag.split_once(':').expect("repo:tag");
+        let descriptor = |(media_type, bytes): (&str, &[u8])| {
+            let digest = format!("sha256:{}", sha256(bytes));
+            // An upload session, then its bytes in one PUT (distribution 2.8
+            // does not take a single-POST upload).
+            let started = ureq::post(&format!("http://{}/v2/{repo}/blobs/uploads/", self.addr))
+                .send_empty()
+                .expect("start an upload");
+            let location = started.headers()["location"].to_str().unwrap().to_string();
+            let location = if location.starts_with('/') {
+                format!("http://{}{location}", self.addr)
+            } else {
+                location
+            };
+            let separator = if location.contains('?') { '&' } else { '?' };
+            ureq::put(&format!("{location}{separator}digest={digest}"))
+                .header("Content-Type", "application/octet-stream")
+                .send(bytes)
+                .expect("finish the upload");
+            serde_json::json!({"mediaType": media_type, "digest": digest, "size": bytes.len()})
+        };
+        let manifest = serde_json::json!({
+            "schemaVersion": 2,
+            "mediaType": "application/vnd.oci.image.manifest.v1+json",
+            "config": descriptor(config),
+            "layers": [descriptor(layer)],
+        });
+        ureq::put(&format!("http://{}/v2/{repo}/manifests/{tag}", self.addr))
+            .header("Content-Type", "application/vnd.oci.image.manifest.v1+json")
+            .send(manifest.to_string().as_bytes())
+            .expect("push the manifest");
+    }
 }
 
 impl Drop for Registry {
@@ -303,6 +340,35 @@ fn a_tag_moved_to_other_bytes_is_tag_drift_caught_by_the_lockfile() {
 }
 
 #[test]
+fn locked_mode_whose_manifest_was_deleted_says_so_and_fails() {
+    let registry = Registry::start();
+    let tag = registry.reference("regops/ci:1.0");
+    let project = project_with_remote_gate(&tag);
+    let first = manifest_of(&push(&project, ci_component(), &tag));
+    assert_eq!(run(&project, &["policy", "lock"], false).code, 0);
+    push(&project, &ci_component_v2(), &tag);
+    ureq::delete(&format!(
+        "http://{}/v2/regops/ci/manifests/{first}",
+        registry.addr
+    ))
+    .call()
+    .expect("delete the reviewed manifest");
+    let check = run(&project, &["check"], true);
+    assert_eq!(check.code, 2, "{}", check.stderr);
+    assert!(check.stdout.is_empty(), "{}", check.stdout);
+    assert_says(
+        &check.stderr,
+        &[
+            "gate `remote`",
+            &format!("{tag} (locked to manifest {first})"),
+            "has no such repository, tag or digest",
+            "the registry no longer has it",
+            "regops policy lock",
+        ],
+    );
+}
+
+#[test]
 fn a_pulled_component_that_differs_from_its_pin_is_refused_naming_both_digests() {
     let registry = Registry::start();
     let tag = registry.reference("regops/ci:1.0");
@@ -395,44 +461,11 @@ fn a_missing_tag_and_a_manifest_without_a_wasm_layer_say_what_to_do() {
     );
 
     // A plain OCI image: one tar layer, no wasm.
-    let blob = b"not a gate";
-    let blob_digest = format!("sha256:{}", sha256(blob));
-    let config = b"{}";
-    let config_digest = format!("sha256:{}", sha256(config));
-    for (bytes, digest) in [(&blob[..], &blob_digest), (&config[..], &config_digest)] {
-        // An upload session, then its bytes in one PUT (distribution 2.8
-        // does not take a single-POST upload).
-        let started = ureq::post(&format!(
-            "http://{}/v2/acme/image/blobs/uploads/",
-            registry.addr
-        ))
-        .send_empty()
-        .expect("start an upload");
-        let location = started.headers()["location"].to_str().unwrap().to_string();
-        let location = if location.starts_with('/') {
-            format!("http://{}{location}", registry.addr)
-        } else {
-            location
-        };
-        let separator = if location.contains('?') { '&' } else { '?' };
-        ureq::put(&format!("{location}{separator}digest={digest}"))
-            .header("Content-Type", "application/octet-stream")
-            .send(bytes)
-            .expect("finish the upload");
-    }
-    let manifest = serde_json::json!({
-        "schemaVersion": 2,
-        "mediaType": "application/vnd.oci.image.manifest.v1+json",
-        "config": {"mediaType": "application/vnd.oci.image.config.v1+json", "digest": config_digest, "size": config.len()},
-        "layers": [{"mediaType": "application/vnd.oci.image.layer.v1.tar", "digest": blob_digest, "size": blob.len()}],
-    });
-    ureq::put(&format!(
-        "http://{}/v2/acme/image/manifests/1.0",
-        registry.addr
-    ))
-    .header("Content-Type", "application/vnd.oci.image.manifest.v1+json")
-    .send(manifest.to_string().as_bytes())
-    .expect("manifest");
+    registry.push_raw(
+        "acme/image:1.0",
+        ("application/vnd.oci.image.config.v1+json", b"{}"),
+        ("application/vnd.oci.image.layer.v1.tar", b"not a gate"),
+    );
     let image = registry.reference("acme/image:1.0");
     let project = project_with_remote_gate(&image);
     let run2 = run(&project, &["policy", "lock"], false);
@@ -446,6 +479,25 @@ fn a_missing_tag_and_a_manifest_without_a_wasm_layer_say_what_to_do() {
             "regops policy push",
         ],
     );
+}
+
+#[test]
+fn the_older_wasm_layer_media_type_is_accepted_on_pull() {
+    let registry = Registry::start();
+    // wasm-to-oci's layout: its own config type and a
+    // vnd.wasm.content.layer.v1+wasm layer.
+    registry.push_raw(
+        "legacy/ci:1.0",
+        ("application/vnd.wasm.config.v1+json", b"{}"),
+        ("application/vnd.wasm.content.layer.v1+wasm", ci_component()),
+    );
+    let tag = registry.reference("legacy/ci:1.0");
+    let project = project_with_remote_gate(&tag);
+    let locked = run(&project, &["policy", "lock"], false);
+    assert_eq!(locked.code, 0, "{}", locked.stderr);
+    let check = run(&project, &["check", "--format", "json"], false);
+    assert_eq!(check.code, 0, "{}", check.stderr);
+    assert_eq!(gate_outcome(&check.json(), "remote"), "pass");
 }
 
 #[test]

@@ -10,6 +10,7 @@ pub mod detect;
 pub mod error;
 pub mod formats;
 pub mod model;
+mod parallel;
 mod reader;
 mod vex;
 
@@ -123,11 +124,22 @@ impl Default for Options {
 
 /// Reads, hashes and normalises every input, then merges the VEX
 /// statements onto the vulnerabilities ([`apply_vex`]).
+///
+/// Files are parsed in parallel, one per core, largest first; their records
+/// are appended in input order, so the model, the first error reported and
+/// every warning are the same as loading them one after another.
 pub fn load(inputs: &[Input], options: &Options) -> Result<Evidence, Error> {
     let mut evidence = Evidence::default();
-    for input in inputs {
-        let file = reader::load_file(input, options, &mut evidence)?;
-        evidence.files.push(file);
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(inputs.len());
+    if workers > 1 {
+        parallel::load(inputs, options, workers, &mut evidence)?;
+    } else {
+        for input in inputs {
+            let file = reader::load_file(input, options, &mut evidence)?;
+            evidence.files.push(file);
+        }
     }
     apply_vex(&mut evidence);
     formats::doorstop::mark_suspect_links(&mut evidence.requirements);

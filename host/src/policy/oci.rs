@@ -151,7 +151,18 @@ pub fn pull(reference: &OciRef, manifest: Option<&str>) -> Result<Pulled, String
         let (image, digest) = client
             .pull_image_manifest(&target, &auth)
             .await
-            .map_err(|e| explain(&shown, reference.registry(), "pull", e))?;
+            .map_err(|e| {
+                let gone = manifest.is_some() && is_not_found(&e);
+                let message = explain(&shown, reference.registry(), "pull", e);
+                if gone {
+                    format!(
+                        "{message}. regops.lock pins that manifest and the registry no longer has it: \
+                         review what the tag names now, then run `regops policy lock`"
+                    )
+                } else {
+                    message
+                }
+            })?;
         let layer = wasm_layer(&shown, &image.layers)?;
         if u64::try_from(layer.size).unwrap_or(u64::MAX) > MAX_COMPONENT_BYTES {
             return Err(format!(
@@ -371,6 +382,24 @@ fn credentials_from(config: &str, registry: &str) -> Result<RegistryAuth, String
     }
 }
 
+/// True when the registry said the manifest or blob does not exist.
+fn is_not_found(error: &OciDistributionError) -> bool {
+    use oci_client::errors::OciErrorCode;
+    match error {
+        OciDistributionError::RegistryError { envelope, .. } => envelope.errors.iter().any(|e| {
+            matches!(
+                e.code,
+                OciErrorCode::ManifestUnknown
+                    | OciErrorCode::NameUnknown
+                    | OciErrorCode::NotFound
+                    | OciErrorCode::BlobUnknown
+            )
+        }),
+        OciDistributionError::ServerError { code, .. } => *code == 404,
+        _ => false,
+    }
+}
+
 /// A registry error as a sentence naming the reference and the fix. The
 /// password never appears: oci-client's errors carry URLs, not credentials.
 fn explain(shown: &str, registry: &str, action: &str, error: OciDistributionError) -> String {
@@ -393,15 +422,7 @@ fn explain(shown: &str, registry: &str, action: &str, error: OciDistributionErro
                 .first()
                 .map(|e| e.message.clone())
                 .unwrap_or_default();
-            if codes.iter().any(|c| {
-                matches!(
-                    c,
-                    OciErrorCode::ManifestUnknown
-                        | OciErrorCode::NameUnknown
-                        | OciErrorCode::NotFound
-                        | OciErrorCode::BlobUnknown
-                )
-            }) {
+            if is_not_found(&error) {
                 format!(
                     "cannot {action} {shown}: the registry has no such repository, tag or digest \
                      (404: {first}); check the reference in regops.toml, or push the gate first \

@@ -40,15 +40,19 @@
 //! Cobertura DTD is fine), a root other than `<coverage>`, a truncated file, a
 //! second root element, nesting deeper than [`MAX_DEPTH`].
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::io::BufRead;
+use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
+use std::thread::JoinHandle;
 
 use quick_xml::events::BytesStart;
+use quick_xml::events::attributes::Attributes;
 
 use super::ParseContext;
 use super::junit::MAX_DEPTH;
-use super::xml::{Elements, XmlReader};
-use crate::error::FormatError;
+use super::xml::{Elements, XmlReader, each_attribute};
+use crate::error::{At, FormatError};
 use crate::model::{CoverageCounts, FileCoverage};
 
 pub fn parse(
@@ -56,13 +60,45 @@ pub fn parse(
     ctx: &mut ParseContext<'_>,
     out: &mut Vec<FileCoverage>,
 ) -> Result<(), FormatError> {
+    parse_with(reader, ctx, out, LINES_BEFORE_THREAD)
+}
+
+/// [`parse`], with the lines sent to a thread of their own after
+/// `lines_here` lines.
+fn parse_with(
+    reader: &mut dyn BufRead,
+    ctx: &mut ParseContext<'_>,
+    out: &mut Vec<FileCoverage>,
+    lines_here: u64,
+) -> Result<(), FormatError> {
     let mut xml = XmlReader::new(reader)?;
-    let mut p = Parser::default();
-    xml.walk(&mut p)?;
+    let mut p = Parser {
+        sink: LineSink::Here {
+            lines: Lines::default(),
+            until_thread: lines_here,
+        },
+        ..Parser::default()
+    };
+    let walked = xml.walk(&mut p);
+    let (lines, lines_error) = std::mem::take(&mut p.sink).finish();
+    // The first error in the file, whichever thread found it.
+    match (walked, lines_error) {
+        (Ok(()), None) => {}
+        (Err(e), None) | (Ok(()), Some(e)) => return Err(e),
+        (Err(walk), Some(line)) => return Err(earlier(line, walk)),
+    }
     xml.check_complete(p.stack.last().map(Tag::name), p.root_seen, "<coverage>")?;
-    p.finish(ctx, out);
+    p.finish(lines, ctx, out);
     xml.warn_replaced_utf8(&mut ctx.warnings);
     Ok(())
+}
+
+/// Of two errors, the one earlier in the file (`a` on a tie).
+fn earlier(a: FormatError, b: FormatError) -> FormatError {
+    match (a.at, b.at) {
+        (At::Offset(x), At::Offset(y)) if y < x => b,
+        _ => a,
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -122,23 +158,14 @@ struct Parser {
     root_seen: bool,
     root_closed: bool,
     declared: Declared,
-    files: Vec<FileAcc>,
+    /// Source files in the order first seen; their lines are in `sink`.
+    files: Vec<String>,
     by_name: HashMap<String, usize>,
     /// The file of the `<class>` being read.
     current: Option<usize>,
-    any_branches: bool,
-    bad_numbers: u64,
-    bad_hits: u64,
-    bad_conditions: u64,
+    sink: LineSink,
     nameless_classes: u64,
     anonymous_classes: u64,
-}
-
-struct FileAcc {
-    path: String,
-    lines: LineTable,
-    /// (line, covered, total) per branch point record, merged at the end.
-    branches: Vec<(u64, u64, u64)>,
 }
 
 impl Parser {
@@ -242,11 +269,7 @@ impl Parser {
             None => {
                 let i = self.files.len();
                 self.by_name.insert(path.clone(), i);
-                self.files.push(FileAcc {
-                    path,
-                    lines: LineTable::default(),
-                    branches: Vec::new(),
-                });
+                self.files.push(path);
                 i
             }
         };
@@ -255,56 +278,26 @@ impl Parser {
     }
 
     fn line(&mut self, xml: &XmlReader<'_>, e: &BytesStart<'_>) -> Result<(), FormatError> {
-        let Some(file) = self.current.and_then(|i| self.files.get_mut(i)) else {
+        let Some(file) = self.current.filter(|&i| i < self.files.len()) else {
             return Ok(());
         };
-        let mut number = None;
-        let mut hits = None;
-        let mut branch = false;
-        // None: absent; Some(None): unreadable.
-        let mut condition: Option<Option<(u64, u64)>> = None;
-        xml.for_each_attribute(e, |key, value| {
-            match key {
-                b"number" => number = value.trim().parse::<u64>().ok(),
-                b"hits" => hits = hits_cover(&value),
-                b"branch" => branch = value.trim().eq_ignore_ascii_case("true"),
-                b"condition-coverage" => condition = Some(parse_condition(&value)),
-                _ => {}
-            }
-            Ok(())
-        })?;
-        let Some(number) = number else {
-            self.bad_numbers += 1;
-            return Ok(());
-        };
-        if hits.is_none() {
-            self.bad_hits += 1;
-        }
-        file.lines.insert(number, hits.unwrap_or(false));
-        if branch || condition.is_some() {
-            self.any_branches = true;
-        }
-        match condition {
-            Some(Some((c, t))) => file.branches.push((number, c.min(t), t)),
-            Some(None) => self.bad_conditions += 1,
-            None => {}
-        }
-        Ok(())
+        self.sink.line(xml, e, file)
     }
 
-    fn finish(self, ctx: &mut ParseContext<'_>, out: &mut Vec<FileCoverage>) {
+    fn finish(self, mut all: Lines, ctx: &mut ParseContext<'_>, out: &mut Vec<FileCoverage>) {
         let mut lines_total = CoverageCounts::default();
         let mut branches_total = CoverageCounts::default();
         let no_files = self.files.is_empty();
-        for mut file in self.files {
+        for (i, path) in self.files.into_iter().enumerate() {
+            let mut file = all.files.get_mut(i).map(std::mem::take).unwrap_or_default();
             let lines = file.lines.counts();
             let branches = merge_branches(&mut file.branches);
             lines_total.add(lines);
             branches_total.add(branches);
             out.push(FileCoverage {
-                path: file.path,
+                path,
                 lines,
-                branches: self.any_branches.then_some(branches),
+                branches: all.any_branches.then_some(branches),
                 evidence: ctx.evidence_path.to_string(),
             });
         }
@@ -322,7 +315,7 @@ impl Parser {
             ));
         }
         // Producers that do not measure branches write branches-valid="0".
-        let branch_attrs_meaningful = self.any_branches
+        let branch_attrs_meaningful = all.any_branches
             || d.branches_valid.is_some_and(|n| n > 0)
             || d.branches_covered.is_some_and(|n| n > 0);
         if branch_attrs_meaningful
@@ -361,23 +354,323 @@ impl Parser {
                 self.anonymous_classes
             ));
         }
-        if self.bad_numbers > 0 {
+        if all.bad_numbers > 0 {
             ctx.warnings.push(format!(
                 "{} <line> element(s) have no valid line number and were ignored",
-                self.bad_numbers
+                all.bad_numbers
             ));
         }
-        if self.bad_hits > 0 {
+        if all.bad_hits > 0 {
             ctx.warnings.push(format!(
                 "{} <line> element(s) have no readable hits count and were counted as not covered",
-                self.bad_hits
+                all.bad_hits
             ));
         }
-        if self.bad_conditions > 0 {
+        if all.bad_conditions > 0 {
             ctx.warnings.push(format!(
                 "{} condition-coverage value(s) are not of the form \"50% (1/2)\" and were ignored",
-                self.bad_conditions
+                all.bad_conditions
             ));
+        }
+    }
+}
+
+/// What the `<line>` elements of a report add up to, per source file (by
+/// the index of [`Parser::files`]).
+#[derive(Default)]
+struct Lines {
+    files: Vec<FileLines>,
+    any_branches: bool,
+    bad_numbers: u64,
+    bad_hits: u64,
+    bad_conditions: u64,
+}
+
+#[derive(Default)]
+struct FileLines {
+    lines: LineTable,
+    /// (line, covered, total) per branch point record, merged at the end.
+    branches: Vec<(u64, u64, u64)>,
+}
+
+/// The attributes of one `<line>`. `condition`: `None` absent, `Some(None)`
+/// unreadable.
+#[derive(Clone, Copy)]
+struct LineAttrs {
+    number: Option<u64>,
+    hits: Option<bool>,
+    branch: bool,
+    condition: Option<Option<(u64, u64)>>,
+}
+
+type Attribute<'f> = dyn FnMut(&[u8], Cow<'_, str>) -> Result<(), FormatError> + 'f;
+
+impl LineAttrs {
+    /// Reads them through `each_attribute`, which calls its argument with
+    /// every attribute.
+    fn read(
+        each_attribute: impl FnOnce(&mut Attribute<'_>) -> Result<(), FormatError>,
+    ) -> Result<LineAttrs, FormatError> {
+        let mut a = LineAttrs {
+            number: None,
+            hits: None,
+            branch: false,
+            condition: None,
+        };
+        each_attribute(&mut |key, value| {
+            match key {
+                b"number" => a.number = value.trim().parse::<u64>().ok(),
+                b"hits" => a.hits = hits_cover(&value),
+                b"branch" => a.branch = value.trim().eq_ignore_ascii_case("true"),
+                b"condition-coverage" => a.condition = Some(parse_condition(&value)),
+                _ => {}
+            }
+            Ok(())
+        })?;
+        Ok(a)
+    }
+}
+
+impl Lines {
+    fn add(&mut self, file: usize, a: LineAttrs) {
+        let Some(number) = a.number else {
+            self.bad_numbers += 1;
+            return;
+        };
+        if a.hits.is_none() {
+            self.bad_hits += 1;
+        }
+        if self.files.len() <= file {
+            self.files.resize_with(file + 1, FileLines::default);
+        }
+        let Some(table) = self.files.get_mut(file) else {
+            return;
+        };
+        table.lines.insert(number, a.hits.unwrap_or(false));
+        if a.branch || a.condition.is_some() {
+            self.any_branches = true;
+        }
+        match a.condition {
+            Some(Some((c, t))) => table.branches.push((number, c.min(t), t)),
+            Some(None) => self.bad_conditions += 1,
+            None => {}
+        }
+    }
+
+    /// The lines of one batch, in order; stops at the first error.
+    fn add_batch(&mut self, batch: &Batch) -> Result<(), FormatError> {
+        for item in &batch.items {
+            match *item {
+                Item::Parsed { file, attrs } => self.add(file, attrs),
+                Item::Raw {
+                    file,
+                    at,
+                    start,
+                    name_len,
+                    end,
+                } => {
+                    let content = batch.text.get(start..end).unwrap_or_default();
+                    let name = content.as_bytes().get(..name_len).unwrap_or_default();
+                    let local = match name.iter().position(|&b| b == b':') {
+                        Some(i) => name.get(i + 1..).unwrap_or_default(),
+                        None => name,
+                    };
+                    let raw = content.as_bytes().get(name_len..).unwrap_or_default();
+                    let attrs = LineAttrs::read(|f| {
+                        each_attribute(
+                            raw,
+                            || Attributes::new(content, name_len),
+                            || String::from_utf8_lossy(local).into_owned(),
+                            // Always UTF-8: the tag is.
+                            |bytes| match std::str::from_utf8(bytes) {
+                                Ok(text) => Cow::Borrowed(text),
+                                Err(_) => String::from_utf8_lossy(bytes),
+                            },
+                            |message| FormatError::at_offset(at, message),
+                            f,
+                        )
+                    })?;
+                    self.add(file, attrs);
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Lines read on the parsing thread before the rest go to a thread of their
+/// own: a report this large is worth a thread.
+const LINES_BEFORE_THREAD: u64 = 50_000;
+
+/// Bytes of `<line>` tags per batch sent to the lines thread.
+const BATCH_BYTES: usize = 128 * 1024;
+
+/// Batches on their way to the lines thread, at most.
+const BATCHES_IN_FLIGHT: usize = 4;
+
+/// Where `<line>` elements go: read on the spot, or, once the report has
+/// shown itself large, copied in batches to a thread that reads their
+/// attributes, while this one goes on with the XML. That thread sees the
+/// lines in order and stops at its first error; [`parse`] reports whichever
+/// of the two threads' errors comes first in the file, so the outcome is the
+/// same as reading every line on the spot.
+enum LineSink {
+    Here { lines: Lines, until_thread: u64 },
+    Away(Away),
+    /// Only while switching.
+    Gone,
+}
+
+impl Default for LineSink {
+    fn default() -> Self {
+        LineSink::Here {
+            lines: Lines::default(),
+            until_thread: LINES_BEFORE_THREAD,
+        }
+    }
+}
+
+struct Away {
+    batch: Batch,
+    to_thread: Option<SyncSender<Batch>>,
+    spent: Receiver<Batch>,
+    thread: JoinHandle<(Lines, Option<FormatError>)>,
+}
+
+#[derive(Default)]
+struct Batch {
+    /// The tags' content (name and attributes), one after another.
+    text: String,
+    items: Vec<Item>,
+}
+
+enum Item {
+    /// A tag in UTF-8: `text[start..end]`, its name `name_len` bytes long,
+    /// its errors at offset `at`.
+    Raw {
+        file: usize,
+        at: u64,
+        start: usize,
+        name_len: usize,
+        end: usize,
+    },
+    /// A tag that is not UTF-8, read on the parsing thread (which decodes
+    /// it and says so in a warning).
+    Parsed { file: usize, attrs: LineAttrs },
+}
+
+/// The parsing thread's error when the lines thread has stopped at an
+/// error of its own, which is earlier in the file and so is the one reported.
+fn lines_thread_stopped() -> FormatError {
+    FormatError::at_offset(u64::MAX, "the lines thread stopped")
+}
+
+impl LineSink {
+    fn line(
+        &mut self,
+        xml: &XmlReader<'_>,
+        e: &BytesStart<'_>,
+        file: usize,
+    ) -> Result<(), FormatError> {
+        match self {
+            LineSink::Here {
+                lines,
+                until_thread,
+            } => {
+                let attrs = LineAttrs::read(|f| xml.for_each_attribute(e, f))?;
+                lines.add(file, attrs);
+                *until_thread = until_thread.saturating_sub(1);
+                if *until_thread == 0 {
+                    *self = match std::mem::replace(self, LineSink::Gone) {
+                        LineSink::Here { lines, .. } => LineSink::Away(Away::spawn(lines)),
+                        other => other,
+                    };
+                }
+                Ok(())
+            }
+            LineSink::Away(away) => match std::str::from_utf8(e) {
+                Ok(content) => {
+                    let name_len = e.name().as_ref().len();
+                    let batch = &mut away.batch;
+                    let start = batch.text.len();
+                    batch.text.push_str(content);
+                    batch.items.push(Item::Raw {
+                        file,
+                        at: xml.event_offset(),
+                        start,
+                        name_len,
+                        end: batch.text.len(),
+                    });
+                    away.send_if_full()
+                }
+                Err(_) => {
+                    let attrs = LineAttrs::read(|f| xml.for_each_attribute(e, f))?;
+                    away.batch.items.push(Item::Parsed { file, attrs });
+                    away.send_if_full()
+                }
+            },
+            LineSink::Gone => Ok(()),
+        }
+    }
+
+    /// Every line's contribution, and the lines thread's error if it had one.
+    fn finish(self) -> (Lines, Option<FormatError>) {
+        match self {
+            LineSink::Here { lines, .. } => (lines, None),
+            LineSink::Away(away) => away.finish(),
+            LineSink::Gone => (Lines::default(), None),
+        }
+    }
+}
+
+impl Away {
+    fn spawn(mut lines: Lines) -> Away {
+        let (to_thread, batches) = sync_channel::<Batch>(BATCHES_IN_FLIGHT);
+        let (spent_tx, spent) = sync_channel::<Batch>(BATCHES_IN_FLIGHT + 2);
+        let thread = std::thread::spawn(move || {
+            for mut batch in batches {
+                if let Err(e) = lines.add_batch(&batch) {
+                    return (lines, Some(e));
+                }
+                batch.text.clear();
+                batch.items.clear();
+                let _ = spent_tx.try_send(batch);
+            }
+            (lines, None)
+        });
+        Away {
+            batch: Batch::default(),
+            to_thread: Some(to_thread),
+            spent,
+            thread,
+        }
+    }
+
+    fn send_if_full(&mut self) -> Result<(), FormatError> {
+        if self.batch.text.len() < BATCH_BYTES && self.batch.items.len() < BATCH_BYTES / 16 {
+            return Ok(());
+        }
+        self.send()
+    }
+
+    fn send(&mut self) -> Result<(), FormatError> {
+        let fresh = self.spent.try_recv().unwrap_or_default();
+        let batch = std::mem::replace(&mut self.batch, fresh);
+        match &self.to_thread {
+            Some(to_thread) if to_thread.send(batch).is_ok() => Ok(()),
+            _ => Err(lines_thread_stopped()),
+        }
+    }
+
+    fn finish(mut self) -> (Lines, Option<FormatError>) {
+        if !self.batch.items.is_empty() {
+            // A stopped thread has its error to report.
+            let _ = self.send();
+        }
+        self.to_thread = None;
+        match self.thread.join() {
+            Ok(done) => done,
+            Err(panic) => std::panic::resume_unwind(panic),
         }
     }
 }
@@ -388,7 +681,12 @@ fn show(n: Option<u64>) -> String {
 
 /// Whether a hits value covers its line; `None` when it is not a number.
 fn hits_cover(value: &str) -> Option<bool> {
-    let v: f64 = value.trim().parse().ok()?;
+    let value = value.trim();
+    // The usual case, a count in decimal digits, without parsing a float.
+    if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
+        return Some(value.bytes().any(|b| b != b'0'));
+    }
+    let v: f64 = value.parse().ok()?;
     if v.is_nan() { None } else { Some(v > 0.0) }
 }
 
@@ -530,6 +828,84 @@ mod tests {
         assert!(t.dense.len() < 10_000);
     }
 
+    /// Parses `xml` with every line read on the parsing thread, and with the
+    /// lines thread taking over after `after` lines: the outcomes agree.
+    fn same_on_one_or_two_threads(xml: &[u8], after: u64) -> String {
+        let options = crate::Options::default();
+        let run = |lines_here| {
+            let mut ctx = ParseContext {
+                evidence_path: "c.xml",
+                options: &options,
+                warnings: Vec::new(),
+            };
+            let mut out = Vec::new();
+            let result = parse_with(&mut &xml[..], &mut ctx, &mut out, lines_here);
+            let result = result.map_err(|e| format!("{:?} {}", e.at, e.message));
+            format!("{result:?} {out:?} {:?}", ctx.warnings)
+        };
+        let here = run(u64::MAX);
+        assert_eq!(here, run(after));
+        here
+    }
+
+    fn report(lines: &[String], tail: &str) -> Vec<u8> {
+        let mut xml = String::from(
+            "<coverage lines-valid=\"7\"><packages><package><classes>\
+             <class filename=\"a.py\"><lines>",
+        );
+        for line in lines {
+            xml.push_str(line);
+        }
+        xml.push_str("</lines></class><class filename=\"b.py\"><lines>");
+        xml.push_str("<line number=\"1\" hits=\"1\"/></lines></class>");
+        xml.push_str(tail);
+        let mut bytes = xml.into_bytes();
+        for b in &mut bytes {
+            if *b == 1 {
+                *b = 0xFF;
+            }
+        }
+        bytes
+    }
+
+    #[test]
+    fn lines_thread_changes_nothing() {
+        let good: Vec<String> = (1..3000)
+            .map(|n| {
+                let extra = match n % 7 {
+                    0 => " branch=\"true\" condition-coverage=\"50% (1/2)\"",
+                    1 => " x=\"&#50;&amp;\"",
+                    2 => " x:y='z' ",
+                    3 => "  number='1'",
+                    _ => "",
+                };
+                format!("<line number=\"{}\" hits=\"{}\"{extra}/>", n % 500, n % 3)
+            })
+            .collect();
+        let tail = "</classes></package></packages></coverage>";
+        let ok = same_on_one_or_two_threads(&report(&good, tail), 10);
+        assert!(ok.starts_with("Err"), "duplicated number attribute: {ok}");
+        let valid: Vec<String> = good.iter().map(|l| l.replace("  number='1'", "")).collect();
+        let ok = same_on_one_or_two_threads(&report(&valid, tail), 10);
+        assert!(ok.starts_with("Ok"), "{ok}");
+        for (at, bad) in [
+            (50, "<line number=\"1\" hits=\"&bogus;\"/>"),
+            (2000, "<line number=\"1\" hits=\"1\" hits=\"2\"/>"),
+            // \u{1} stands for a byte that is not UTF-8 (see `report`).
+            (2000, "<line number=\"x\" hits=\"\u{1}\"/>"),
+            (2000, "<line number=\"1\" hits=\"1\"><bad></line>"),
+        ] {
+            let mut lines = valid.clone();
+            lines.insert(at, bad.to_string());
+            for tail in [tail, "</classes></package>", "</classes></package></packages></wrong>"] {
+                let xml = report(&lines, tail);
+                same_on_one_or_two_threads(&xml, 10);
+                same_on_one_or_two_threads(&xml, 1999);
+                same_on_one_or_two_threads(&xml, 2001);
+            }
+        }
+    }
+
     #[test]
     fn conditions_and_hits() {
         assert_eq!(parse_condition("50% (1/2)"), Some((1, 2)));
@@ -537,5 +913,10 @@ mod tests {
         assert_eq!(hits_cover("99999999999999999999999999"), Some(true));
         assert_eq!(hits_cover("-3"), Some(false));
         assert_eq!(hits_cover("x"), None);
+        assert_eq!(hits_cover(" 000 "), Some(false));
+        assert_eq!(hits_cover("0010"), Some(true));
+        assert_eq!(hits_cover("0.0"), Some(false));
+        assert_eq!(hits_cover("1e3"), Some(true));
+        assert_eq!(hits_cover(""), None);
     }
 }
