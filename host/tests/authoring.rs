@@ -219,3 +219,48 @@ fn a_new_python_gate_passes_its_fixtures() {
         run.stderr
     );
 }
+
+/// What loading the example Python gate costs next to the Rust gates:
+/// `cargo test -p regops --test authoring load_cost -- --ignored --nocapture`;
+/// the numbers are in docs/authoring.md. Each load is a fresh sandbox (as
+/// `regops check` starts one), median of 5; a second load in the same
+/// sandbox reuses the compiled code, so it is instantiate + describe alone.
+#[test]
+#[ignore = "a measurement, not a test"]
+fn load_cost() {
+    use std::time::{Duration, Instant};
+    let median = |mut samples: Vec<Duration>| {
+        samples.sort();
+        samples[samples.len() / 2].as_secs_f64() * 1e3
+    };
+    const RUNS: usize = 5;
+    let python = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/policies/python-findings");
+    let built = regops::author::build(&python).expect("the Python example builds");
+    let mut gates: Vec<(String, Vec<u8>)> = vec![("py-findings (Python)".into(), built.bytes)];
+    for builtin in regops::policy::BUILTINS {
+        gates.push((format!("{} (Rust)", builtin.id), builtin.component.to_vec()));
+    }
+    for (name, bytes) in &gates {
+        let sha256 = regops::digest::sha256_hex(bytes);
+        let (mut cold, mut warm) = (Vec::new(), Vec::new());
+        for _ in 0..RUNS {
+            let sandbox = regops::policy::Sandbox::new(Default::default()).unwrap();
+            let started = Instant::now();
+            sandbox
+                .load_component(name.clone(), sha256.clone(), bytes)
+                .unwrap();
+            cold.push(started.elapsed());
+            let started = Instant::now();
+            sandbox
+                .load_component(name.clone(), sha256.clone(), bytes)
+                .unwrap();
+            warm.push(started.elapsed());
+        }
+        println!(
+            "{name:<22} {:>9} bytes  compile + instantiate + describe: {:>8.1} ms  instantiate + describe: {:>6.1} ms  (median of {RUNS})",
+            bytes.len(),
+            median(cold),
+            median(warm),
+        );
+    }
+}
