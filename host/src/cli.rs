@@ -177,7 +177,8 @@ pub enum PolicyCommand {
     /// Show a gate's metadata, contract version, imports and exports,
     /// clauses, evidence, parameters (with per-class defaults) and checks.
     Inspect {
-        /// A built-in gate id (`ci`), `builtin:<id>`, or a component file.
+        /// A built-in gate id (`ci`), `builtin:<id>`, a component file, or
+        /// an `https://` or `oci://` reference.
         gate: String,
     },
     /// Pin every gate the configuration runs (built-in or by path) in

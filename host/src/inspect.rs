@@ -8,14 +8,23 @@ use std::fmt::Write;
 use anyhow::Context as _;
 
 use crate::policy::bindings::types as wit;
+use crate::policy::reference::Reference;
 use crate::policy::{BUILTINS, Policy, Sandbox, contract, find_builtin, value_from};
 
-/// Loads a gate by built-in id (`ci`), `builtin:<id>`, or component file.
+/// Loads a gate by built-in id (`ci`), `builtin:<id>`, component file, or
+/// `https://` / `oci://` reference (fetched to be reviewed before it is
+/// pinned: it runs only `describe()`, in the sandbox).
 pub fn load(gate: &str) -> anyhow::Result<Policy> {
     let sandbox = Sandbox::new(Default::default())?;
     let id = gate.strip_prefix("builtin:").unwrap_or(gate);
     match find_builtin(id) {
         Some(builtin) => sandbox.load_builtin(builtin),
+        None if gate.contains("://") => {
+            let resolved = Reference::parse(gate, std::path::Path::new("."))
+                .and_then(|reference| reference.resolve())
+                .map_err(anyhow::Error::msg)?;
+            sandbox.load_component(gate.to_string(), resolved.sha256, &resolved.bytes)
+        }
         None => {
             let bytes = std::fs::read(gate).with_context(|| {
                 let known: Vec<&str> = BUILTINS.iter().map(|b| b.id).collect();

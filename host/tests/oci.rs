@@ -211,6 +211,18 @@ fn push_then_pull_by_tag_and_by_digest_and_evaluate_the_pulled_gate() {
     );
     assert!(pushed.stdout.contains(&sha256(ci_component())));
 
+    // Reviewed before it is pinned: inspect pulls it and shows what it is.
+    let inspect = run(&scratch, &["policy", "inspect", &tag], false);
+    assert_eq!(inspect.code, 0, "{}", inspect.stderr);
+    assert_says(
+        &inspect.stdout,
+        &[
+            "G1 Continuous integration",
+            &sha256(ci_component()),
+            "line-coverage",
+        ],
+    );
+
     // The CNCF layout: wasm config and one application/wasm layer whose
     // digest is the component's SHA-256.
     let body = ureq::get(&format!(

@@ -85,7 +85,9 @@ fn merge_in_order(
             match loaded? {
                 Loaded::Parsed(file, own) => append(evidence, file, own),
                 Loaded::InOrder(opened) => {
-                    let input = inputs.get(merged).ok_or_else(|| unreachable_input(merged))?;
+                    let input = inputs
+                        .get(merged)
+                        .ok_or_else(|| unreachable_input(merged))?;
                     let file = reader::parse(input, options, opened, evidence)?;
                     evidence.files.push(file);
                 }

@@ -68,10 +68,7 @@ pub(crate) fn open(input: &Input, options: &Options) -> Result<Opened, Error> {
         Source::Inline(BufReader::with_capacity(SNIFF_BYTES, hashing))
     };
     let buffered = reader.fill_buf().map_err(io_error)?;
-    let head = buffered
-        .get(..SNIFF_BYTES)
-        .unwrap_or(buffered)
-        .to_vec();
+    let head = buffered.get(..SNIFF_BYTES).unwrap_or(buffered).to_vec();
     let format = match input.format {
         Some(format) => format,
         None => detect::detect(&head).map_err(|detected| Error::UnknownFormat {

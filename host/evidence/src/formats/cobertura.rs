@@ -515,7 +515,10 @@ const BATCHES_IN_FLIGHT: usize = 4;
 /// of the two threads' errors comes first in the file, so the outcome is the
 /// same as reading every line on the spot.
 enum LineSink {
-    Here { lines: Lines, until_thread: u64 },
+    Here {
+        lines: Lines,
+        until_thread: u64,
+    },
     Away(Away),
     /// Only while switching.
     Gone,
@@ -897,7 +900,11 @@ mod tests {
         ] {
             let mut lines = valid.clone();
             lines.insert(at, bad.to_string());
-            for tail in [tail, "</classes></package>", "</classes></package></packages></wrong>"] {
+            for tail in [
+                tail,
+                "</classes></package>",
+                "</classes></package></packages></wrong>",
+            ] {
                 let xml = report(&lines, tail);
                 same_on_one_or_two_threads(&xml, 10);
                 same_on_one_or_two_threads(&xml, 1999);

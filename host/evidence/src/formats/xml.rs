@@ -258,8 +258,7 @@ pub(crate) fn each_attribute<'c>(
         return Ok(());
     }
     for attr in attributes() {
-        let attr =
-            attr.map_err(|err| error(format!("invalid attribute in <{}>: {err}", tag())))?;
+        let attr = attr.map_err(|err| error(format!("invalid attribute in <{}>: {err}", tag())))?;
         let key = attr.key.local_name().into_inner();
         let value = unescape_value(&decode, &attr.value).map_err(|e| fail(key, e))?;
         f(key, value)?;
@@ -373,7 +372,14 @@ mod tests {
         ];
         let alphabet = b"ab:=\"' \t&x";
         let tokens = [
-            " a=\"1\"", " b='2'", " n:a=\"\"", " c = \"&lt;\"", "=", "\"", " ", "x",
+            " a=\"1\"",
+            " b='2'",
+            " n:a=\"\"",
+            " c = \"&lt;\"",
+            "=",
+            "\"",
+            " ",
+            "x",
         ];
         let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
         let mut random = Vec::new();
