@@ -18,6 +18,8 @@ const BUILTINS: &[(&str, &str)] = &[
     ("ci", "regops-gate-ci"),
     ("change", "regops-gate-change"),
     ("integration", "regops-gate-integration"),
+    ("deployment", "regops-gate-deployment"),
+    ("release", "regops-gate-release"),
 ];
 
 /// Guests are core modules for this target, componentised below; a

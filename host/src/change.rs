@@ -76,16 +76,7 @@ pub fn gather(config: &Config, evidence: &mut ev::Evidence) -> anyhow::Result<()
         evidence.approvals.extend(approvals);
     }
 
-    // Approvals read from files carry no roles: `[roles]` decides them.
-    for approval in &mut evidence.approvals {
-        if approval.roles.is_empty() {
-            approval.roles = if approval.who.contains('@') {
-                roles.roles_of_email(&approval.who)
-            } else {
-                roles.roles_of(&approval.who)
-            };
-        }
-    }
+    assign_roles(&roles, evidence.approvals.iter_mut());
 
     if evidence.change.is_some() {
         let soup_changes = soup_changes(config, &config.change, evidence)?;
@@ -94,6 +85,22 @@ pub fn gather(config: &Config, evidence: &mut ev::Evidence) -> anyhow::Result<()
         }
     }
     Ok(())
+}
+
+/// Approvals read from files carry no roles: `[roles]` decides them.
+pub fn assign_roles<'a>(
+    roles: &regops_github::RoleMap,
+    approvals: impl Iterator<Item = &'a mut ev::Approval>,
+) {
+    for approval in approvals {
+        if approval.roles.is_empty() {
+            approval.roles = if approval.who.contains('@') {
+                roles.roles_of_email(&approval.who)
+            } else {
+                roles.roles_of(&approval.who)
+            };
+        }
+    }
 }
 
 /// SOUP added, updated or removed: the current SBOM and SOUP register

@@ -37,11 +37,33 @@ pub fn check(config: &Config, options: RunOptions) -> anyhow::Result<Report> {
 /// change under review when `kinds` (what the gates to run read) include it:
 /// the API is asked only then.
 pub fn gather(config: &Config, kinds: &[EvidenceKind]) -> anyhow::Result<ev::Evidence> {
-    let collected = collect::inputs(config)?;
+    // Only what the gates to run read: a release job's saved reports are
+    // not required of the CI job that writes them, nor parsed there.
+    let groups: Vec<_> = config
+        .evidence
+        .iter()
+        .filter(|g| kinds.contains(&g.kind))
+        .cloned()
+        .collect();
+    let collected = collect::inputs_of(config, &groups)?;
     let mut evidence = ev::load(&collected.inputs, &config.evidence_options())?;
     collected.apply_test_levels(&mut evidence);
+    crate::release::sign_offs(config, &mut evidence);
     if kinds.contains(&EvidenceKind::Change) || kinds.contains(&EvidenceKind::Approvals) {
         crate::change::gather(config, &mut evidence)?;
+    }
+    if kinds.contains(&EvidenceKind::Documents) {
+        let signoffs = evidence
+            .documents
+            .iter_mut()
+            .flat_map(|d| d.signoffs.iter_mut());
+        crate::change::assign_roles(&config.roles, signoffs);
+    }
+    if kinds.contains(&EvidenceKind::Release) {
+        evidence.release = Some(crate::release::info(config)?);
+    }
+    if kinds.contains(&EvidenceKind::Measurements) {
+        crate::release::apply_budgets(config, &mut evidence.measurements);
     }
     Ok(evidence)
 }
@@ -187,6 +209,7 @@ pub fn evaluate_in(
         wasmtime_version: crate::policy::contract::WASMTIME_VERSION,
         product: config.product.clone(),
         safety_class: config.safety_class,
+        commit: crate::release::commit(config),
         date: options.date.to_string(),
         outcome,
         config: config

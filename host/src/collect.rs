@@ -91,6 +91,11 @@ pub fn inputs_of(config: &Config, groups: &[EvidencePatterns]) -> Result<Collect
     }
 }
 
+/// Files matching one pattern (see [`resolve`]).
+pub fn resolve_pattern(dir: &Path, pattern: &str) -> Result<Vec<PathBuf>, String> {
+    resolve(dir, pattern)
+}
+
 /// Files matching one pattern: a file, a directory (every file below it),
 /// or a glob relative to `dir`. Sorted, so runs are reproducible.
 fn resolve(dir: &Path, pattern: &str) -> Result<Vec<PathBuf>, String> {

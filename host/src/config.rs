@@ -274,6 +274,38 @@ pub struct Config {
     pub roles: regops_github::RoleMap,
     /// `[change]`: where the change under review and its approvals come from.
     pub change: ChangeOptions,
+    /// `[release]`: what identifies the build being released.
+    pub release: ReleaseOptions,
+    /// `[capacity]`: budgets for capacity measurements, in seconds (or ops/s).
+    pub capacity: Vec<Budget>,
+}
+
+/// `[release]`.
+#[derive(Debug, Clone, Default)]
+pub struct ReleaseOptions {
+    pub version: Option<String>,
+    /// The commit being released (`--commit`); not read from the file.
+    pub commit: Option<String>,
+    pub tag: Option<String>,
+    pub udi_di: Option<String>,
+    /// Globs of built artefacts, relative to the config file.
+    pub artifacts: Vec<String>,
+    /// Dependency lockfiles; `None`: the usual names in the config's directory.
+    pub lockfiles: Option<Vec<String>>,
+    /// Ids of the controlled documents the release cites.
+    pub documents: Vec<String>,
+}
+
+/// One `[capacity]` budget.
+#[derive(Debug, Clone)]
+pub struct Budget {
+    /// Measurement name (a benchmark's full name, or its last `::` part).
+    pub name: String,
+    pub statistic: String,
+    pub max: Option<f64>,
+    pub min: Option<f64>,
+    /// `file:line` that set it.
+    pub origin: String,
 }
 
 /// When to read the pull request under review from the GitHub API.
@@ -316,6 +348,32 @@ struct RawConfig {
     roles: BTreeMap<Spanned<String>, Spanned<Vec<String>>>,
     #[serde(default)]
     change: RawChange,
+    release: Option<RawRelease>,
+    #[serde(default)]
+    capacity: BTreeMap<Spanned<String>, Spanned<RawBudget>>,
+}
+
+#[derive(Deserialize, Clone)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawRelease {
+    version: Option<String>,
+    tag: Option<String>,
+    udi_di: Option<String>,
+    #[serde(default)]
+    artifacts: Vec<String>,
+    lockfiles: Option<Vec<String>>,
+    #[serde(default)]
+    documents: Vec<String>,
+}
+
+/// One `[capacity]` budget.
+#[derive(Deserialize, Clone, Debug)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RawBudget {
+    pub statistic: Option<String>,
+    pub max: Option<f64>,
+    pub min: Option<f64>,
+    pub unit: Option<String>,
 }
 
 #[derive(Deserialize, Default)]
@@ -346,6 +404,12 @@ struct RawEvidence {
     requirements: Option<Vec<Spanned<toml::Value>>>,
     soup: Option<Vec<Spanned<toml::Value>>>,
     change: Option<Vec<Spanned<toml::Value>>>,
+    approvals: Option<Vec<Spanned<toml::Value>>>,
+    anomalies: Option<Vec<Spanned<toml::Value>>>,
+    deployments: Option<Vec<Spanned<toml::Value>>>,
+    documents: Option<Vec<Spanned<toml::Value>>>,
+    reports: Option<Vec<Spanned<toml::Value>>>,
+    measurements: Option<Vec<Spanned<toml::Value>>>,
 }
 
 #[derive(Deserialize)]
@@ -420,6 +484,12 @@ impl RawConfig {
                 requirements: shift_all(ev.requirements, by),
                 soup: shift_all(ev.soup, by),
                 change: shift_all(ev.change, by),
+                approvals: shift_all(ev.approvals, by),
+                anomalies: shift_all(ev.anomalies, by),
+                deployments: shift_all(ev.deployments, by),
+                documents: shift_all(ev.documents, by),
+                reports: shift_all(ev.reports, by),
+                measurements: shift_all(ev.measurements, by),
             },
             gates: shift_map(self.gates, by, |gate| RawGate {
                 policy: gate.policy.map(|p| shift(p, by)),
@@ -447,6 +517,8 @@ impl RawConfig {
                 base_sbom: shift_all(self.change.base_sbom, by),
                 base_soup: shift_all(self.change.base_soup, by),
             },
+            release: self.release,
+            capacity: shift_map(self.capacity, by, |v| shift(v, by)),
         }
     }
 
@@ -464,6 +536,7 @@ impl RawConfig {
             base
         });
         overlay(&mut self.roles, over.roles, |_, v| v);
+        overlay(&mut self.capacity, over.capacity, |_, v| v);
         RawConfig {
             extends: None,
             product: over.product.or(self.product),
@@ -478,6 +551,12 @@ impl RawConfig {
                 requirements: ev.requirements.or(base_ev.requirements),
                 soup: ev.soup.or(base_ev.soup),
                 change: ev.change.or(base_ev.change),
+                approvals: ev.approvals.or(base_ev.approvals),
+                anomalies: ev.anomalies.or(base_ev.anomalies),
+                deployments: ev.deployments.or(base_ev.deployments),
+                documents: ev.documents.or(base_ev.documents),
+                reports: ev.reports.or(base_ev.reports),
+                measurements: ev.measurements.or(base_ev.measurements),
             },
             gates: self.gates,
             limits: RawLimits {
@@ -503,6 +582,8 @@ impl RawConfig {
                 base_sbom: over.change.base_sbom.or(self.change.base_sbom),
                 base_soup: over.change.base_soup.or(self.change.base_soup),
             },
+            release: over.release.or(self.release),
+            capacity: self.capacity,
         }
     }
 }
@@ -568,6 +649,12 @@ impl Config {
             (EvidenceKind::Requirements, "requirements", ev.requirements),
             (EvidenceKind::Soup, "soup", ev.soup),
             (EvidenceKind::Change, "change", ev.change),
+            (EvidenceKind::Approvals, "approvals", ev.approvals),
+            (EvidenceKind::Anomalies, "anomalies", ev.anomalies),
+            (EvidenceKind::Deployments, "deployments", ev.deployments),
+            (EvidenceKind::Documents, "documents", ev.documents),
+            (EvidenceKind::GateResults, "reports", ev.reports),
+            (EvidenceKind::Measurements, "measurements", ev.measurements),
         ]
         .into_iter()
         .filter_map(|(kind, key, entries)| {
@@ -700,10 +787,62 @@ impl Config {
             regops_github::RoleMap::new(raw.roles.iter().map(|(r, m)| (r.get_ref(), m.get_ref())))
                 .unwrap_or_default();
 
+        let mut capacity = Vec::new();
+        for (name, budget) in raw.capacity {
+            let b = budget.get_ref();
+            let finite = |v: Option<f64>| v.is_none_or(f64::is_finite);
+            if (b.max.is_none() && b.min.is_none()) || !finite(b.max) || !finite(b.min) {
+                errors.push(source.error_at(
+                    budget.span(),
+                    format!(
+                        "[capacity] `{}` needs `max` (e.g. max = 0.25, for a time) or `min`                          (for a throughput), as a finite number",
+                        name.get_ref()
+                    ),
+                ));
+                continue;
+            }
+            let factor = match b.unit.as_deref() {
+                None | Some("s") => 1.0,
+                Some("ms") => 1e-3,
+                Some("us") | Some("µs") => 1e-6,
+                Some("ns") => 1e-9,
+                Some("ops/s") => 1.0,
+                Some(other) => {
+                    errors.push(source.error_at(
+                        budget.span(),
+                        format!(
+                            "[capacity] `{}`: unit `{other}` is not known; use s, ms, us, ns or ops/s",
+                            name.get_ref()
+                        ),
+                    ));
+                    continue;
+                }
+            };
+            let origin = source.origin(name.span());
+            capacity.push(Budget {
+                name: name.into_inner(),
+                statistic: b.statistic.clone().unwrap_or_else(|| "mean".to_string()),
+                max: b.max.map(|v| v * factor),
+                min: b.min.map(|v| v * factor),
+                origin,
+            });
+        }
+        let release = raw.release.map(|r| ReleaseOptions {
+            version: r.version,
+            commit: None,
+            tag: r.tag,
+            udi_di: r.udi_di,
+            artifacts: r.artifacts,
+            lockfiles: r.lockfiles,
+            documents: r.documents,
+        });
+
         if !errors.is_empty() {
             return Err(ConfigErrors(errors));
         }
         Ok(Config {
+            release: release.unwrap_or_default(),
+            capacity,
             source,
             dir,
             product: raw.product.unwrap_or_else(|| "unnamed product".to_string()),

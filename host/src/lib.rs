@@ -19,6 +19,7 @@ pub mod params;
 pub mod policy;
 pub mod publish;
 pub mod record;
+pub mod release;
 pub mod replay;
 pub mod report;
 pub mod trace;

@@ -79,11 +79,8 @@ fn every_bad_parameter_is_reported_in_one_run() {
 
 #[test]
 fn an_unknown_gate_without_a_policy_is_an_error() {
-    let stderr = config_error("[gates.release]\n");
-    assert!(
-        stderr.contains("gate `release` is not built in"),
-        "{stderr}"
-    );
+    let stderr = config_error("[gates.audit]\n");
+    assert!(stderr.contains("gate `audit` is not built in"), "{stderr}");
 }
 
 #[test]

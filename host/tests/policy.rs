@@ -49,11 +49,11 @@ fn inspect_shows_parameters_with_their_class_defaults() {
 
 #[test]
 fn inspect_of_something_unknown_says_what_it_accepts() {
-    let run = Project::new().regops(&["policy", "inspect", "release"]);
+    let run = Project::new().regops(&["policy", "inspect", "audit"]);
     assert_eq!(run.code, 2);
     assert!(
         run.stderr
-            .contains("neither a built-in gate (ci, change, integration)"),
+            .contains("neither a built-in gate (ci, change, integration, deployment, release)"),
         "{}",
         run.stderr
     );

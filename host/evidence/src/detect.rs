@@ -73,6 +73,7 @@ pub fn detect(head: &[u8]) -> Result<Format, String> {
                 .to_string(),
         ),
         Some(_) if is_soup_yaml(body) => Ok(Format::SoupYaml),
+        Some(_) if first_yaml_key_is(body, "anomalies:") => Ok(Format::AnomaliesYaml),
         Some(_) if is_doorstop(body) => Ok(Format::Doorstop),
         Some(_) if is_markdown_requirement(body) => Ok(Format::MarkdownRequirement),
         Some(_) if is_soup_csv(body) => Ok(Format::SoupCsv),
@@ -83,11 +84,16 @@ pub fn detect(head: &[u8]) -> Result<Format, String> {
 /// A YAML SOUP register: past comments, blank lines and a `---`, the first
 /// key is `soup:`.
 fn is_soup_yaml(s: &[u8]) -> bool {
+    first_yaml_key_is(s, "soup:")
+}
+
+/// Past comments, blank lines and a `---`, the first line starts with `key`.
+fn first_yaml_key_is(s: &[u8], key: &str) -> bool {
     String::from_utf8_lossy(s)
         .lines()
         .map(str::trim_end)
         .find(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#') && l.trim() != "---")
-        .is_some_and(|l| l.starts_with("soup:"))
+        .is_some_and(|l| l.starts_with(key))
 }
 
 /// A doorstop item (keys `active`, `links`, `normative`, `text`, … at the
@@ -102,6 +108,12 @@ fn is_doorstop(s: &[u8]) -> bool {
     let has = |k: &str| top.contains(&k);
     (has("text") && has("links") && (has("active") || has("normative") || has("level")))
         || (has("settings") && text.contains("prefix:"))
+}
+
+/// Markdown text: YAML front matter or a heading first.
+pub(crate) fn is_markdown(head: &[u8]) -> bool {
+    let body = skip_ws(head.strip_prefix(UTF8_BOM).unwrap_or(head));
+    body.starts_with(b"---\n") || body.starts_with(b"---\r\n") || body.starts_with(b"#")
 }
 
 /// Markdown with YAML front matter naming an `id`.
@@ -408,6 +420,13 @@ fn detect_json(s: &[u8]) -> Result<Format, String> {
         if has(&shape.item_keys, "vulns") {
             return Ok(Format::PipAudit);
         }
+        // GitHub issues: the REST list or `gh issue list --json`.
+        if has(&shape.item_keys, "number") && has(&shape.item_keys, "title") {
+            return Ok(Format::GithubIssues);
+        }
+        if has(&shape.item_keys, "environment") && has(&shape.item_keys, "version") {
+            return Ok(Format::DeploymentJson);
+        }
         return Err(if shape.item_keys.is_empty() {
             "JSON array".to_string()
         } else {
@@ -453,6 +472,22 @@ fn detect_json(s: &[u8]) -> Result<Format, String> {
     }
     if top("DOCUMENTS") {
         return Ok(Format::StrictdocJson);
+    }
+    if top("schema") && top("gates") && top("outcome") {
+        return Ok(Format::RegopsReport);
+    }
+    if top("environment") && top("version") && (top("artifact") || top("smoke-tests")) {
+        return Ok(Format::DeploymentJson);
+    }
+    if top("benchmarks") && (top("machine_info") || top("commit_info")) {
+        return Ok(Format::PytestBenchmark);
+    }
+    if top("results")
+        && shape.results_is_array
+        && has(shape.nested("results"), "command")
+        && has(shape.nested("results"), "mean")
+    {
+        return Ok(Format::Hyperfine);
     }
     // regops' own change record (`schema` may come after `head-commit`).
     if top("head-commit") && (top("schema") || top("approvals")) {

@@ -56,12 +56,20 @@ pub struct Evidence {
     pub documents: Vec<ControlledDocument>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub change: Option<ChangeRequest>,
+    #[serde(default)]
+    pub gate_results: Vec<GateResult>,
+    #[serde(default)]
+    pub measurements: Vec<Measurement>,
 }
 
 impl Evidence {
-    /// Kinds with at least one input file.
+    /// Kinds with at least one input file, and the release when identified.
     pub fn available(&self) -> Vec<EvidenceKind> {
         let mut kinds: Vec<EvidenceKind> = self.files.iter().map(|f| f.kind).collect();
+        // The release is identified from git and the configuration, not a file.
+        if self.release.is_some() {
+            kinds.push(EvidenceKind::Release);
+        }
         kinds.sort();
         kinds.dedup();
         kinds

@@ -25,10 +25,12 @@ pub enum EvidenceKind {
     Deployments,
     Documents,
     Change,
+    GateResults,
+    Measurements,
 }
 
 impl EvidenceKind {
-    pub const ALL: [EvidenceKind; 14] = [
+    pub const ALL: [EvidenceKind; 16] = [
         EvidenceKind::Tests,
         EvidenceKind::Coverage,
         EvidenceKind::Findings,
@@ -43,6 +45,8 @@ impl EvidenceKind {
         EvidenceKind::Deployments,
         EvidenceKind::Documents,
         EvidenceKind::Change,
+        EvidenceKind::GateResults,
+        EvidenceKind::Measurements,
     ];
 
     /// The name used in `[evidence]` config keys and reports.
@@ -62,6 +66,8 @@ impl EvidenceKind {
             EvidenceKind::Deployments => "deployments",
             EvidenceKind::Documents => "documents",
             EvidenceKind::Change => "change",
+            EvidenceKind::GateResults => "gate-results",
+            EvidenceKind::Measurements => "measurements",
         }
     }
 }
@@ -444,12 +450,17 @@ pub struct ReleaseInfo {
     pub artifacts: Vec<Artifact>,
     #[serde(default)]
     pub lockfiles: Vec<Artifact>,
+    /// Ids of the controlled documents the release cites.
+    #[serde(default)]
+    pub cited_documents: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Deployment {
     pub environment: String,
     pub version: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub artifact_name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub artifact_sha256: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -468,9 +479,54 @@ pub struct ControlledDocument {
     pub status: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub revision: Option<String>,
+    /// Roles or people the document requires to approve it.
     #[serde(default)]
     pub approvers: Vec<String>,
+    /// Sign-offs from its approvals table.
+    #[serde(default)]
+    pub signoffs: Vec<Approval>,
     pub path: String,
+}
+
+/// A gate's outcome as an earlier report recorded it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum GateOutcome {
+    Pass,
+    Fail,
+    Warn,
+    Error,
+}
+
+/// One gate's verdict read from an earlier `regops check` report.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GateResult {
+    pub gate: String,
+    pub outcome: GateOutcome,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub commit: Option<String>,
+    pub policy_sha256: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timestamp: Option<String>,
+    /// The report file it came from.
+    pub report: String,
+}
+
+/// One capacity or performance measurement, with its budget.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Measurement {
+    pub name: String,
+    /// Which statistic `value` is (`mean`, `median`, `max`...).
+    pub statistic: String,
+    /// `None` when a budget names a measurement no result contains.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<f64>,
+    pub unit: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub budget_max: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub budget_min: Option<f64>,
+    pub source: Location,
 }
 
 /// The change under review: a pull request (or merge request), for gate G2.

@@ -157,6 +157,8 @@ fn append(evidence: &mut Evidence, file: EvidenceFile, own: Evidence) {
         deployments,
         documents,
         change,
+        gate_results,
+        measurements,
     } = own;
     evidence.files.push(file);
     extend(&mut evidence.tests, tests);
@@ -171,6 +173,8 @@ fn append(evidence: &mut Evidence, file: EvidenceFile, own: Evidence) {
     extend(&mut evidence.anomalies, anomalies);
     extend(&mut evidence.deployments, deployments);
     extend(&mut evidence.documents, documents);
+    extend(&mut evidence.gate_results, gate_results);
+    extend(&mut evidence.measurements, measurements);
     if release.is_some() {
         evidence.release = release;
     }

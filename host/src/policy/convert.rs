@@ -302,6 +302,7 @@ pub fn release(r: &ev::ReleaseInfo) -> wit::ReleaseInfo {
         udi_di: r.udi_di.clone(),
         artifacts: r.artifacts.iter().map(artifact).collect(),
         lockfiles: r.lockfiles.iter().map(artifact).collect(),
+        cited_documents: r.cited_documents.clone(),
     }
 }
 
@@ -309,6 +310,7 @@ pub fn deployment(d: &ev::Deployment) -> wit::Deployment {
     wit::Deployment {
         environment: d.environment.clone(),
         version: d.version.clone(),
+        artifact_name: d.artifact_name.clone(),
         artifact_sha256: d.artifact_sha256.clone(),
         smoke_tests_passed: d.smoke_tests_passed,
         rollback_plan: d.rollback_plan.clone(),
@@ -324,7 +326,36 @@ pub fn document(d: &ev::ControlledDocument) -> wit::ControlledDocument {
         status: d.status.clone(),
         revision: d.revision.clone(),
         approvers: d.approvers.clone(),
+        signoffs: d.signoffs.iter().map(approval).collect(),
         path: d.path.clone(),
+    }
+}
+
+pub fn gate_result(g: &ev::GateResult) -> wit::GateResult {
+    wit::GateResult {
+        gate: g.gate.clone(),
+        outcome: match g.outcome {
+            ev::GateOutcome::Pass => wit::Outcome::Pass,
+            ev::GateOutcome::Fail => wit::Outcome::Fail,
+            ev::GateOutcome::Warn => wit::Outcome::Warn,
+            ev::GateOutcome::Error => wit::Outcome::Error,
+        },
+        commit: g.commit.clone(),
+        policy_sha256: g.policy_sha256.clone(),
+        timestamp: g.timestamp.clone(),
+        report: g.report.clone(),
+    }
+}
+
+pub fn measurement(m: &ev::Measurement) -> wit::Measurement {
+    wit::Measurement {
+        name: m.name.clone(),
+        statistic: m.statistic.clone(),
+        value: m.value,
+        unit: m.unit.clone(),
+        budget_max: m.budget_max,
+        budget_min: m.budget_min,
+        source: location(&m.source),
     }
 }
 
@@ -344,6 +375,8 @@ pub fn evidence_kind(k: ev::EvidenceKind) -> wit::EvidenceKind {
         ev::EvidenceKind::Deployments => wit::EvidenceKind::Deployments,
         ev::EvidenceKind::Documents => wit::EvidenceKind::Documents,
         ev::EvidenceKind::Change => wit::EvidenceKind::Change,
+        ev::EvidenceKind::GateResults => wit::EvidenceKind::GateResults,
+        ev::EvidenceKind::Measurements => wit::EvidenceKind::Measurements,
     }
 }
 

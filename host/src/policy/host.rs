@@ -403,4 +403,22 @@ impl evidence::Host for GateState {
             .as_ref()
             .map(convert::change_request))
     }
+
+    fn gate_results(&mut self) -> wasmtime::Result<Vec<wit::GateResult>> {
+        Ok(self
+            .require(EvidenceKind::GateResults)?
+            .gate_results
+            .iter()
+            .map(convert::gate_result)
+            .collect())
+    }
+
+    fn measurements(&mut self) -> wasmtime::Result<Vec<wit::Measurement>> {
+        Ok(self
+            .require(EvidenceKind::Measurements)?
+            .measurements
+            .iter()
+            .map(convert::measurement)
+            .collect())
+    }
 }

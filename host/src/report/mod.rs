@@ -23,6 +23,10 @@ pub struct Report {
     pub wasmtime_version: &'static str,
     pub product: String,
     pub safety_class: SafetyClass,
+    /// The commit judged (`GITHUB_SHA`, else git's `HEAD`), when known:
+    /// gate G5 reads it back to see that G1–G4 passed on the released commit.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub commit: Option<String>,
     /// The date waivers were judged against.
     pub date: String,
     pub outcome: Outcome,

@@ -456,26 +456,6 @@ impl<'a> Review<'a> {
     }
 }
 
-/// Logins and emails compare without case (GitHub logins are case-insensitive).
-fn same_person(a: &str, b: &str) -> bool {
-    a.trim().eq_ignore_ascii_case(b.trim())
-}
-
-/// Full or abbreviated (at least 7 hex digits) SHAs of one commit.
-fn same_commit(a: &str, b: &str) -> bool {
-    let (a, b) = (a.trim().to_ascii_lowercase(), b.trim().to_ascii_lowercase());
-    let (short, long) = if a.len() <= b.len() {
-        (&a, &b)
-    } else {
-        (&b, &a)
-    };
-    short.len() >= 7 && long.starts_with(short.as_str())
-}
-
-fn short(sha: &str) -> &str {
-    sha.get(..12).unwrap_or(sha)
-}
-
 /// `*` matches any run of characters; everything else literally.
 fn glob_match(pattern: &str, name: &str) -> bool {
     let mut parts = pattern.split('*');

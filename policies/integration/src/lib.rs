@@ -22,6 +22,8 @@ const INTEGRATION: &[&str] = &[
 const SYSTEM: &[&str] = &["IEC 62304 5.7.1", "IEC 62304 5.7.4", "IEC 62304 5.7.5"];
 const RISK: &[&str] = &["IEC 62304 7.3.1", "IEC 62304 7.3.3", "IEC 62304 5.7.1"];
 const TRACE: &[&str] = &["IEC 62304 5.7.1", "IEC 62304 8.1.3"];
+const CAPACITY: &[&str] = &["IEC 62304 5.7.1", "IEC 62304 5.7.4", "IEC 62304 9.8"];
+const APPROVAL: &[&str] = &["IEC 62304 5.6.6", "IEC 62304 5.7.4", "IEC 62304 9.8"];
 
 /// Statuses that take a requirement out of scope by default.
 const EXCLUDED: &str = "draft, proposed, rejected, obsolete, deprecated, deleted";
@@ -38,6 +40,7 @@ impl Gate for IntegrationGate {
             clauses: vec![
                 clause("IEC 62304 5.6.4", "Software integration testing content"),
                 clause("IEC 62304 5.6.5", "Evaluate software integration test procedures"),
+                clause("IEC 62304 5.6.6", "Conduct regression tests"),
                 clause("IEC 62304 5.6.7", "Software integration test record contents"),
                 clause("IEC 62304 5.7.1", "Establish tests for each software requirement"),
                 clause("IEC 62304 5.7.4", "Evaluate software system testing"),
@@ -48,7 +51,11 @@ impl Gate for IntegrationGate {
                 clause("IEC 62304 9.8", "Test documentation contents"),
             ],
             needs: vec![EvidenceKind::Tests, EvidenceKind::Requirements],
-            uses: vec![],
+            uses: vec![
+                EvidenceKind::Measurements,
+                EvidenceKind::Approvals,
+                EvidenceKind::Release,
+            ],
             params: vec![
                 param_spec(
                     "require-integration-tests",
@@ -92,6 +99,27 @@ impl Gate for IntegrationGate {
                     None,
                     [Value::Text(EXCLUDED.into()), Value::Text(EXCLUDED.into()), Value::Text(EXCLUDED.into())],
                 ),
+                param_spec(
+                    "require-capacity-tests",
+                    "Capacity budgets ([capacity]) must be set and results given (when false, budgets set are still enforced)",
+                    ValueType::Flag,
+                    None,
+                    [Value::Flag(false), Value::Flag(false), Value::Flag(true)],
+                ),
+                param_spec(
+                    "approval-role",
+                    "The [roles] role that approves integration testing",
+                    ValueType::Text,
+                    None,
+                    [Value::Text("test-lead".into()), Value::Text("test-lead".into()), Value::Text("test-lead".into())],
+                ),
+                param_spec(
+                    "min-approvals",
+                    "Approvals of the integration test results by holders of the approval role",
+                    ValueType::Count,
+                    Some("approvals"),
+                    [Value::Count(0), Value::Count(1), Value::Count(1)],
+                ),
             ],
             checks: vec![
                 check_spec("integration-tests-pass", "Integration and system tests ran and passed", INTEGRATION),
@@ -99,6 +127,8 @@ impl Gate for IntegrationGate {
                 check_spec("risk-control-coverage", "Risk controls in scope are traced to passing tests", RISK),
                 check_spec("suspect-links", "No trace link is suspect (its parent changed since review)", TRACE),
                 check_spec("unknown-requirements", "Tests name only requirements that exist", TRACE),
+                check_spec("capacity", "Capacity tests ran and stayed within their budgets", CAPACITY),
+                check_spec("integration-approval", "The test lead approved the integration test results", APPROVAL),
             ],
         }
     }
@@ -153,11 +183,133 @@ impl Gate for IntegrationGate {
                 &tests,
                 params.flag("allow-unknown-requirements")?,
             ),
+            capacity(
+                &evidence.measurements(),
+                params.flag("require-capacity-tests")?,
+            ),
+            integration_approval(
+                &evidence.approvals(),
+                evidence.release().and_then(|r| r.commit),
+                params.text("approval-role")?,
+                params.count("min-approvals")?,
+            ),
         ])
     }
 }
 
 /// The id as matched: upper case, without `-`, `_`, `.` or spaces.
+/// Every budgeted measurement ran and is within its budget.
+fn capacity(measurements: &[Measurement], required: bool) -> Check {
+    let budgeted: Vec<&Measurement> = measurements
+        .iter()
+        .filter(|m| m.budget_max.is_some() || m.budget_min.is_some())
+        .collect();
+    let check = CheckBuilder::new("capacity", CAPACITY);
+    if budgeted.is_empty() {
+        let message = "No capacity budget is set: name each capacity test's limit under [capacity] in \
+                       regops.toml and list its results (pytest-benchmark or hyperfine JSON) under \
+                       `measurements` in [evidence].";
+        return if required {
+            check.fail(message)
+        } else {
+            check.pass(format!("Not required at this class. {message}"))
+        };
+    }
+    let mut problems = Vec::new();
+    let mut subjects = Vec::new();
+    let mut locations = Vec::new();
+    for m in &budgeted {
+        let label = format!("{} ({})", m.name, m.statistic);
+        let problem = match m.value {
+            None => Some(format!(
+                "{label}: no result (the capacity test did not run or is named differently)"
+            )),
+            Some(v) if m.budget_max.is_some_and(|max| v > max) => Some(format!(
+                "{label}: {} {} over the budget of {} {}",
+                fmt(v),
+                m.unit,
+                fmt(m.budget_max.unwrap_or_default()),
+                m.unit
+            )),
+            Some(v) if m.budget_min.is_some_and(|min| v < min) => Some(format!(
+                "{label}: {} {} under the minimum of {} {}",
+                fmt(v),
+                m.unit,
+                fmt(m.budget_min.unwrap_or_default()),
+                m.unit
+            )),
+            Some(_) => None,
+        };
+        if let Some(problem) = problem {
+            problems.push(problem);
+            subjects.push(m.name.clone());
+            locations.push(m.source.clone());
+        }
+    }
+    let check = check
+        .measured(Value::Count((budgeted.len() - problems.len()) as u64))
+        .threshold(Value::Count(budgeted.len() as u64))
+        .subjects(subjects)
+        .locations(locations);
+    if problems.is_empty() {
+        return check.pass(format!(
+            "All {} budgeted capacity measurements are within budget.",
+            budgeted.len()
+        ));
+    }
+    check.fail(format!("{}.", problems.join("; ")))
+}
+
+/// A number without needless digits: 0.0123 → `0.0123`, 12.5 → `12.5`.
+fn fmt(v: f64) -> String {
+    let s = format!("{v:.4}");
+    s.trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
+/// The test lead approved the integration results of this commit.
+fn integration_approval(
+    approvals: &[Approval],
+    commit: Option<String>,
+    role: &str,
+    min: u64,
+) -> Check {
+    let counted: Vec<String> = approvals
+        .iter()
+        .filter(|a| a.decision == Decision::Approved && a.roles.iter().any(|r| r == role))
+        // An approval naming another commit approved other results.
+        .filter(|a| match (&a.commit, &commit) {
+            (Some(c), Some(head)) => same_commit(c, head),
+            _ => true,
+        })
+        .map(|a| a.who.clone())
+        .fold(Vec::new(), |mut people: Vec<String>, who| {
+            if !people.iter().any(|p| same_person(p, &who)) {
+                people.push(who);
+            }
+            people
+        });
+    let check = CheckBuilder::new("integration-approval", APPROVAL)
+        .measured(Value::Count(counted.len() as u64))
+        .threshold(Value::Count(min))
+        .subjects(counted.clone());
+    if min == 0 {
+        return check.pass("Integration approval is not required at this class.");
+    }
+    if counted.len() as u64 >= min {
+        return check.pass(format!(
+            "Integration test results approved by {}.",
+            quoted(&counted)
+        ));
+    }
+    check.fail(format!(
+        "{} of {min} approvals of the integration results by the `{role}` role{}. The test lead signs \
+         the approvals table listed under `approvals` in [evidence] (or an `Approved-by:` trailer), \
+         and [roles] grants them `{role}`.",
+        counted.len(),
+        commit.map(|c| format!(" for commit {}", short(&c))).unwrap_or_default()
+    ))
+}
+
 fn canonical(id: &str) -> String {
     id.chars()
         .filter(|c| !matches!(c, '-' | '_' | '.' | ' '))

@@ -32,8 +32,37 @@ fn test(name: &str, status: TestStatus, level: TestLevel, requirements: &[&str])
     t
 }
 
+fn measurement(name: &str, value: Option<f64>, budget_max: f64) -> Measurement {
+    Measurement {
+        name: name.to_string(),
+        statistic: "median".to_string(),
+        value,
+        unit: "s".to_string(),
+        budget_max: Some(budget_max),
+        budget_min: None,
+        source: Location {
+            file: "reports/benchmark.json".to_string(),
+            line: None,
+            column: None,
+        },
+    }
+}
+
+fn approval(who: &str, role: &str, commit: Option<&str>) -> Approval {
+    Approval {
+        who: who.to_string(),
+        roles: vec![role.to_string()],
+        decision: Decision::Approved,
+        commit: commit.map(str::to_string),
+        timestamp: None,
+        source: "releases/3.2.0.md:9".to_string(),
+        signature_verified: false,
+    }
+}
+
 /// Two requirements and a risk control, each named by a passing test, one
-/// of them an integration test.
+/// of them an integration test; a capacity test within budget, and the
+/// test lead's approval.
 fn traced() -> FixedEvidence {
     FixedEvidence {
         requirements: vec![
@@ -55,6 +84,12 @@ fn traced() -> FixedEvidence {
                 &["req_002", "RC-001"],
             ),
         ],
+        measurements: vec![measurement(
+            "tests/test_perf.py::test_dose_calculation",
+            Some(0.004),
+            0.010,
+        )],
+        approvals: vec![approval("tess@acme.example", "test-lead", None)],
         ..FixedEvidence::default()
     }
 }
@@ -222,5 +257,79 @@ fn a_verified_by_link_traces_a_requirement_no_test_names() {
     assert_eq!(
         check(&run_at(SafetyClass::C, &ev), "risk-control-coverage").outcome,
         Outcome::Fail
+    );
+}
+
+#[test]
+fn a_capacity_test_over_budget_or_missing_fails() {
+    let mut ev = traced();
+    ev.measurements = vec![
+        measurement(
+            "tests/test_perf.py::test_dose_calculation",
+            Some(0.0125),
+            0.010,
+        ),
+        measurement("test_alarm_latency", None, 0.2),
+    ];
+    let verdict = run_at(SafetyClass::A, &ev);
+    let c = check(&verdict, "capacity");
+    assert_eq!(c.outcome, Outcome::Fail);
+    assert!(
+        c.message
+            .contains("test_dose_calculation (median): 0.0125 s over the budget of 0.01 s"),
+        "{}",
+        c.message
+    );
+    assert!(
+        c.message.contains("test_alarm_latency (median): no result"),
+        "{}",
+        c.message
+    );
+}
+
+#[test]
+fn class_c_requires_capacity_budgets() {
+    let mut ev = traced();
+    ev.measurements.clear();
+    assert_eq!(
+        check(&run_at(SafetyClass::B, &ev), "capacity").outcome,
+        Outcome::Pass
+    );
+    assert_eq!(
+        check(&run_at(SafetyClass::C, &ev), "capacity").outcome,
+        Outcome::Fail
+    );
+}
+
+#[test]
+fn integration_approval_by_the_test_lead_on_this_commit() {
+    let mut ev = traced();
+    ev.release = Some(ReleaseInfo {
+        product: "InfuSense".into(),
+        version: None,
+        tag: None,
+        commit: Some("4f2c9a1e7b3d5c8f0a6e2d9b1c4f7a3e5d8b0c2f".into()),
+        timestamp: None,
+        udi_di: None,
+        artifacts: vec![],
+        lockfiles: vec![],
+        cited_documents: vec![],
+    });
+    ev.approvals = vec![
+        approval("tess@acme.example", "test-lead", Some("9b1c4f7a3e5d")),
+        approval("dev@acme.example", "reviewer", None),
+    ];
+    assert_eq!(
+        check(&run_at(SafetyClass::A, &ev), "integration-approval").outcome,
+        Outcome::Pass
+    );
+    let verdict = run_at(SafetyClass::B, &ev);
+    let c = check(&verdict, "integration-approval");
+    assert_eq!(c.outcome, Outcome::Fail);
+    assert!(c.message.contains("0 of 1 approvals"), "{}", c.message);
+    ev.approvals[0].commit = Some("4f2c9a1e7b3d".into());
+    assert_eq!(
+        check(&run_at(SafetyClass::C, &ev), "integration-approval").outcome,
+        Outcome::Pass
     );
 }

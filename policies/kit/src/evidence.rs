@@ -26,6 +26,8 @@ pub trait Evidence {
     fn deployments(&self) -> Vec<Deployment>;
     fn documents(&self) -> Vec<ControlledDocument>;
     fn change(&self) -> Option<ChangeRequest>;
+    fn gate_results(&self) -> Vec<GateResult>;
+    fn measurements(&self) -> Vec<Measurement>;
 }
 
 /// The evidence the host holds for this evaluation.
@@ -95,5 +97,11 @@ impl Evidence for HostEvidence {
     }
     fn change(&self) -> Option<ChangeRequest> {
         host::change()
+    }
+    fn gate_results(&self) -> Vec<GateResult> {
+        host::gate_results()
+    }
+    fn measurements(&self) -> Vec<Measurement> {
+        host::measurements()
     }
 }

@@ -241,3 +241,24 @@ pub fn param_spec(
 pub fn percent(ratio: f64) -> String {
     format!("{:.1}%", ratio * 100.0)
 }
+
+/// Logins and emails compare without case (GitHub logins are case-insensitive).
+pub fn same_person(a: &str, b: &str) -> bool {
+    a.trim().eq_ignore_ascii_case(b.trim())
+}
+
+/// Full or abbreviated (at least 7 hex digits) SHAs of one commit.
+pub fn same_commit(a: &str, b: &str) -> bool {
+    let (a, b) = (a.trim().to_ascii_lowercase(), b.trim().to_ascii_lowercase());
+    let (short, long) = if a.len() <= b.len() {
+        (&a, &b)
+    } else {
+        (&b, &a)
+    };
+    short.len() >= 7 && long.starts_with(short.as_str())
+}
+
+/// A commit SHA shortened for messages.
+pub fn short(sha: &str) -> &str {
+    sha.get(..12).unwrap_or(sha)
+}

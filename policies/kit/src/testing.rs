@@ -20,6 +20,8 @@ pub struct FixedEvidence {
     pub deployments: Vec<Deployment>,
     pub documents: Vec<ControlledDocument>,
     pub change: Option<ChangeRequest>,
+    pub gate_results: Vec<GateResult>,
+    pub measurements: Vec<Measurement>,
 }
 
 fn matches<T: PartialEq>(allowed: &[T], value: &T) -> bool {
@@ -163,6 +165,12 @@ impl Evidence for FixedEvidence {
     }
     fn change(&self) -> Option<ChangeRequest> {
         self.change.clone()
+    }
+    fn gate_results(&self) -> Vec<GateResult> {
+        self.gate_results.clone()
+    }
+    fn measurements(&self) -> Vec<Measurement> {
+        self.measurements.clone()
     }
 }
 

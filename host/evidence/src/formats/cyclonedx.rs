@@ -14,7 +14,9 @@
 //!   which are the product's own parts). Per component: `name` (prefixed by
 //!   `group` as `group/name`, or `group:name` for Maven purls), `version`,
 //!   `purl`, licences from `licenses[]` (`license.id`, else `license.name`,
-//!   or `expression`; duplicates dropped), `hashes[] {alg, content}` as
+//!   or `expression`; duplicates dropped), `hashes[] {alg, content}` (else
+//!   the hashes of its `distribution` external reference, where
+//!   cyclonedx-py puts a requirements file's `--hash`) as
 //!   written, supplier from `supplier.name`, else `manufacturer.name`, else
 //!   `author`, else the first of `authors[].name`, else `publisher`.
 //!   Direct versus transitive comes from `dependencies[] {ref, dependsOn}`
@@ -580,12 +582,25 @@ struct RawComponent {
     licenses: Vec<RawLicenceChoice>,
     #[serde(deserialize_with = "null_default")]
     hashes: Vec<RawHash>,
+    #[serde(rename = "externalReferences", deserialize_with = "null_default")]
+    external_references: Vec<RawExternalReference>,
     supplier: Option<RawContact>,
     manufacturer: Option<RawContact>,
     author: Option<String>,
     #[serde(deserialize_with = "null_default")]
     authors: Vec<RawContact>,
     publisher: Option<String>,
+}
+
+/// An external reference; a `distribution`'s hashes identify the package
+/// file (cyclonedx-py writes a requirements file's `--hash` there).
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct RawExternalReference {
+    #[serde(rename = "type")]
+    kind: Option<String>,
+    #[serde(deserialize_with = "null_default")]
+    hashes: Vec<RawHash>,
 }
 
 #[derive(Deserialize, Default)]
@@ -693,9 +708,18 @@ impl RawComponent {
                 push_unique(&mut licences, e);
             }
         }
-        let hashes = self
-            .hashes
-            .iter()
+        // The component's own hashes; failing those, its distribution's.
+        let own = if self.hashes.is_empty() {
+            self.external_references
+                .iter()
+                .filter(|r| r.kind.as_deref() == Some("distribution"))
+                .flat_map(|r| &r.hashes)
+                .collect::<Vec<_>>()
+        } else {
+            self.hashes.iter().collect()
+        };
+        let hashes = own
+            .into_iter()
             .filter_map(|h| {
                 Some(Hash {
                     algorithm: non_empty(h.alg.as_deref())?,
@@ -908,6 +932,9 @@ impl<'de> Visitor<'de> for ComponentSeed<'_> {
                 "purl" => raw.purl = map.next_value()?,
                 "licenses" => raw.licenses = map.next_value::<Option<_>>()?.unwrap_or_default(),
                 "hashes" => raw.hashes = map.next_value::<Option<_>>()?.unwrap_or_default(),
+                "externalReferences" => {
+                    raw.external_references = map.next_value::<Option<_>>()?.unwrap_or_default()
+                }
                 "supplier" => raw.supplier = map.next_value()?,
                 "manufacturer" => raw.manufacturer = map.next_value()?,
                 "author" => raw.author = map.next_value()?,

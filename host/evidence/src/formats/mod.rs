@@ -9,12 +9,17 @@ use serde::{Deserialize, Serialize};
 use crate::error::FormatError;
 use crate::{Evidence, EvidenceKind, Options};
 
+pub mod anomalies;
+pub mod benchmark;
 pub mod cargo_audit;
 pub mod change;
 pub mod cobertura;
 pub mod cyclonedx;
 pub mod cyclonedx_xml;
+pub mod deployment;
+pub mod documents;
 pub mod doorstop;
+pub mod gate_report;
 pub mod grype;
 pub mod jacoco;
 pub mod junit;
@@ -87,6 +92,22 @@ pub enum Format {
     StrictdocJson,
     /// A markdown file with YAML front matter naming a requirement's `id`.
     MarkdownRequirement,
+    /// A GitHub issue list (REST API or `gh issue list --json`): anomalies.
+    GithubIssues,
+    /// An anomaly list in YAML (`anomalies:`).
+    AnomaliesYaml,
+    /// A deployment record, `regops.deployment/v1` (docs/release.md).
+    DeploymentJson,
+    /// A controlled document: markdown with YAML front matter (an SOP).
+    MarkdownDocument,
+    /// A markdown file's approvals table (a release sign-off sheet).
+    ApprovalsMarkdown,
+    /// An earlier `regops check` report, `regops.report/v1`.
+    RegopsReport,
+    /// pytest-benchmark `--benchmark-json` output.
+    PytestBenchmark,
+    /// hyperfine `--export-json` output.
+    Hyperfine,
 }
 
 impl Format {
@@ -113,6 +134,14 @@ impl Format {
         Format::SphinxNeeds,
         Format::StrictdocJson,
         Format::MarkdownRequirement,
+        Format::GithubIssues,
+        Format::AnomaliesYaml,
+        Format::DeploymentJson,
+        Format::MarkdownDocument,
+        Format::ApprovalsMarkdown,
+        Format::RegopsReport,
+        Format::PytestBenchmark,
+        Format::Hyperfine,
     ];
 
     /// The name used by `--as` and in reports.
@@ -140,6 +169,14 @@ impl Format {
             Format::SphinxNeeds => "sphinx-needs",
             Format::StrictdocJson => "strictdoc-json",
             Format::MarkdownRequirement => "markdown-requirement",
+            Format::GithubIssues => "github-issues",
+            Format::AnomaliesYaml => "anomalies-yaml",
+            Format::DeploymentJson => "deployment-json",
+            Format::MarkdownDocument => "markdown-document",
+            Format::ApprovalsMarkdown => "approvals-markdown",
+            Format::RegopsReport => "regops-report",
+            Format::PytestBenchmark => "pytest-benchmark",
+            Format::Hyperfine => "hyperfine",
         }
     }
 
@@ -166,6 +203,12 @@ impl Format {
             | Format::SphinxNeeds
             | Format::StrictdocJson
             | Format::MarkdownRequirement => EvidenceKind::Requirements,
+            Format::GithubIssues | Format::AnomaliesYaml => EvidenceKind::Anomalies,
+            Format::DeploymentJson => EvidenceKind::Deployments,
+            Format::MarkdownDocument => EvidenceKind::Documents,
+            Format::ApprovalsMarkdown => EvidenceKind::Approvals,
+            Format::RegopsReport => EvidenceKind::GateResults,
+            Format::PytestBenchmark | Format::Hyperfine => EvidenceKind::Measurements,
         }
     }
 
@@ -251,6 +294,16 @@ pub fn parse(
         Format::SphinxNeeds => sphinx_needs::parse(reader, ctx, &mut evidence.requirements),
         Format::StrictdocJson => strictdoc::parse(reader, ctx, &mut evidence.requirements),
         Format::MarkdownRequirement => markdown_req::parse(reader, ctx, &mut evidence.requirements),
+        Format::GithubIssues => anomalies::parse_github(reader, ctx, &mut evidence.anomalies),
+        Format::AnomaliesYaml => anomalies::parse_yaml(reader, ctx, &mut evidence.anomalies),
+        Format::DeploymentJson => deployment::parse(reader, ctx, &mut evidence.deployments),
+        Format::MarkdownDocument => documents::parse_document(reader, ctx, &mut evidence.documents),
+        Format::ApprovalsMarkdown => {
+            documents::parse_approvals(reader, ctx, &mut evidence.approvals)
+        }
+        Format::RegopsReport => gate_report::parse(reader, ctx, &mut evidence.gate_results),
+        Format::PytestBenchmark => benchmark::parse_pytest(reader, ctx, &mut evidence.measurements),
+        Format::Hyperfine => benchmark::parse_hyperfine(reader, ctx, &mut evidence.measurements),
     }
 }
 

@@ -1,0 +1,279 @@
+//! The release side of the evidence: what identifies the build being
+//! released (`[release]`, git and the CI environment), the budgets
+//! `[capacity]` sets on capacity measurements, and the git commits that
+//! signed approvals tables.
+
+use std::path::Path;
+use std::process::Command;
+
+use anyhow::Context as _;
+use regops_evidence::{self as ev, Artifact, Location, Measurement, ReleaseInfo};
+
+use crate::config::Config;
+use crate::digest::sha256_hex;
+
+/// Lockfiles looked for in the config's directory when `[release]
+/// lockfiles` is not set.
+const LOCKFILES: &[&str] = &[
+    "Cargo.lock",
+    "package-lock.json",
+    "npm-shrinkwrap.json",
+    "yarn.lock",
+    "pnpm-lock.yaml",
+    "poetry.lock",
+    "uv.lock",
+    "Pipfile.lock",
+    "go.sum",
+    "Gemfile.lock",
+    "composer.lock",
+    "gradle.lockfile",
+    "packages.lock.json",
+];
+
+/// Runs git in `dir`; `None` when git is missing, `dir` is no repository or
+/// the command fails (the caller decides whether that matters).
+fn git(dir: &Path, args: &[&str]) -> Option<String> {
+    let output = Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(args)
+        .output()
+        .ok()?;
+    output
+        .status
+        .success()
+        .then(|| String::from_utf8_lossy(&output.stdout).trim().to_string())
+}
+
+/// The commit being judged: `[release] commit` (set from `--commit`), the
+/// CI's `GITHUB_SHA`, else git's `HEAD`; `None` outside a repository.
+pub fn commit(config: &Config) -> Option<String> {
+    config
+        .release
+        .commit
+        .clone()
+        .or_else(|| std::env::var("GITHUB_SHA").ok().filter(|s| !s.is_empty()))
+        .or_else(|| git(&config.dir, &["rev-parse", "HEAD"]))
+}
+
+/// The tag being released: `[release] tag`, the tag a GitHub workflow runs
+/// for, else a tag pointing exactly at the commit.
+fn tag(config: &Config, commit: Option<&str>) -> Option<String> {
+    if let Some(tag) = &config.release.tag {
+        return Some(tag.clone());
+    }
+    if std::env::var("GITHUB_REF_TYPE").is_ok_and(|t| t == "tag") {
+        if let Ok(name) = std::env::var("GITHUB_REF_NAME") {
+            return Some(name);
+        }
+    }
+    let commit = commit?;
+    git(
+        &config.dir,
+        &["describe", "--tags", "--exact-match", commit],
+    )
+    .filter(|t| !t.is_empty())
+}
+
+/// Identifies the release. Artefacts and lockfiles are read and hashed; a
+/// configured artefact pattern that matches nothing is an error (a release
+/// whose artefact is missing must not look like one with none).
+pub fn info(config: &Config) -> anyhow::Result<ReleaseInfo> {
+    let r = &config.release;
+    let commit = commit(config);
+    let tag = tag(config, commit.as_deref());
+    let version = r.version.clone().or_else(|| {
+        tag.as_deref()
+            .map(|t| t.trim_start_matches('v').to_string())
+    });
+    // The commit's own time: the same on every re-run of the same build.
+    let timestamp = commit
+        .as_deref()
+        .and_then(|c| git(&config.dir, &["show", "-s", "--format=%cI", c]));
+    let mut artifacts = Vec::new();
+    for pattern in &r.artifacts {
+        let files = crate::collect::resolve_pattern(&config.dir, pattern)
+            .map_err(|e| anyhow::anyhow!("[release] artifacts: {e}"))?;
+        if files.is_empty() {
+            anyhow::bail!(
+                "[release] artifacts: `{pattern}` matches no file under {}; build the artefact \
+                 before judging the release, or fix the pattern",
+                config.dir.display()
+            );
+        }
+        for file in files {
+            artifacts.push(hashed(&config.dir, &file)?);
+        }
+    }
+    let mut lockfiles = Vec::new();
+    match &r.lockfiles {
+        Some(names) => {
+            for name in names {
+                let path = config.dir.join(name);
+                lockfiles.push(hashed(&config.dir, &path).with_context(|| {
+                    format!("[release] lockfiles names `{name}`, which cannot be read")
+                })?);
+            }
+        }
+        None => {
+            for name in LOCKFILES {
+                let path = config.dir.join(name);
+                if path.is_file() {
+                    lockfiles.push(hashed(&config.dir, &path)?);
+                }
+            }
+        }
+    }
+    Ok(ReleaseInfo {
+        product: config.product.clone(),
+        version,
+        tag,
+        commit,
+        timestamp,
+        udi_di: r.udi_di.clone(),
+        artifacts,
+        lockfiles,
+        cited_documents: r.documents.clone(),
+    })
+}
+
+fn hashed(dir: &Path, path: &Path) -> anyhow::Result<Artifact> {
+    let bytes = std::fs::read(path).with_context(|| format!("{}: cannot read", path.display()))?;
+    Ok(Artifact {
+        name: crate::collect::relative_display(dir, path),
+        sha256: sha256_hex(&bytes),
+    })
+}
+
+/// Attaches `[capacity]` budgets to the measurements they name; a budget
+/// no result matches becomes a measurement without a value, so the gate
+/// sees the capacity test that did not run.
+pub fn apply_budgets(config: &Config, measurements: &mut Vec<Measurement>) {
+    for budget in &config.capacity {
+        let mut found = false;
+        for m in measurements.iter_mut() {
+            let named = m.name == budget.name || m.name.ends_with(&format!("::{}", budget.name));
+            if named && m.statistic == budget.statistic {
+                m.budget_max = budget.max;
+                m.budget_min = budget.min;
+                found = true;
+            }
+        }
+        if !found {
+            let (file, line) = match budget.origin.rsplit_once(':') {
+                Some((file, line)) => (file.to_string(), line.parse().ok()),
+                None => (budget.origin.clone(), None),
+            };
+            measurements.push(Measurement {
+                name: budget.name.clone(),
+                statistic: budget.statistic.clone(),
+                value: None,
+                unit: if budget.min.is_some() && budget.max.is_none() {
+                    "ops/s".to_string()
+                } else {
+                    "s".to_string()
+                },
+                budget_max: budget.max,
+                budget_min: budget.min,
+                source: Location {
+                    file,
+                    line,
+                    column: None,
+                },
+            });
+        }
+    }
+}
+
+/// Who signed each approvals-table row: `git blame` finds the commit that
+/// added the row; the approval is signature-verified when git verifies that
+/// commit's signature (`%G?` is `G`) and its author is the person the row
+/// names (email or name). Outside git, or for a row not committed yet,
+/// nothing is verified. The row's name stays the approver: `[roles]`
+/// decides what they may approve.
+pub fn sign_offs(config: &Config, evidence: &mut ev::Evidence) {
+    let signed_files: Vec<String> = evidence
+        .files
+        .iter()
+        .filter(|f| {
+            matches!(
+                f.format,
+                ev::Format::ApprovalsMarkdown | ev::Format::MarkdownDocument
+            )
+        })
+        .map(|f| f.path.clone())
+        .collect();
+    if signed_files.is_empty() {
+        return;
+    }
+    let rows = evidence.approvals.iter_mut().chain(
+        evidence
+            .documents
+            .iter_mut()
+            .flat_map(|d| d.signoffs.iter_mut()),
+    );
+    for approval in rows {
+        let Some((file, line)) = table_row(&approval.source, &signed_files) else {
+            continue;
+        };
+        let Some(signer) = blame(&config.dir, &file, line) else {
+            continue;
+        };
+        let by_them = signer.email.eq_ignore_ascii_case(approval.who.trim())
+            || signer.name.eq_ignore_ascii_case(approval.who.trim());
+        approval.signature_verified = signer.status == "G" && by_them;
+        let how = match (signer.status.as_str(), by_them) {
+            ("G", true) => "signed",
+            ("G", false) => "signed by someone else",
+            _ => "unsigned",
+        };
+        approval.source = format!(
+            "{} (added in {} by {}, {how})",
+            approval.source,
+            &signer.sha[..signer.sha.len().min(12)],
+            signer.email
+        );
+    }
+}
+
+struct Signer {
+    sha: String,
+    name: String,
+    email: String,
+    /// git's `%G?`: `G` good, `N` none, `E` cannot check, …
+    status: String,
+}
+
+/// `path:line (as Role)` of a row in one of `files`.
+fn table_row(source: &str, files: &[String]) -> Option<(String, usize)> {
+    let location = source.split(" (").next()?;
+    let (file, line) = location.rsplit_once(':')?;
+    files
+        .iter()
+        .any(|f| f == file)
+        .then(|| Some((file.to_string(), line.parse().ok()?)))?
+}
+
+/// The commit that last changed `line` of `file`, its author and git's
+/// signature status.
+fn blame(dir: &Path, file: &str, line: usize) -> Option<Signer> {
+    let range = format!("{line},{line}");
+    let porcelain = git(dir, &["blame", "--porcelain", "-L", &range, "--", file])?;
+    let sha = porcelain.split_whitespace().next()?.to_string();
+    if sha.bytes().all(|b| b == b'0') {
+        return None; // not committed yet
+    }
+    let field = |key: &str| {
+        porcelain
+            .lines()
+            .find_map(|l| l.strip_prefix(key))
+            .map(|v| v.trim().trim_matches(['<', '>']).to_string())
+    };
+    let status = git(dir, &["log", "-1", "--format=%G?", &sha]).unwrap_or_default();
+    Some(Signer {
+        name: field("author ")?,
+        email: field("author-mail ")?,
+        sha,
+        status,
+    })
+}
