@@ -28,6 +28,13 @@ fn regops(args: &[&str], cwd: &Path) -> Run {
     }
 }
 
+/// Every one of `lines` is in standard output.
+fn assert_stdout(run: &Run, lines: &[&str]) {
+    for line in lines {
+        assert!(run.stdout.contains(line), "no `{line}` in:\n{}", run.stdout);
+    }
+}
+
 fn assert_code(run: &Run, code: i32, what: &str) {
     assert_eq!(
         run.code, code,
@@ -109,20 +116,13 @@ fn a_new_rust_gate_passes_its_fixtures_and_a_broken_expectation_shows_a_diff() {
 
     let run = regops(&["policy", "test", "x"], cwd);
     assert_code(&run, 0, "policy test of a new gate");
-    assert!(
-        run.stdout.contains("ok      all-pass: pass"),
-        "{}",
-        run.stdout
-    );
-    assert!(
-        run.stdout.contains("ok      a-test-fails: fail"),
-        "{}",
-        run.stdout
-    );
-    assert!(
-        run.stdout.contains("fixtures: 3 passed, 0 failed"),
-        "{}",
-        run.stdout
+    assert_stdout(
+        &run,
+        &[
+            "ok      all-pass: pass",
+            "ok      a-test-fails: fail",
+            "fixtures: 3 passed, 0 failed",
+        ],
     );
 
     // The component imports the contract and nothing else.
@@ -136,7 +136,7 @@ fn a_new_rust_gate_passes_its_fixtures_and_a_broken_expectation_shows_a_diff() {
     for import in imports.trim_start_matches("- imports:").split(',') {
         assert!(import.trim().starts_with("regops:gate/"), "{imports}");
     }
-    assert!(run.stdout.contains("- gate: x"), "metadata: {}", run.stdout);
+    assert_stdout(&run, &["- gate: x"]);
 
     // A wrong expectation: exit 1, and a diff naming the check.
     let fixture = dir.join("fixtures/all-pass/fixture.toml");
@@ -149,25 +149,22 @@ fn a_new_rust_gate_passes_its_fixtures_and_a_broken_expectation_shows_a_diff() {
     std::fs::write(&fixture, &broken).unwrap();
     let run = regops(&["policy", "test", "x"], cwd);
     assert_code(&run, 1, "a broken expectation");
-    for line in [
-        "FAILED  all-pass: pass, but its checks differ",
-        "--- expected (fixtures/all-pass/fixture.toml)",
-        "- check tests-pass = fail",
-        "+ check tests-pass = pass    # all 3 tests passed",
-        "  check skips-allowed = pass",
-        "fixtures: 2 passed, 1 failed",
-    ] {
-        assert!(run.stdout.contains(line), "no `{line}` in:\n{}", run.stdout);
-    }
+    assert_stdout(
+        &run,
+        &[
+            "FAILED  all-pass: pass, but its checks differ",
+            "--- expected (fixtures/all-pass/fixture.toml)",
+            "- check tests-pass = fail",
+            "+ check tests-pass = pass    # all 3 tests passed",
+            "  check skips-allowed = pass",
+            "fixtures: 2 passed, 1 failed",
+        ],
+    );
 
     // --update records the verdict it got, leaving the rest of the file.
     let run = regops(&["policy", "test", "x", "--update"], cwd);
     assert_code(&run, 0, "--update");
-    assert!(
-        run.stdout.contains("updated all-pass: pass"),
-        "{}",
-        run.stdout
-    );
+    assert_stdout(&run, &["updated all-pass: pass"]);
     assert_eq!(std::fs::read_to_string(&fixture).unwrap(), original);
 
     // A fixture whose evidence is missing cannot be judged: exit 2, named.
@@ -180,14 +177,12 @@ fn a_new_rust_gate_passes_its_fixtures_and_a_broken_expectation_shows_a_diff() {
     .unwrap();
     let run = regops(&["policy", "test", "x"], cwd);
     assert_code(&run, 2, "a fixture that cannot be judged");
-    assert!(
-        run.stdout
-            .contains("ERROR   missing-evidence: fixtures/missing-evidence/fixture.toml")
-            && run
-                .stdout
-                .contains("`nowhere.xml` (tests evidence) matches no file"),
-        "{}",
-        run.stdout
+    assert_stdout(
+        &run,
+        &[
+            "ERROR   missing-evidence: fixtures/missing-evidence/fixture.toml",
+            "`nowhere.xml` (tests evidence) matches no file",
+        ],
     );
 }
 
@@ -199,15 +194,9 @@ fn a_new_python_gate_passes_its_fixtures() {
     assert_code(&run, 0, "policy new --lang python");
     let run = regops(&["policy", "test", "y"], cwd);
     assert_code(&run, 0, "policy test of a new Python gate");
-    assert!(
-        run.stdout.contains("ok      a-test-fails: fail"),
-        "{}",
-        run.stdout
-    );
-    assert!(
-        run.stdout.contains("fixtures: 3 passed, 0 failed"),
-        "{}",
-        run.stdout
+    assert_stdout(
+        &run,
+        &["ok      a-test-fails: fail", "fixtures: 3 passed, 0 failed"],
     );
 
     // Built once: the second run reuses the component its inputs made.
