@@ -90,12 +90,9 @@ pub enum Command {
         /// The configuration file; evidence paths are relative to its directory.
         #[arg(long, default_value = "regops.toml")]
         config: PathBuf,
-        /// The version released (semantic version, e.g. 2.4.1).
-        #[arg(
-            long = "version",
-            value_name = "X.Y.Z",
-            required_unless_present = "verify"
-        )]
+        /// The version released (semantic version, e.g. 2.4.1); default:
+        /// [release] version, else the tag without its `v`.
+        #[arg(long = "version", value_name = "X.Y.Z")]
         release_version: Option<String>,
         /// The UDI-DI of the release.
         #[arg(long)]

@@ -34,18 +34,28 @@ pub struct RecordOptions {
 /// and `release-record.intoto.json` into `out_dir`. Returns the exit code
 /// of the verdicts (a record is written whatever they are: it records them).
 pub fn write(config: &Config, options: RecordOptions) -> anyhow::Result<i32> {
-    let version =
-        semver::Version::parse(options.version.trim_start_matches('v')).with_context(|| {
-            format!(
-                "`{}` is not a semantic version (MAJOR.MINOR.PATCH, e.g. 2.4.1)",
-                options.version
-            )
-        })?;
-    let commit = match options
-        .commit
-        .clone()
-        .or_else(|| std::env::var("GITHUB_SHA").ok())
-    {
+    // What `[release]` says, with the command line's word on top.
+    let mut config = config.clone();
+    if !options.version.is_empty() {
+        config.release.version = Some(options.version.clone());
+    }
+    if options.udi_di.is_some() {
+        config.release.udi_di = options.udi_di.clone();
+    }
+    if options.commit.is_some() {
+        config.release.commit = options.commit.clone();
+    }
+    let config = &config;
+    let release = crate::release::info(config)?;
+    let stated = release.version.clone().ok_or_else(|| {
+        anyhow::anyhow!(
+            "the release has no version: pass --version, set [release] version, or run on a release tag"
+        )
+    })?;
+    let version = semver::Version::parse(stated.trim_start_matches('v')).with_context(|| {
+        format!("`{stated}` is not a semantic version (MAJOR.MINOR.PATCH, e.g. 2.4.1)")
+    })?;
+    let commit = match release.commit.clone() {
         Some(commit) => commit,
         None => git_head(&config.dir)?,
     };
@@ -55,12 +65,30 @@ pub fn write(config: &Config, options: RecordOptions) -> anyhow::Result<i32> {
             .with_context(|| format!("{}: cannot read the artefact", path.display()))?;
         artifacts.push(json!({ "path": path.display().to_string(), "sha256": sha256_hex(&bytes), "size": bytes.len() }));
     }
+    for artifact in &release.artifacts {
+        let size = std::fs::metadata(config.dir.join(&artifact.name))
+            .map(|m| m.len())
+            .ok();
+        artifacts.push(json!({ "path": artifact.name, "sha256": artifact.sha256, "size": size }));
+    }
     let mut approvals: Vec<Approval> = Vec::new();
+    let mut anomalies: Vec<regops_evidence::Anomaly> = Vec::new();
+    let mut documents: Vec<regops_evidence::ControlledDocument> = Vec::new();
     let report = crate::check::evaluate(
         config,
         |kinds| {
-            let evidence = crate::check::gather(config, kinds)?;
+            // The record lists the anomalies and documents whether or not
+            // a gate that runs reads them.
+            let mut kinds = kinds.to_vec();
+            kinds.extend([
+                regops_evidence::EvidenceKind::Anomalies,
+                regops_evidence::EvidenceKind::Documents,
+                regops_evidence::EvidenceKind::Approvals,
+            ]);
+            let evidence = crate::check::gather(config, &kinds)?;
             approvals = evidence.approvals.clone();
+            anomalies = evidence.anomalies.clone();
+            documents = evidence.documents.clone();
             Ok(evidence)
         },
         options.run,
@@ -72,17 +100,30 @@ pub fn write(config: &Config, options: RecordOptions) -> anyhow::Result<i32> {
         "version": version.to_string(),
         "safety_class": config.safety_class,
         "commit": commit,
-        "built_at": timestamp(),
-        "udi_di": options.udi_di,
+        "built_at": release.timestamp.clone().unwrap_or_else(timestamp),
+        "udi_di": release.udi_di,
+        "tag": release.tag,
         "outcome": report_json["outcome"],
         "root": config.dir.display().to_string(),
         "artifacts": artifacts,
+        "lockfiles": release.lockfiles,
         "config": report_json["config"],
         "evidence": report_json["evidence"],
         "waivers": report_json["waivers"],
         "gates": report_json["gates"],
         "approvals": approvals,
-        "anomalies": [],
+        "anomalies": anomalies,
+        "documents": documents
+            .iter()
+            .map(|d| json!({
+                "id": d.id,
+                "title": d.title,
+                "status": d.status,
+                "revision": d.revision,
+                "path": d.path,
+                "cited": release.cited_documents.iter().any(|c| c.eq_ignore_ascii_case(&d.id)),
+            }))
+            .collect::<Vec<_>>(),
         "regops_version": env!("CARGO_PKG_VERSION"),
         "wasmtime_version": report_json["wasmtime_version"],
     });
@@ -276,6 +317,40 @@ fn markdown(record: &Value) -> String {
             s(&a["commit"]),
             s(&a["timestamp"]),
             s(&a["source"])
+        );
+    }
+    out.push_str("\n## Known anomalies\n\n| id | title | severity | evaluation | source |\n| --- | --- | --- | --- | --- |\n");
+    for a in record["anomalies"].as_array().into_iter().flatten() {
+        // One table row: the evaluation's line breaks become spaces.
+        let evaluation = s(&a["evaluation"]).replace(['\n', '|'], " ");
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} | {} |",
+            s(&a["id"]),
+            s(&a["title"]),
+            s(&a["severity"]),
+            if evaluation.is_empty() {
+                "**not evaluated**".to_string()
+            } else {
+                evaluation
+            },
+            s(&a["source"])
+        );
+    }
+    out.push_str("\n## Controlled documents\n\n| id | title | status | revision | cited |\n| --- | --- | --- | --- | --- |\n");
+    for d in record["documents"].as_array().into_iter().flatten() {
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} | {} |",
+            s(&d["id"]),
+            s(&d["title"]),
+            s(&d["status"]),
+            s(&d["revision"]),
+            if d["cited"].as_bool() == Some(true) {
+                "yes"
+            } else {
+                ""
+            }
         );
     }
     out.push_str(
