@@ -183,7 +183,8 @@ impl Lockfile {
                 "gate `{gate}`: tag drift: policy `{source}` now resolves to manifest {actual} \
                  (component sha256 {}), but {} pins manifest {expected} (component sha256 {}): the tag \
                  was moved since the lock was reviewed. Review the new component, then run \
-                 `regops policy lock`; or keep the reviewed one with `policy = \"{}\"`",
+                 `regops policy lock`; or keep the reviewed one: `policy = \"{}\"`, then \
+                 `regops policy lock`",
                 resolved.sha256,
                 self.path.display(),
                 pin.sha256,
@@ -197,7 +198,7 @@ impl Lockfile {
 
     /// Checks a component's digest against its pin, before anything compiles it.
     pub fn verify(&self, gate: &str, source: &str, actual: &str) -> Result<(), String> {
-        match self.pins.iter().find(|p| p.source == source) {
+        match self.pin(source) {
             None => Err(format!(
                 "gate `{gate}`: policy `{source}` is not pinned in {}; review the component, then add\n\
                  [[policy]]\nsource = {source:?}\nsha256 = \"{actual}\"",
