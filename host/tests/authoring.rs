@@ -167,6 +167,28 @@ fn a_new_rust_gate_passes_its_fixtures_and_a_broken_expectation_shows_a_diff() {
     assert_stdout(&run, &["updated all-pass: pass"]);
     assert_eq!(std::fs::read_to_string(&fixture).unwrap(), original);
 
+    // Evidence from a bundle (`regops evidence`) instead of files.
+    let run = regops(&["evidence", "x/fixtures/a-test-fails/junit.xml"], cwd);
+    assert_code(&run, 0, "regops evidence");
+    let bundled = dir.join("fixtures/from-a-bundle");
+    std::fs::create_dir(&bundled).unwrap();
+    std::fs::write(bundled.join("evidence.json"), &run.stdout).unwrap();
+    std::fs::write(
+        bundled.join("fixture.toml"),
+        "safety-class = \"A\"\nbundle = \"evidence.json\"\n\n[expect]\noutcome = \"fail\"\nchecks = [\n  \
+         { id = \"tests-pass\", outcome = \"fail\" },\n  { id = \"skips-allowed\", outcome = \"pass\" },\n]\n",
+    )
+    .unwrap();
+    let run = regops(&["policy", "test", "x"], cwd);
+    assert_code(&run, 0, "a fixture judging a bundle");
+    assert_stdout(
+        &run,
+        &[
+            "ok      from-a-bundle: fail",
+            "fixtures: 4 passed, 0 failed",
+        ],
+    );
+
     // A fixture whose evidence is missing cannot be judged: exit 2, named.
     let missing = dir.join("fixtures/missing-evidence");
     std::fs::create_dir(&missing).unwrap();

@@ -35,12 +35,12 @@ const COMMON: &[(&str, &str)] = &[
         include_str!("templates/common/fixtures/a-test-fails/junit.xml"),
     ),
     (
-        "fixtures/skips-at-class-a/fixture.toml",
-        include_str!("templates/common/fixtures/skips-at-class-a/fixture.toml"),
+        "fixtures/a-skip-allowed-by-params/fixture.toml",
+        include_str!("templates/common/fixtures/a-skip-allowed-by-params/fixture.toml"),
     ),
     (
-        "fixtures/skips-at-class-a/junit.xml",
-        include_str!("templates/common/fixtures/skips-at-class-a/junit.xml"),
+        "fixtures/a-skip-allowed-by-params/junit.xml",
+        include_str!("templates/common/fixtures/a-skip-allowed-by-params/junit.xml"),
     ),
 ];
 
