@@ -196,6 +196,18 @@ fn pin<'a>(lock: &'a toml::Table, source: &str) -> &'a toml::Value {
         .unwrap_or_else(|| panic!("{source} is pinned: {lock:#?}"))
 }
 
+/// A registry holding G1 as `regops/ci:1.0`, and a project running it as
+/// gate `remote`, locked: the registry, the tag, the project, the manifest.
+fn pushed_and_locked() -> (Registry, String, Project, String) {
+    let registry = Registry::start();
+    let tag = registry.reference("regops/ci:1.0");
+    let project = project_with_remote_gate(&tag);
+    let manifest = manifest_of(&push(&project, ci_component(), &tag));
+    let locked = run(&project, &["policy", "lock"], false);
+    assert_eq!(locked.code, 0, "{}", locked.stderr);
+    (registry, tag, project, manifest)
+}
+
 #[test]
 fn push_then_pull_by_tag_and_by_digest_and_evaluate_the_pulled_gate() {
     let registry = Registry::start();
@@ -286,11 +298,7 @@ fn push_then_pull_by_tag_and_by_digest_and_evaluate_the_pulled_gate() {
 
 #[test]
 fn a_tag_moved_to_other_bytes_is_tag_drift_caught_by_the_lockfile() {
-    let registry = Registry::start();
-    let tag = registry.reference("regops/ci:1.0");
-    let project = project_with_remote_gate(&tag);
-    let first = manifest_of(&push(&project, ci_component(), &tag));
-    assert_eq!(run(&project, &["policy", "lock"], false).code, 0);
+    let (_registry, tag, project, first) = pushed_and_locked();
     let lock_before = std::fs::read(project.path("regops.lock")).unwrap();
 
     // Someone pushes other bytes under the same tag.
@@ -353,11 +361,7 @@ fn a_tag_moved_to_other_bytes_is_tag_drift_caught_by_the_lockfile() {
 
 #[test]
 fn locked_mode_whose_manifest_was_deleted_says_so_and_fails() {
-    let registry = Registry::start();
-    let tag = registry.reference("regops/ci:1.0");
-    let project = project_with_remote_gate(&tag);
-    let first = manifest_of(&push(&project, ci_component(), &tag));
-    assert_eq!(run(&project, &["policy", "lock"], false).code, 0);
+    let (registry, tag, project, first) = pushed_and_locked();
     push(&project, &ci_component_v2(), &tag);
     ureq::delete(&format!(
         "http://{}/v2/regops/ci/manifests/{first}",
@@ -382,11 +386,7 @@ fn locked_mode_whose_manifest_was_deleted_says_so_and_fails() {
 
 #[test]
 fn a_pulled_component_that_differs_from_its_pin_is_refused_naming_both_digests() {
-    let registry = Registry::start();
-    let tag = registry.reference("regops/ci:1.0");
-    let project = project_with_remote_gate(&tag);
-    push(&project, ci_component(), &tag);
-    assert_eq!(run(&project, &["policy", "lock"], false).code, 0);
+    let (_registry, tag, project, _) = pushed_and_locked();
     let wrong = "1".repeat(64);
     let text = std::fs::read_to_string(project.path("regops.lock")).unwrap();
     // The pin of `remote` is the second one holding G1's digest.
