@@ -62,6 +62,11 @@ pub fn gather(config: &Config, kinds: &[EvidenceKind]) -> anyhow::Result<ev::Evi
     if kinds.contains(&EvidenceKind::Release) {
         evidence.release = Some(crate::release::info(config)?);
     }
+    if kinds.contains(&EvidenceKind::Anomalies)
+        && let Some(label) = &config.anomaly_label
+    {
+        crate::release::anomalies_from_github(label, &mut evidence)?;
+    }
     if kinds.contains(&EvidenceKind::Measurements) {
         crate::release::apply_budgets(config, &mut evidence.measurements);
     }

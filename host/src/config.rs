@@ -276,6 +276,8 @@ pub struct Config {
     pub change: ChangeOptions,
     /// `[release]`: what identifies the build being released.
     pub release: ReleaseOptions,
+    /// `[anomalies] github-label`: open issues with it are the known anomalies.
+    pub anomaly_label: Option<String>,
     /// `[capacity]`: budgets for capacity measurements, in seconds (or ops/s).
     pub capacity: Vec<Budget>,
 }
@@ -349,6 +351,7 @@ struct RawConfig {
     #[serde(default)]
     change: RawChange,
     release: Option<RawRelease>,
+    anomalies: Option<RawAnomalies>,
     #[serde(default)]
     capacity: BTreeMap<Spanned<String>, Spanned<RawBudget>>,
 }
@@ -364,6 +367,12 @@ struct RawRelease {
     lockfiles: Option<Vec<String>>,
     #[serde(default)]
     documents: Vec<String>,
+}
+
+#[derive(Deserialize, Clone)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawAnomalies {
+    github_label: Option<String>,
 }
 
 /// One `[capacity]` budget.
@@ -518,6 +527,7 @@ impl RawConfig {
                 base_soup: shift_all(self.change.base_soup, by),
             },
             release: self.release,
+            anomalies: self.anomalies,
             capacity: shift_map(self.capacity, by, |v| shift(v, by)),
         }
     }
@@ -583,6 +593,7 @@ impl RawConfig {
                 base_soup: over.change.base_soup.or(self.change.base_soup),
             },
             release: over.release.or(self.release),
+            anomalies: over.anomalies.or(self.anomalies),
             capacity: self.capacity,
         }
     }
@@ -842,6 +853,7 @@ impl Config {
         }
         Ok(Config {
             release: release.unwrap_or_default(),
+            anomaly_label: raw.anomalies.and_then(|a| a.github_label),
             capacity,
             source,
             dir,

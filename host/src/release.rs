@@ -145,6 +145,39 @@ fn hashed(dir: &Path, path: &Path) -> anyhow::Result<Artifact> {
     })
 }
 
+/// The repository's open issues labelled `label` (the GitHub API) as
+/// anomalies, listed in the report like a file with the digest of what the
+/// API answered.
+pub fn anomalies_from_github(label: &str, evidence: &mut ev::Evidence) -> anyhow::Result<()> {
+    let ctx = regops_github::GitHubContext::repository_from_env().with_context(|| {
+        format!("[anomalies] github-label = \"{label}\" reads the issues with the GitHub API")
+    })?;
+    let issues = regops_github::fetch_labelled_issues(&ctx, label)?;
+    let bytes = serde_json::to_vec(&issues).context("serialising the issue list")?;
+    let source = format!("github:{}/issues?labels={label}", ctx.repository());
+    let options = ev::Options::default();
+    let mut parse = ev::formats::ParseContext {
+        evidence_path: &source,
+        options: &options,
+        warnings: Vec::new(),
+    };
+    ev::formats::anomalies::parse_github(
+        &mut bytes.as_slice(),
+        &mut parse,
+        &mut evidence.anomalies,
+    )
+    .map_err(|e| anyhow::anyhow!("{source}: {}", e.message))?;
+    let warnings = parse.warnings;
+    evidence.files.push(ev::EvidenceFile {
+        path: source,
+        kind: ev::EvidenceKind::Anomalies,
+        format: ev::Format::GithubIssues,
+        sha256: sha256_hex(&bytes),
+        warnings,
+    });
+    Ok(())
+}
+
 /// Attaches `[capacity]` budgets to the measurements they name; a budget
 /// no result matches becomes a measurement without a value, so the gate
 /// sees the capacity test that did not run.

@@ -25,6 +25,7 @@ pub const ENDPOINTS: &[(&str, &str)] = &[
     ("GET", "/repos/{owner}/{repo}/pulls/{pull_number}/files"),
     ("GET", "/orgs/{org}/teams/{team_slug}/members"),
     ("GET", "/repos/{owner}/{repo}/commits/{ref}/check-runs"),
+    ("GET", "/repos/{owner}/{repo}/issues"),
     ("POST", "/repos/{owner}/{repo}/check-runs"),
     ("PATCH", "/repos/{owner}/{repo}/check-runs/{check_run_id}"),
 ];

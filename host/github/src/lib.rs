@@ -33,6 +33,7 @@ mod checks;
 mod context;
 mod error;
 mod git;
+mod issues;
 mod roles;
 mod trailers;
 
@@ -46,4 +47,5 @@ pub use checks::{
 pub use context::{DEFAULT_API_URL, GitHubContext, RetryPolicy};
 pub use error::Error;
 pub use git::approvals_from_git;
+pub use issues::fetch_labelled_issues;
 pub use roles::{Member, RoleMap};

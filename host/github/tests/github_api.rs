@@ -668,3 +668,21 @@ fn roles_without_teams_need_no_github() {
     let err = RoleMap::new([("reviewer", ["not a login"])]).unwrap_err();
     assert!(err.to_string().contains("[roles] reviewer"), "{err}");
 }
+
+#[test]
+fn open_issues_with_the_anomaly_label_are_listed_as_documented() {
+    let server = MockGitHub::start();
+    // GitHub's documented issue, as an issue (the example is a pull request).
+    let mut issue = common::fixture("issue-items.json")[0].clone();
+    issue.as_object_mut().unwrap().remove("pull_request");
+    issue["labels"] = serde_json::json!([{ "name": "severity: high" }]);
+    server.route(
+        "/repos/octocat/Hello-World/issues?labels=severity%3A%20high&state=open&per_page=100",
+        vec![Reply::json(&serde_json::json!([issue]))],
+    );
+    let issues =
+        regops_github::fetch_labelled_issues(&context(&server, ""), "severity: high").unwrap();
+    assert_eq!(issues.len(), 1);
+    assert_eq!(issues[0]["number"], 1347);
+    common::assert_documented(&server, "");
+}
