@@ -167,6 +167,19 @@ fn a_new_rust_gate_passes_its_fixtures_and_a_broken_expectation_shows_a_diff() {
     assert_stdout(&run, &["updated all-pass: pass"]);
     assert_eq!(std::fs::read_to_string(&fixture).unwrap(), original);
 
+    // A component built elsewhere (CI's artefact) is judged as it is.
+    let run = regops(
+        &["policy", "test", "x", "--component", "x/dist/x.wasm"],
+        cwd,
+    );
+    assert_code(&run, 0, "--component");
+    assert!(
+        !run.stderr.contains("built "),
+        "--component builds nothing: {}",
+        run.stderr
+    );
+    assert_stdout(&run, &["fixtures of `x`: x/dist/x.wasm"]);
+
     // Evidence from a bundle (`regops evidence`) instead of files.
     let run = regops(&["evidence", "x/fixtures/a-test-fails/junit.xml"], cwd);
     assert_code(&run, 0, "regops evidence");
