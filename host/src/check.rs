@@ -39,10 +39,17 @@ pub fn check(config: &Config, options: RunOptions) -> anyhow::Result<Report> {
 pub fn gather(config: &Config, kinds: &[EvidenceKind]) -> anyhow::Result<ev::Evidence> {
     // Only what the gates to run read: a release job's saved reports are
     // not required of the CI job that writes them, nor parsed there.
+    // The change's SOUP diff compares the SBOM and the register with the
+    // base branch's, whether or not a gate reads them itself.
+    let reads = |kind: EvidenceKind| {
+        kinds.contains(&kind)
+            || (kinds.contains(&EvidenceKind::Change)
+                && matches!(kind, EvidenceKind::Components | EvidenceKind::Soup))
+    };
     let groups: Vec<_> = config
         .evidence
         .iter()
-        .filter(|g| kinds.contains(&g.kind))
+        .filter(|g| reads(g.kind))
         .cloned()
         .collect();
     let collected = collect::inputs_of(config, &groups)?;

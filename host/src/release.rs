@@ -62,10 +62,10 @@ fn tag(config: &Config, commit: Option<&str>) -> Option<String> {
     if let Some(tag) = &config.release.tag {
         return Some(tag.clone());
     }
-    if std::env::var("GITHUB_REF_TYPE").is_ok_and(|t| t == "tag") {
-        if let Ok(name) = std::env::var("GITHUB_REF_NAME") {
-            return Some(name);
-        }
+    if std::env::var("GITHUB_REF_TYPE").is_ok_and(|t| t == "tag")
+        && let Ok(name) = std::env::var("GITHUB_REF_NAME")
+    {
+        return Some(name);
     }
     let commit = commit?;
     git(

@@ -13,7 +13,7 @@ use crate::reader::{self, Opened};
 use crate::{Error, Evidence, EvidenceFile, Format, Input, Options};
 
 enum Loaded {
-    Parsed(EvidenceFile, Evidence),
+    Parsed(EvidenceFile, Box<Evidence>),
     /// Opened, to be parsed in order on the calling thread.
     InOrder(Opened),
 }
@@ -48,7 +48,7 @@ pub(crate) fn load(
                         if parses_alone(opened.format) {
                             let mut own = Evidence::default();
                             let file = reader::parse(input, options, opened, &mut own)?;
-                            Ok(Loaded::Parsed(file, own))
+                            Ok(Loaded::Parsed(file, Box::new(own)))
                         } else {
                             Ok(Loaded::InOrder(opened))
                         }
@@ -83,7 +83,7 @@ fn merge_in_order(
         }
         while let Some(loaded) = slots.get_mut(merged).and_then(Option::take) {
             match loaded? {
-                Loaded::Parsed(file, own) => append(evidence, file, own),
+                Loaded::Parsed(file, own) => append(evidence, file, *own),
                 Loaded::InOrder(opened) => {
                     let input = inputs
                         .get(merged)
