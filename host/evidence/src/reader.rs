@@ -13,7 +13,7 @@ use std::thread::JoinHandle;
 
 use sha2::{Digest, Sha256};
 
-use crate::error::{At, Position};
+use crate::error::{At, FormatError, Position};
 use crate::formats::{self, Format, ParseContext};
 use crate::{Error, Evidence, EvidenceFile, Input, Options, detect};
 
@@ -114,7 +114,22 @@ pub(crate) fn parse(
         options,
         warnings: Vec::new(),
     };
-    if let Err(e) = formats::parse(format, input.kind, &mut reader, &mut ctx, evidence) {
+    // The JSON formats whose files get large stream from this concrete
+    // reader instead of holding the file; serde_json may place an error a
+    // character further on when streaming, so a broken file is parsed again
+    // the usual way for the error.
+    let parsed = match format {
+        Format::Sarif => {
+            formats::sarif::parse_stream(&mut reader, &mut ctx, &mut evidence.findings)
+                .map_err(|e| reparse(input, format, options).unwrap_or(e))
+        }
+        Format::CycloneDxJson => {
+            formats::cyclonedx::parse_stream(&mut reader, &mut ctx, input.kind, evidence)
+                .map_err(|e| reparse(input, format, options).unwrap_or(e))
+        }
+        _ => formats::parse(format, input.kind, &mut reader, &mut ctx, evidence),
+    };
+    if let Err(e) = parsed {
         return Err(Error::Malformed {
             path: input.display.clone(),
             format,
@@ -131,6 +146,20 @@ pub(crate) fn parse(
         sha256,
         warnings: ctx.warnings,
     })
+}
+
+/// The error [`formats::parse`] finds in the file, if it finds one; only
+/// runs on the error path.
+fn reparse(input: &Input, format: Format, options: &Options) -> Option<FormatError> {
+    let file = File::open(&input.path).ok()?;
+    let mut reader = BufReader::new(file.take(options.max_file_size));
+    let mut ctx = ParseContext {
+        evidence_path: &input.display,
+        options,
+        warnings: Vec::new(),
+    };
+    let mut scratch = Evidence::default();
+    formats::parse(format, input.kind, &mut reader, &mut ctx, &mut scratch).err()
 }
 
 /// Turns a parser's position into line and column; only runs on the error path.

@@ -84,6 +84,29 @@ pub fn parse(
     evidence: &mut Evidence,
 ) -> Result<(), FormatError> {
     let raw: RawBom = super::read_json_document(reader)?;
+    from_raw(raw, ctx, kind, evidence)
+}
+
+/// [`parse`], streaming the document from `reader` instead of holding the
+/// file: the same records and warnings, and an error wherever [`parse`] has
+/// one, though serde_json may place it a character further on (the loader
+/// parses the file again with [`parse`] for the error).
+pub fn parse_stream<R: BufRead + ?Sized>(
+    reader: &mut R,
+    ctx: &mut ParseContext<'_>,
+    kind: EvidenceKind,
+    evidence: &mut Evidence,
+) -> Result<(), FormatError> {
+    let raw: RawBom = super::read_json_stream(reader)?;
+    from_raw(raw, ctx, kind, evidence)
+}
+
+fn from_raw(
+    raw: RawBom,
+    ctx: &mut ParseContext<'_>,
+    kind: EvidenceKind,
+    evidence: &mut Evidence,
+) -> Result<(), FormatError> {
     if let Some(format) = raw.bom_format.as_ref().and_then(Text::non_empty)
         && format != "CycloneDX"
     {
@@ -959,6 +982,59 @@ impl<'de> Visitor<'de> for ComponentSeed<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Streaming from a reader reads every document, broken or not, as
+    /// reading it from memory does (error positions aside: the loader takes
+    /// the error from [`parse`]).
+    #[test]
+    fn reader_and_slice_agree() {
+        let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/fixtures/");
+        let options = crate::Options::default();
+        for fixture in [
+            "cyclonedx-py/bom.cdx.json",
+            "handmade-supply-chain/cyclonedx-vdr-vex.cdx.json",
+        ] {
+            let Ok(whole) = std::fs::read(format!("{root}{fixture}")) else {
+                panic!("fixture {fixture}");
+            };
+            let mut variants = vec![whole.clone()];
+            for cut in (1..whole.len()).step_by(whole.len() / 40 + 1) {
+                variants.push(whole.get(..cut).unwrap_or_default().to_vec());
+                let mut bent = whole.clone();
+                for b in [b'"', b']', 0xFF, b'1'] {
+                    if let Some(byte) = bent.get_mut(cut) {
+                        *byte = b;
+                    }
+                    variants.push(bent.clone());
+                }
+            }
+            for bytes in variants {
+                for kind in [
+                    EvidenceKind::Components,
+                    EvidenceKind::Vulnerabilities,
+                    EvidenceKind::Vex,
+                ] {
+                    let run = |slice: bool| {
+                        let mut ctx = ParseContext {
+                            evidence_path: "x.json",
+                            options: &options,
+                            warnings: Vec::new(),
+                        };
+                        let mut evidence = Evidence::default();
+                        let result = if slice {
+                            parse(&mut &bytes[..], &mut ctx, kind, &mut evidence)
+                        } else {
+                            parse_stream(&mut &bytes[..], &mut ctx, kind, &mut evidence)
+                        };
+                        // Errors agree on what, not always on where.
+                        let result = result.map_err(|e| e.message);
+                        format!("{result:?} {evidence:?} {:?}", ctx.warnings)
+                    };
+                    assert_eq!(run(true), run(false), "{}", String::from_utf8_lossy(&bytes));
+                }
+            }
+        }
+    }
 
     #[test]
     fn purl_parts() {

@@ -332,6 +332,20 @@ pub(crate) fn read_json_document<T: serde::de::DeserializeOwned>(
     Ok(document)
 }
 
+/// One JSON document streamed from `reader` into `T`, the file never held
+/// whole; trailing content after it is an error. For the formats whose files
+/// get large (SARIF, CycloneDX): with a concrete reader type serde_json's
+/// byte-at-a-time reading inlines (through `dyn BufRead` it is a virtual call
+/// per byte).
+pub(crate) fn read_json_stream<T: serde::de::DeserializeOwned, R: BufRead + ?Sized>(
+    reader: &mut R,
+) -> Result<T, FormatError> {
+    let mut de = serde_json::Deserializer::from_reader(reader);
+    let document = T::deserialize(&mut de)?;
+    de.end()?;
+    Ok(document)
+}
+
 /// A whole text file (the YAML, CSV and markdown formats are small).
 pub(crate) fn read_text(reader: &mut dyn BufRead) -> Result<String, FormatError> {
     let mut text = String::new();

@@ -76,7 +76,27 @@ pub fn parse(
     out: &mut Vec<Finding>,
 ) -> Result<(), FormatError> {
     let bytes = super::read_json(reader)?;
-    let mut de = serde_json::Deserializer::from_slice(&bytes);
+    parse_from(serde_json::Deserializer::from_slice(&bytes), ctx, out)
+}
+
+/// [`parse`], streaming the log from `reader` instead of holding the file:
+/// the same findings and warnings, and an error wherever [`parse`] has one,
+/// though serde_json may place it a character further on (the loader parses
+/// the file again with [`parse`] for the error). A concrete `R` lets
+/// serde_json's byte-at-a-time reading inline.
+pub fn parse_stream<R: BufRead + ?Sized>(
+    reader: &mut R,
+    ctx: &mut ParseContext<'_>,
+    out: &mut Vec<Finding>,
+) -> Result<(), FormatError> {
+    parse_from(serde_json::Deserializer::from_reader(reader), ctx, out)
+}
+
+fn parse_from<'de, R: serde_json::de::Read<'de>>(
+    mut de: serde_json::Deserializer<R>,
+    ctx: &mut ParseContext<'_>,
+    out: &mut Vec<Finding>,
+) -> Result<(), FormatError> {
     let mut state = State {
         evidence: ctx.evidence_path.to_string(),
         out,
@@ -1116,6 +1136,48 @@ fn percent_decode(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Streaming from a reader reads every log, broken or not, as reading it
+    /// from memory does: the same findings, warnings and errors (positions
+    /// may differ: the loader takes the error from [`parse`]).
+    #[test]
+    fn reader_and_slice_agree() {
+        let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/fixtures/");
+        let options = crate::Options::default();
+        for fixture in ["bandit-high/bandit.sarif", "handmade/sarif-awkward.sarif"] {
+            let whole = std::fs::read(format!("{root}{fixture}")).expect("fixture");
+            let mut variants = vec![whole.clone()];
+            for cut in (1..whole.len()).step_by(whole.len() / 40 + 1) {
+                variants.push(whole.get(..cut).unwrap_or_default().to_vec());
+                let mut bent = whole.clone();
+                for b in [b'"', b'}', 0xFF, b','] {
+                    if let Some(byte) = bent.get_mut(cut) {
+                        *byte = b;
+                    }
+                    variants.push(bent.clone());
+                }
+            }
+            for bytes in variants {
+                let run = |slice: bool| {
+                    let mut ctx = ParseContext {
+                        evidence_path: "x.sarif",
+                        options: &options,
+                        warnings: Vec::new(),
+                    };
+                    let mut out = Vec::new();
+                    let result = if slice {
+                        parse(&mut &bytes[..], &mut ctx, &mut out)
+                    } else {
+                        parse_stream(&mut &bytes[..], &mut ctx, &mut out)
+                    };
+                    // Errors agree on what, not always on where.
+                    let result = result.map_err(|e| e.message);
+                    format!("{result:?} {out:?} {:?}", ctx.warnings)
+                };
+                assert_eq!(run(true), run(false), "{}", String::from_utf8_lossy(&bytes));
+            }
+        }
+    }
 
     #[test]
     fn placeholders() {
