@@ -56,9 +56,9 @@ pub struct Evidence {
     pub documents: Vec<ControlledDocument>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub change: Option<ChangeRequest>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub gate_results: Vec<GateResult>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub measurements: Vec<Measurement>,
 }
 
