@@ -218,6 +218,7 @@ impl Source {
 }
 
 impl Read for Source {
+    #[inline]
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         match self {
             Source::Inline(r) => r.read(buf),
@@ -311,7 +312,14 @@ impl Pipelined {
 }
 
 impl Read for Pipelined {
+    /// serde_json's reader asks for one byte at a time: that case inlines.
+    #[inline]
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if let ([to], Some(&byte)) = (&mut *buf, self.chunk.get(self.pos)) {
+            *to = byte;
+            self.pos += 1;
+            return Ok(1);
+        }
         let available = self.fill_buf()?;
         let n = available.len().min(buf.len());
         if let (Some(to), Some(from)) = (buf.get_mut(..n), available.get(..n)) {

@@ -340,10 +340,18 @@ pub(crate) fn read_json_document<T: serde::de::DeserializeOwned>(
 pub(crate) fn read_json_stream<T: serde::de::DeserializeOwned, R: BufRead + ?Sized>(
     reader: &mut R,
 ) -> Result<T, FormatError> {
-    let mut de = serde_json::Deserializer::from_reader(reader);
+    let mut de = serde_json::Deserializer::from_reader(json_reader(reader));
     let document = T::deserialize(&mut de)?;
     de.end()?;
     Ok(document)
+}
+
+/// What serde_json streams from: it reads a byte per call, and only
+/// `BufReader`'s byte reading is specialised to inline (measured on the
+/// 65 MB SARIF log: 0.55 s of CPU through the loader's reader itself, about
+/// half that through a `BufReader` over it).
+pub(crate) fn json_reader<R: BufRead + ?Sized>(reader: &mut R) -> std::io::BufReader<&mut R> {
+    std::io::BufReader::with_capacity(64 * 1024, reader)
 }
 
 /// A whole text file (the YAML, CSV and markdown formats are small).

@@ -89,7 +89,11 @@ pub fn parse_stream<R: BufRead + ?Sized>(
     ctx: &mut ParseContext<'_>,
     out: &mut Vec<Finding>,
 ) -> Result<(), FormatError> {
-    parse_from(serde_json::Deserializer::from_reader(reader), ctx, out)
+    parse_from(
+        serde_json::Deserializer::from_reader(super::json_reader(reader)),
+        ctx,
+        out,
+    )
 }
 
 fn parse_from<'de, R: serde_json::de::Read<'de>>(
