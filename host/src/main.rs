@@ -3,6 +3,14 @@
 use clap::Parser;
 
 fn main() {
+    // Like any Unix filter: a closed pipe (`regops policy list | head`) ends
+    // the process quietly instead of making `println!` panic.
+    #[cfg(unix)]
+    // SAFETY: restoring the default disposition of one signal, before any
+    // other thread exists.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     let cli = regops::cli::Cli::parse();
     let code = match regops::cli::run(cli) {
         Ok(code) => code,
