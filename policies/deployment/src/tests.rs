@@ -1,6 +1,6 @@
 //! G3 logic, natively: deployment records and the release in, checks out.
 
-use regops_kit::testing::{FixedEvidence, context};
+use regops_kit::testing::{FixedEvidence, check, context};
 use regops_kit::*;
 
 use super::DeploymentGate;
@@ -46,14 +46,6 @@ fn run_at(class: SafetyClass, deployments: Vec<Deployment>) -> Verdict {
         ..FixedEvidence::default()
     };
     run::<DeploymentGate>(&context::<DeploymentGate>(class, &[], KINDS), &evidence)
-}
-
-fn check<'a>(verdict: &'a Verdict, id: &str) -> &'a Check {
-    verdict
-        .checks
-        .iter()
-        .find(|c| c.id == id)
-        .unwrap_or_else(|| panic!("no check {id} in {:?}", verdict.checks))
 }
 
 #[test]

@@ -225,3 +225,12 @@ pub fn test_case(suite: &str, name: &str, status: TestStatus) -> TestCase {
         evidence: "junit.xml".to_string(),
     }
 }
+
+/// The check `id` of a verdict; panics naming the checks there are.
+pub fn check<'a>(verdict: &'a Verdict, id: &str) -> &'a Check {
+    verdict
+        .checks
+        .iter()
+        .find(|c| c.id == id)
+        .unwrap_or_else(|| panic!("no check {id} in {:#?}", verdict.checks))
+}

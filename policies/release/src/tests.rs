@@ -2,7 +2,7 @@
 //! documents and approvals in; checks out, at the classes where the
 //! defaults differ.
 
-use regops_kit::testing::{FixedEvidence, context};
+use regops_kit::testing::{FixedEvidence, check, context};
 use regops_kit::*;
 
 use super::{ReleaseGate, gs1_check_digit_ok, is_semver};
@@ -90,14 +90,6 @@ fn evidence() -> FixedEvidence {
 
 fn run_at(class: SafetyClass, evidence: &FixedEvidence) -> Verdict {
     run::<ReleaseGate>(&context::<ReleaseGate>(class, &[], ALL), evidence)
-}
-
-fn check<'a>(verdict: &'a Verdict, id: &str) -> &'a Check {
-    verdict
-        .checks
-        .iter()
-        .find(|c| c.id == id)
-        .unwrap_or_else(|| panic!("no check {id} in {:?}", verdict.checks))
 }
 
 #[test]

@@ -56,18 +56,20 @@ struct HyperfineEntry {
     max: f64,
 }
 
-fn push_seconds(
+/// One measurement per (statistic, value), all in `unit`.
+fn push(
     out: &mut Vec<Measurement>,
     ctx: &ParseContext<'_>,
     name: &str,
-    stats: [(&str, f64); 4],
+    unit: &str,
+    stats: &[(&str, f64)],
 ) {
     for (statistic, value) in stats {
         out.push(Measurement {
             name: name.to_string(),
             statistic: statistic.to_string(),
-            value: Some(value),
-            unit: "s".to_string(),
+            value: Some(*value),
+            unit: unit.to_string(),
             budget_max: None,
             budget_min: None,
             source: Location {
@@ -88,31 +90,15 @@ pub fn parse_pytest(
     for b in doc.benchmarks {
         let name = b.fullname.unwrap_or(b.name);
         let s = &b.stats;
-        push_seconds(
-            out,
-            ctx,
-            &name,
-            [
-                ("mean", s.mean),
-                ("median", s.median),
-                ("min", s.min),
-                ("max", s.max),
-            ],
-        );
+        let seconds = [
+            ("mean", s.mean),
+            ("median", s.median),
+            ("min", s.min),
+            ("max", s.max),
+        ];
+        push(out, ctx, &name, "s", &seconds);
         if let Some(ops) = s.ops {
-            out.push(Measurement {
-                name,
-                statistic: "ops".to_string(),
-                value: Some(ops),
-                unit: "ops/s".to_string(),
-                budget_max: None,
-                budget_min: None,
-                source: Location {
-                    file: ctx.evidence_path.to_string(),
-                    line: None,
-                    column: None,
-                },
-            });
+            push(out, ctx, &name, "ops/s", &[("ops", ops)]);
         }
     }
     Ok(())
@@ -125,17 +111,13 @@ pub fn parse_hyperfine(
 ) -> Result<(), FormatError> {
     let doc: Hyperfine = read_json_document(reader)?;
     for r in doc.results {
-        push_seconds(
-            out,
-            ctx,
-            &r.command,
-            [
-                ("mean", r.mean),
-                ("median", r.median),
-                ("min", r.min),
-                ("max", r.max),
-            ],
-        );
+        let seconds = [
+            ("mean", r.mean),
+            ("median", r.median),
+            ("min", r.min),
+            ("max", r.max),
+        ];
+        push(out, ctx, &r.command, "s", &seconds);
     }
     Ok(())
 }
