@@ -165,7 +165,6 @@ for size in $SIZES; do
     echo
     echo "regops parse (normalise, the six files): $(inner_ms load_ms "$BIN/normalise" "${files[@]}")"
     echo "regops bundle read (normalise --bundle): $(inner_ms load_ms "$BIN/normalise" --bundle "$dir/bundle.json")"
-    echo "bundle read from a slice, no flatten (normalise --bundle-slice): $(inner_ms load_ms "$BIN/normalise" --bundle-slice "$dir/bundle.json")"
     echo "regorus (rego-g1 TIMING): $(inner_ms "read_ms parse_ms policy_ms eval_ms" "$BIN/rego-g1" --bundle "$dir/bundle.json" "${REGO_PARAMS[@]}")"
 done
 echo

@@ -8,11 +8,9 @@
 //! `RESULT bytes=<input bytes> records=<model records> load_ms=<ms>`
 //!
 //! `normalise --bundle F` reads an evidence bundle (`regops evidence`) the
-//! way `regops check --evidence-bundle` does (`host/src/bundle.rs`: a
-//! `BufReader` into `serde_json::from_reader`, the evidence `#[serde(flatten)]`
-//! beside `schema`); `--bundle-slice F` reads the file into memory and
-//! deserialises the evidence from the slice without `flatten`, for
-//! comparison.
+//! way `regops check --evidence-bundle` does (`host/src/bundle.rs`: the file
+//! read whole, its `schema` checked in a first pass, the evidence
+//! deserialised from the slice).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -21,34 +19,26 @@ use std::time::Instant;
 use regops_evidence::{Evidence, EvidenceKind, Format, Input, Options, load};
 use serde::Deserialize;
 
-/// `host/src/bundle.rs`'s `BundleIn`, copied: the host's bundle reader.
 #[derive(Deserialize)]
-struct BundleIn {
+struct SchemaOnly {
     #[allow(dead_code)]
     schema: String,
-    #[serde(flatten)]
-    evidence: Evidence,
 }
 
-fn read_bundle(path: &std::path::Path, slice: bool) -> Result<Evidence, String> {
+/// `host/src/bundle.rs`'s reader, copied (without its error wording).
+fn read_bundle(path: &std::path::Path) -> Result<Evidence, String> {
     let err = |e: &dyn std::fmt::Display| format!("{}: {e}", path.display());
-    if slice {
-        let bytes = std::fs::read(path).map_err(|e| err(&e))?;
-        serde_json::from_slice::<Evidence>(&bytes).map_err(|e| err(&e))
-    } else {
-        let file = std::fs::File::open(path).map_err(|e| err(&e))?;
-        serde_json::from_reader::<_, BundleIn>(std::io::BufReader::new(file))
-            .map(|b| b.evidence)
-            .map_err(|e| err(&e))
-    }
+    let bytes = std::fs::read(path).map_err(|e| err(&e))?;
+    serde_json::from_slice::<SchemaOnly>(&bytes).map_err(|e| err(&e))?;
+    serde_json::from_slice::<Evidence>(&bytes).map_err(|e| err(&e))
 }
 
-const USAGE: &str = "usage: normalise [--as FORMAT] --tests|--coverage|--findings|--sbom|--vulnerabilities|--vex FILE ...\n       normalise --bundle|--bundle-slice BUNDLE.json";
+const USAGE: &str = "usage: normalise [--as FORMAT] --tests|--coverage|--findings|--sbom|--vulnerabilities|--vex FILE ...\n       normalise --bundle BUNDLE.json";
 
 fn main() -> ExitCode {
     let mut inputs = Vec::new();
     let mut forced: Option<Format> = None;
-    let mut bundle: Option<(PathBuf, bool)> = None;
+    let mut bundle: Option<PathBuf> = None;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         let kind = match arg.as_str() {
@@ -58,12 +48,12 @@ fn main() -> ExitCode {
             "--sbom" => EvidenceKind::Components,
             "--vulnerabilities" => EvidenceKind::Vulnerabilities,
             "--vex" => EvidenceKind::Vex,
-            "--bundle" | "--bundle-slice" => {
+            "--bundle" => {
                 let Some(path) = args.next() else {
                     eprintln!("normalise: {arg} needs a file\n{USAGE}");
                     return ExitCode::from(2);
                 };
-                bundle = Some((PathBuf::from(path), arg == "--bundle-slice"));
+                bundle = Some(PathBuf::from(path));
                 continue;
             }
             "--as" => {
@@ -104,14 +94,14 @@ fn main() -> ExitCode {
     let bytes: u64 = inputs
         .iter()
         .map(|i| i.path.as_path())
-        .chain(bundle.as_ref().map(|(p, _)| p.as_path()))
+        .chain(bundle.as_deref())
         .map(|p| std::fs::metadata(p).map_or(0, |m| m.len()))
         .sum();
     let options = Options::default();
 
     let start = Instant::now();
     let loaded = match &bundle {
-        Some((path, slice)) => read_bundle(path, *slice),
+        Some(path) => read_bundle(path),
         None => load(&inputs, &options).map_err(|e| e.to_string()),
     };
     let evidence = match loaded {
