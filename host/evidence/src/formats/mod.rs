@@ -392,3 +392,26 @@ pub(crate) fn read_json(reader: &mut dyn BufRead) -> Result<Vec<u8>, FormatError
         .map_err(|e| FormatError::whole_file(format!("cannot read the file: {e}")))?;
     Ok(bytes)
 }
+
+/// Test inputs: a fixture (path under `tests/fixtures/`) whole, cut short at
+/// about 40 places, and with the byte at each of those places replaced by
+/// each of `bytes` in turn (cumulatively).
+#[cfg(test)]
+pub(crate) fn broken_variants(fixture: &str, bytes: &[u8]) -> Vec<Vec<u8>> {
+    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/fixtures/");
+    let Ok(whole) = std::fs::read(format!("{root}{fixture}")) else {
+        panic!("fixture {fixture}");
+    };
+    let mut variants = vec![whole.clone()];
+    for cut in (1..whole.len()).step_by(whole.len() / 40 + 1) {
+        variants.push(whole.get(..cut).unwrap_or_default().to_vec());
+        let mut bent = whole.clone();
+        for &b in bytes {
+            if let Some(byte) = bent.get_mut(cut) {
+                *byte = b;
+            }
+            variants.push(bent.clone());
+        }
+    }
+    variants
+}
