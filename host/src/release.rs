@@ -53,7 +53,28 @@ pub fn commit(config: &Config) -> Option<String> {
         .commit
         .clone()
         .or_else(|| std::env::var("GITHUB_SHA").ok().filter(|s| !s.is_empty()))
+        .or_else(|| head_from_files(&config.dir))
         .or_else(|| git(&config.dir, &["rev-parse", "HEAD"]))
+}
+
+/// `HEAD`'s commit read from `.git` directly (a detached head or a loose
+/// ref), saving a git process on every run; `None` sends the caller to git
+/// (packed refs, worktrees, anything unusual).
+fn head_from_files(dir: &Path) -> Option<String> {
+    let git_dir = dir
+        .canonicalize()
+        .ok()?
+        .ancestors()
+        .map(|d| d.join(".git"))
+        .find(|g| g.is_dir())?;
+    let head = std::fs::read_to_string(git_dir.join("HEAD")).ok()?;
+    let head = head.trim();
+    let sha = match head.strip_prefix("ref: ") {
+        Some(reference) => std::fs::read_to_string(git_dir.join(reference)).ok()?,
+        None => head.to_string(),
+    };
+    let sha = sha.trim();
+    (sha.len() == 40 && sha.bytes().all(|b| b.is_ascii_hexdigit())).then(|| sha.to_string())
 }
 
 /// The tag being released: `[release] tag`, the tag a GitHub workflow runs
