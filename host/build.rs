@@ -10,6 +10,8 @@ use std::process::Command;
 
 use sha2::{Digest, Sha256};
 
+#[path = "src/policy/custom_section.rs"]
+mod custom_section;
 #[path = "src/policy/engine_config.rs"]
 mod engine_config;
 
@@ -49,6 +51,7 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
         "Cargo.toml",
         "host/Cargo.toml",
         "host/src/policy/engine_config.rs",
+        "host/src/policy/custom_section.rs",
     ] {
         println!("cargo:rerun-if-changed={}", workspace.join(path).display());
     }
@@ -145,27 +148,8 @@ fn append_metadata(component: &mut Vec<u8>, id: &str) -> Result<(), Box<dyn std:
         quote(&format!("{repository}/tree/v{version}/policies/{id}")),
         quote(&version),
     );
-    let name = "regops:metadata";
-    let mut body = Vec::new();
-    leb128(&mut body, name.len());
-    body.extend_from_slice(name.as_bytes());
-    body.extend_from_slice(json.as_bytes());
-    component.push(0); // custom section id
-    leb128(component, body.len());
-    component.extend_from_slice(&body);
+    custom_section::append(component, custom_section::METADATA_SECTION, json.as_bytes());
     Ok(())
-}
-
-fn leb128(out: &mut Vec<u8>, mut n: usize) {
-    loop {
-        let byte = (n & 0x7f) as u8;
-        n >>= 7;
-        if n == 0 {
-            out.push(byte);
-            return;
-        }
-        out.push(byte | 0x80);
-    }
 }
 
 fn build_guests(workspace: &Path, target_dir: &Path) -> Result<(), Box<dyn std::error::Error>> {

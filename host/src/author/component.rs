@@ -9,6 +9,7 @@ use anyhow::{Context as _, bail};
 
 use super::{Lang, Manifest, python, write_generated};
 use crate::policy::contract::{self, METADATA_SECTION, Metadata, REGOPS_VERSION};
+use crate::policy::custom_section;
 
 /// Rust gates are core modules for this target, componentised here; a
 /// `wasm32-wasip2` build would import WASI, which the sandbox refuses.
@@ -190,26 +191,8 @@ fn append_metadata(component: &mut Vec<u8>, manifest: &Manifest) -> anyhow::Resu
         min_regops: Some(REGOPS_VERSION.to_string()),
     };
     let json = serde_json::to_vec(&metadata)?;
-    let mut body = Vec::new();
-    leb128(&mut body, METADATA_SECTION.len());
-    body.extend_from_slice(METADATA_SECTION.as_bytes());
-    body.extend_from_slice(&json);
-    component.push(0); // custom section id
-    leb128(component, body.len());
-    component.extend_from_slice(&body);
+    custom_section::append(component, METADATA_SECTION, &json);
     Ok(())
-}
-
-fn leb128(out: &mut Vec<u8>, mut n: usize) {
-    loop {
-        let byte = (n & 0x7f) as u8;
-        n >>= 7;
-        if n == 0 {
-            out.push(byte);
-            return;
-        }
-        out.push(byte | 0x80);
-    }
 }
 
 /// SHA-256 over what a Python build reads: the tool's version, the

@@ -22,7 +22,7 @@ pub const REGOPS_VERSION: &str = env!("CARGO_PKG_VERSION");
 const CONTRACT_PACKAGE: &str = "regops:gate/";
 
 /// The custom section a gate's metadata travels in.
-pub const METADATA_SECTION: &str = "regops:metadata";
+pub use super::custom_section::METADATA_SECTION;
 
 /// Which regops releases implemented which contract version, newest last;
 /// extended with every release that changes `wit/gate.wit`'s version.
