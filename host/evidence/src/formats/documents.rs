@@ -33,7 +33,7 @@
 
 use std::io::BufRead;
 
-use super::{ParseContext, from_yaml, read_text};
+use super::{ParseContext, front_matter, read_text, yaml_strings};
 use crate::error::FormatError;
 use crate::model::{Approval, ControlledDocument, Decision};
 
@@ -44,11 +44,8 @@ pub fn parse_document(
     out: &mut Vec<ControlledDocument>,
 ) -> Result<(), FormatError> {
     let text = read_text(reader)?;
-    let (front, body_line) = front_matter(&text)?;
-    let value: serde_norway::Value = match front {
-        Some(front) => from_yaml(front, "front matter is not YAML", 1)?,
-        None => serde_norway::Value::Null,
-    };
+    let (value, body) = front_matter(&text)?;
+    let value = value.unwrap_or(serde_norway::Value::Null);
     let text_of = |key: &str| -> Option<String> {
         match value.get(key)? {
             serde_norway::Value::String(s) => Some(s.trim().to_string()),
@@ -67,7 +64,7 @@ pub fn parse_document(
         .or_else(|| id_prefix(file_name))
         .unwrap_or_else(|| file_name.trim_end_matches(".md").to_string());
     let title = text_of("title")
-        .or_else(|| first_heading(&text, body_line))
+        .or_else(|| first_heading(body))
         .unwrap_or_else(|| id.clone());
     let status = text_of("status").unwrap_or_else(|| {
         if signoffs.is_empty() {
@@ -77,14 +74,7 @@ pub fn parse_document(
         }
         .to_string()
     });
-    let approvers = match value.get("approvers") {
-        Some(serde_norway::Value::String(s)) => vec![s.clone()],
-        Some(serde_norway::Value::Sequence(items)) => items
-            .iter()
-            .filter_map(|i| i.as_str().map(str::to_string))
-            .collect(),
-        _ => Vec::new(),
-    };
+    let approvers = yaml_strings(value.get("approvers"));
     out.push(ControlledDocument {
         id,
         title,
@@ -115,25 +105,8 @@ pub fn parse_approvals(
     Ok(())
 }
 
-/// The front matter (without its fences) and the line the body starts on.
-fn front_matter(text: &str) -> Result<(Option<&str>, usize), FormatError> {
-    let body = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let Some(rest) = body
-        .strip_prefix("---\n")
-        .or_else(|| body.strip_prefix("---\r\n"))
-    else {
-        return Ok((None, 0));
-    };
-    let end = rest
-        .find("\n---")
-        .ok_or_else(|| FormatError::whole_file("the front matter is not closed by a `---` line"))?;
-    let front = &rest[..end];
-    Ok((Some(front), front.lines().count() + 2))
-}
-
-fn first_heading(text: &str, from_line: usize) -> Option<String> {
-    text.lines()
-        .skip(from_line)
+fn first_heading(body: &str) -> Option<String> {
+    body.lines()
         .find_map(|l| l.strip_prefix("# "))
         .map(|h| h.trim().to_string())
 }

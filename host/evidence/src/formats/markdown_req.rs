@@ -19,7 +19,7 @@
 
 use std::io::BufRead;
 
-use super::{ParseContext, from_yaml, read_text};
+use super::{ParseContext, front_matter, read_text, yaml_strings};
 use crate::error::FormatError;
 use crate::formats::doorstop::RISK_CONTROL_KINDS;
 use crate::model::{Location, Requirement};
@@ -30,21 +30,11 @@ pub fn parse(
     out: &mut Vec<Requirement>,
 ) -> Result<(), FormatError> {
     let text = read_text(reader)?;
-    let body = text.strip_prefix('\u{feff}').unwrap_or(&text);
-    let Some(rest) = body
-        .strip_prefix("---\n")
-        .or_else(|| body.strip_prefix("---\r\n"))
-    else {
+    let (Some(value), after) = front_matter(&text)? else {
         return Err(FormatError::whole_file(
             "no YAML front matter: the file must start with `---`",
         ));
     };
-    let end = rest
-        .find("\n---")
-        .ok_or_else(|| FormatError::whole_file("the front matter is not closed by a `---` line"))?;
-    let (front, after) = (&rest[..end], &rest[end + 4..]);
-    // +1: the opening `---` line.
-    let value: serde_norway::Value = from_yaml(front, "front matter is not YAML", 1)?;
     let get = |key: &str| value.get(key);
     let text_of = |key: &str| {
         get(key)
@@ -57,19 +47,9 @@ pub fn parse(
             FormatError::whole_file("the front matter has no `id`; a requirement file names its id")
         })?;
     let kind = text_of("type").unwrap_or_else(|| "requirement".to_string());
-    let list = |key: &str| -> Vec<String> {
-        match get(key) {
-            Some(serde_norway::Value::String(s)) => vec![s.clone()],
-            Some(serde_norway::Value::Sequence(items)) => items
-                .iter()
-                .filter_map(|i| i.as_str().map(str::to_string))
-                .collect(),
-            _ => Vec::new(),
-        }
-    };
     let mut parents = Vec::new();
     for key in ["parents", "parent", "fulfills", "links"] {
-        for p in list(key) {
+        for p in yaml_strings(get(key)) {
             if !parents.contains(&p) {
                 parents.push(p);
             }
@@ -96,7 +76,7 @@ pub fn parse(
         status: text_of("status"),
         parents,
         risk_control,
-        verified_by: list("verified-by"),
+        verified_by: yaml_strings(get("verified-by")),
         suspect_links: Vec::new(),
         stamp: None,
         link_stamps: Vec::new(),

@@ -385,6 +385,36 @@ pub(crate) fn from_yaml<T: serde::de::DeserializeOwned>(
     })
 }
 
+/// Markdown split at its YAML front matter: the front matter parsed
+/// (`None` when the file opens without `---`) and the body after it.
+pub(crate) fn front_matter(text: &str) -> Result<(Option<serde_norway::Value>, &str), FormatError> {
+    let body = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let Some(rest) = body
+        .strip_prefix("---\n")
+        .or_else(|| body.strip_prefix("---\r\n"))
+    else {
+        return Ok((None, body));
+    };
+    let end = rest
+        .find("\n---")
+        .ok_or_else(|| FormatError::whole_file("the front matter is not closed by a `---` line"))?;
+    // +1: the opening `---` line.
+    let value = from_yaml(&rest[..end], "front matter is not YAML", 1)?;
+    Ok((Some(value), &rest[end + 4..]))
+}
+
+/// A YAML value that may be one string or a list of them, as a list.
+pub(crate) fn yaml_strings(value: Option<&serde_norway::Value>) -> Vec<String> {
+    match value {
+        Some(serde_norway::Value::String(s)) => vec![s.clone()],
+        Some(serde_norway::Value::Sequence(items)) => items
+            .iter()
+            .filter_map(|i| i.as_str().map(str::to_string))
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
 pub(crate) fn read_json(reader: &mut dyn BufRead) -> Result<Vec<u8>, FormatError> {
     let mut bytes = Vec::new();
     reader
