@@ -4,10 +4,9 @@
 
 mod common;
 
-use std::io::{Read, Write};
 use std::net::TcpListener;
 
-use common::{Project, check};
+use common::{Project, check, sha256};
 
 /// An org baseline raising class C coverage bars and turning a check into a
 /// warning at A.
@@ -138,35 +137,14 @@ fn an_unpinned_url_is_refused_with_the_fix() {
     assert!(run.stderr.contains("sha256 = "), "{}", run.stderr);
 }
 
-/// Serves `body` over HTTP on loopback to every request, for `requests`
-/// requests; returns the URL.
+/// Serves `body` as a base configuration on loopback; returns the URL.
 fn serve(body: &'static str, requests: usize) -> String {
-    let listener = TcpListener::bind("127.0.0.1:0").expect("bind loopback");
-    let url = format!(
-        "http://{}/acme/regops-base.toml",
-        listener.local_addr().expect("addr")
-    );
-    std::thread::spawn(move || {
-        for stream in listener.incoming().take(requests) {
-            let mut stream = stream.expect("accept");
-            let mut request = [0u8; 4096];
-            let _ = stream.read(&mut request);
-            let _ = write!(
-                stream,
-                "HTTP/1.1 200 OK\r\nContent-Type: application/toml\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-                body.len()
-            );
-        }
-    });
-    url
-}
-
-fn sha256(text: &str) -> String {
-    use sha2::Digest;
-    sha2::Sha256::digest(text.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    common::serve(
+        "/acme/regops-base.toml",
+        "application/toml",
+        body.as_bytes().to_vec(),
+        requests,
+    )
 }
 
 #[test]

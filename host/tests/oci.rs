@@ -4,11 +4,10 @@
 
 mod common;
 
-use std::io::{Read, Write};
 use std::net::TcpListener;
 use std::process::Command;
 
-use common::{Project, Run, gate_outcome, repo};
+use common::{Project, Run, gate_outcome, repo, sha256};
 
 /// Test-only credentials `.ci/registry start DIR --auth` accepts.
 const USER: &str = "regops-ci";
@@ -136,14 +135,6 @@ fn closed_port() -> u16 {
         .local_addr()
         .unwrap()
         .port()
-}
-
-fn sha256(bytes: &[u8]) -> String {
-    use sha2::Digest;
-    sha2::Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
 }
 
 /// The example project with G1 built in and gate `remote` = `reference`.
@@ -569,22 +560,7 @@ fn push_refuses_a_file_that_is_not_a_gate() {
 
 /// Serves `body` at `/gates/ci.wasm` on loopback for `requests` requests.
 fn serve(body: Vec<u8>, requests: usize) -> String {
-    let listener = TcpListener::bind("127.0.0.1:0").expect("bind loopback");
-    let url = format!("http://{}/gates/ci.wasm", listener.local_addr().unwrap());
-    std::thread::spawn(move || {
-        for stream in listener.incoming().take(requests) {
-            let mut stream = stream.expect("accept");
-            let mut request = [0u8; 4096];
-            let _ = stream.read(&mut request);
-            let _ = write!(
-                stream,
-                "HTTP/1.1 200 OK\r\nContent-Type: application/wasm\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-                body.len()
-            );
-            let _ = stream.write_all(&body);
-        }
-    });
-    url
+    common::serve("/gates/ci.wasm", "application/wasm", body, requests)
 }
 
 #[test]

@@ -173,3 +173,34 @@ pub fn gate_outcome(report: &serde_json::Value, id: &str) -> String {
         .map(|g| g["outcome"].as_str().unwrap_or_default().to_string())
         .unwrap_or_else(|| panic!("no gate {id} in {report:#}"))
 }
+
+/// Serves `body` as `content_type` at `path` on loopback, for `requests`
+/// requests; returns the URL.
+pub fn serve(path: &str, content_type: &'static str, body: Vec<u8>, requests: usize) -> String {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind loopback");
+    let url = format!("http://{}{path}", listener.local_addr().expect("addr"));
+    std::thread::spawn(move || {
+        for stream in listener.incoming().take(requests) {
+            let mut stream = stream.expect("accept");
+            let mut request = [0u8; 4096];
+            let _ = stream.read(&mut request);
+            let _ = write!(
+                stream,
+                "HTTP/1.1 200 OK\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                body.len()
+            );
+            let _ = stream.write_all(&body);
+        }
+    });
+    url
+}
+
+/// SHA-256 of `bytes`, lowercase hex.
+pub fn sha256(bytes: impl AsRef<[u8]>) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(bytes.as_ref())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
