@@ -115,25 +115,15 @@ fn ci_built_against(version: &str) -> Vec<u8> {
 }
 
 /// A custom section (id 0) named `name` holding `data`.
-fn custom_section(name: &str, data: &[u8]) -> Vec<u8> {
-    fn leb(out: &mut Vec<u8>, mut n: usize) {
-        loop {
-            let byte = (n & 0x7f) as u8;
-            n >>= 7;
-            out.push(if n == 0 { byte } else { byte | 0x80 });
-            if n == 0 {
-                return;
-            }
-        }
-    }
-    let mut body = Vec::new();
-    leb(&mut body, name.len());
-    body.extend_from_slice(name.as_bytes());
-    body.extend_from_slice(data);
-    let mut section = vec![0];
-    leb(&mut section, body.len());
-    section.extend(body);
-    section
+/// The built-in G1 component with `metadata` appended as its
+/// `regops:metadata` section, written to `gate.wasm`.
+fn ci_with_metadata(project: &Project, metadata: &[u8]) {
+    let mut bytes = regops::policy::find_builtin("ci")
+        .unwrap()
+        .component
+        .to_vec();
+    regops::policy::custom_section::append(&mut bytes, "regops:metadata", metadata);
+    project.write("gate.wasm", &bytes);
 }
 
 #[test]
@@ -161,15 +151,7 @@ fn a_component_built_against_another_contract_is_refused_at_load_naming_versions
 #[test]
 fn a_component_asking_for_a_newer_regops_in_its_metadata_is_refused() {
     let project = Project::new();
-    let mut bytes = regops::policy::find_builtin("ci")
-        .unwrap()
-        .component
-        .to_vec();
-    bytes.extend(custom_section(
-        "regops:metadata",
-        br#"{"gate":"ci","min-regops":"99.0.0"}"#,
-    ));
-    project.write("gate.wasm", &bytes);
+    ci_with_metadata(&project, br#"{"gate":"ci","min-regops":"99.0.0"}"#);
     let run = project.regops(&["policy", "inspect", "gate.wasm"]);
     assert_eq!(run.code, 2);
     assert!(
@@ -183,15 +165,7 @@ fn a_component_asking_for_a_newer_regops_in_its_metadata_is_refused() {
 #[test]
 fn an_external_component_shows_its_own_metadata() {
     let project = Project::new();
-    let mut bytes = regops::policy::find_builtin("ci")
-        .unwrap()
-        .component
-        .to_vec();
-    bytes.extend(custom_section(
-        "regops:metadata",
-        br#"{"gate":"coverage-plus","version":"2.3.0","authors":["Quality <q@acme.example>"],"source":"https://git.acme.example/gates","min-regops":"0.1.0"}"#,
-    ));
-    project.write("gate.wasm", &bytes);
+    ci_with_metadata(&project, br#"{"gate":"coverage-plus","version":"2.3.0","authors":["Quality <q@acme.example>"],"source":"https://git.acme.example/gates","min-regops":"0.1.0"}"#);
     let run = project.regops(&["policy", "inspect", "gate.wasm"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     for expected in [

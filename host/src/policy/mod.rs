@@ -6,7 +6,7 @@ pub mod bindings;
 mod builtin;
 pub mod contract;
 mod convert;
-pub(crate) mod custom_section;
+pub mod custom_section;
 mod engine_config;
 pub mod fetch;
 pub mod host;
