@@ -99,11 +99,7 @@ fn the_pull_request_under_review_is_read_from_the_api_and_judged_by_g2() {
 fn each_gate_becomes_a_check_run_and_a_failed_gate_is_a_failure() {
     let server = MockGitHub::start();
     let checks = FakeChecks::mount(&server);
-    let project = Project::new();
-    project
-        .with_example_evidence()
-        .copy(&fixture("pytest-failing/junit.xml"), "evidence/junit.xml")
-        .config("B", "");
+    let project = failing_project();
     let result = run(&project, &server, &["check", "--gate", "ci", "--github"]);
     assert_eq!(result.code, 1, "{}\n{}", result.stdout, result.stderr);
     let g1 = checks.run("regops / G1 Continuous integration");
@@ -162,11 +158,7 @@ fn a_read_only_token_still_gates_and_says_check_runs_were_not_published() {
             Reply::error(403, "Resource not accessible by integration")
         })
     });
-    let project = Project::new();
-    project
-        .with_example_evidence()
-        .copy(&fixture("pytest-failing/junit.xml"), "evidence/junit.xml")
-        .config("B", "");
+    let project = failing_project();
     let result = run(&project, &server, &["check", "--gate", "ci", "--github"]);
     // The failed gate still fails the step.
     assert_eq!(result.code, 1, "{}\n{}", result.stdout, result.stderr);
@@ -205,4 +197,14 @@ fn a_server_that_keeps_failing_fails_the_step_after_the_verdicts_are_written() {
     );
     let outputs = std::fs::read_to_string(project.path("output.txt")).expect("outputs");
     assert!(outputs.contains("outcome<<"), "{outputs}");
+}
+
+/// The example at class B with a failing pytest run: G1 fails.
+fn failing_project() -> Project {
+    let project = Project::new();
+    project
+        .with_example_evidence()
+        .copy(&fixture("pytest-failing/junit.xml"), "evidence/junit.xml")
+        .config("B", "");
+    project
 }
