@@ -283,18 +283,22 @@ pub struct Config {
 }
 
 /// `[release]`.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct ReleaseOptions {
     pub version: Option<String>,
     /// The commit being released (`--commit`); not read from the file.
+    #[serde(skip)]
     pub commit: Option<String>,
     pub tag: Option<String>,
     pub udi_di: Option<String>,
     /// Globs of built artefacts, relative to the config file.
+    #[serde(default)]
     pub artifacts: Vec<String>,
     /// Dependency lockfiles; `None`: the usual names in the config's directory.
     pub lockfiles: Option<Vec<String>>,
     /// Ids of the controlled documents the release cites.
+    #[serde(default)]
     pub documents: Vec<String>,
 }
 
@@ -306,8 +310,9 @@ pub struct Budget {
     pub statistic: String,
     pub max: Option<f64>,
     pub min: Option<f64>,
-    /// `file:line` that set it.
-    pub origin: String,
+    /// The configuration file and line that set it.
+    pub file: String,
+    pub line: Option<usize>,
 }
 
 /// When to read the pull request under review from the GitHub API.
@@ -350,23 +355,10 @@ struct RawConfig {
     roles: BTreeMap<Spanned<String>, Spanned<Vec<String>>>,
     #[serde(default)]
     change: RawChange,
-    release: Option<RawRelease>,
+    release: Option<ReleaseOptions>,
     anomalies: Option<RawAnomalies>,
     #[serde(default)]
     capacity: BTreeMap<Spanned<String>, Spanned<RawBudget>>,
-}
-
-#[derive(Deserialize, Clone)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
-struct RawRelease {
-    version: Option<String>,
-    tag: Option<String>,
-    udi_di: Option<String>,
-    #[serde(default)]
-    artifacts: Vec<String>,
-    lockfiles: Option<Vec<String>>,
-    #[serde(default)]
-    documents: Vec<String>,
 }
 
 #[derive(Deserialize, Clone)]
@@ -829,30 +821,22 @@ impl Config {
                     continue;
                 }
             };
-            let origin = source.origin(name.span());
+            let at = source.error_at(name.span(), "");
             capacity.push(Budget {
                 name: name.into_inner(),
                 statistic: b.statistic.clone().unwrap_or_else(|| "mean".to_string()),
                 max: b.max.map(|v| v * factor),
                 min: b.min.map(|v| v * factor),
-                origin,
+                file: at.file,
+                line: at.line,
             });
         }
-        let release = raw.release.map(|r| ReleaseOptions {
-            version: r.version,
-            commit: None,
-            tag: r.tag,
-            udi_di: r.udi_di,
-            artifacts: r.artifacts,
-            lockfiles: r.lockfiles,
-            documents: r.documents,
-        });
 
         if !errors.is_empty() {
             return Err(ConfigErrors(errors));
         }
         Ok(Config {
-            release: release.unwrap_or_default(),
+            release: raw.release.unwrap_or_default(),
             anomaly_label: raw.anomalies.and_then(|a| a.github_label),
             capacity,
             source,

@@ -79,13 +79,20 @@ pub fn write(config: &Config, options: RecordOptions) -> anyhow::Result<i32> {
         |kinds| {
             // The record lists the anomalies and documents whether or not
             // a gate that runs reads them.
-            let mut kinds = kinds.to_vec();
+            // The release is identified above: its artefacts are not read
+            // and hashed a second time.
+            let mut kinds: Vec<_> = kinds
+                .iter()
+                .copied()
+                .filter(|k| *k != regops_evidence::EvidenceKind::Release)
+                .collect();
             kinds.extend([
                 regops_evidence::EvidenceKind::Anomalies,
                 regops_evidence::EvidenceKind::Documents,
                 regops_evidence::EvidenceKind::Approvals,
             ]);
-            let evidence = crate::check::gather(config, &kinds)?;
+            let mut evidence = crate::check::gather(config, &kinds)?;
+            evidence.release = Some(release.clone());
             approvals = evidence.approvals.clone();
             anomalies = evidence.anomalies.clone();
             documents = evidence.documents.clone();

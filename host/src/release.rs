@@ -214,10 +214,6 @@ pub fn apply_budgets(config: &Config, measurements: &mut Vec<Measurement>) {
             }
         }
         if !found {
-            let (file, line) = match budget.origin.rsplit_once(':') {
-                Some((file, line)) => (file.to_string(), line.parse().ok()),
-                None => (budget.origin.clone(), None),
-            };
             measurements.push(Measurement {
                 name: budget.name.clone(),
                 statistic: budget.statistic.clone(),
@@ -230,8 +226,8 @@ pub fn apply_budgets(config: &Config, measurements: &mut Vec<Measurement>) {
                 budget_max: budget.max,
                 budget_min: budget.min,
                 source: Location {
-                    file,
-                    line,
+                    file: budget.file.clone(),
+                    line: budget.line.map(|l| l as u32),
                     column: None,
                 },
             });

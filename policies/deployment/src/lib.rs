@@ -137,12 +137,7 @@ impl Gate for DeploymentGate {
 
 fn place(d: &Deployment) -> Location {
     Location {
-        file: d
-            .evidence
-            .split(" (")
-            .next()
-            .unwrap_or(&d.evidence)
-            .to_string(),
+        file: d.evidence.clone(),
         line: None,
         column: None,
     }
