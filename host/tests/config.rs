@@ -144,3 +144,35 @@ fn a_bad_change_mode_and_a_bad_role_member_name_their_lines() {
         );
     }
 }
+
+#[test]
+fn a_capacity_budget_without_a_limit_or_with_an_unknown_unit_names_its_line() {
+    let stderr = config_error(
+        "[capacity.test_latency]\nstatistic = \"median\"\n[capacity.test_throughput]\nmin = 500\nunit = \"req/min\"\n",
+    );
+    assert!(
+        stderr.contains("[capacity] `test_latency` needs `max`"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("`test_throughput`: unit `req/min` is not known"),
+        "{stderr}"
+    );
+    assert_eq!(stderr.matches("regops.toml:").count(), 2, "{stderr}");
+}
+
+#[test]
+fn a_release_artefact_pattern_matching_nothing_fails_closed() {
+    let project = Project::new();
+    project.with_example_evidence().config(
+        "B",
+        "[release]\nversion = \"1.0.0\"\nartifacts = [\"dist/*.whl\"]\n[gates.release]\n",
+    );
+    let run = project.regops(&["check", "--gate", "release"]);
+    assert_eq!(run.code, 2, "{}\n{}", run.stdout, run.stderr);
+    assert!(
+        run.stderr.contains("`dist/*.whl` matches no file"),
+        "{}",
+        run.stderr
+    );
+}

@@ -168,3 +168,31 @@ fn a_deployment_record_with_a_misspelt_key_is_refused_naming_it() {
         "{err}"
     );
 }
+
+#[test]
+fn a_report_of_another_schema_is_refused_naming_it() {
+    let dir = std::env::temp_dir().join(format!("regops-report-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("report.json");
+    std::fs::write(
+        &path,
+        r#"{"schema": "regops.report/v2", "outcome": "pass", "gates": []}"#,
+    )
+    .unwrap();
+    let err = load(
+        &[Input {
+            path: path.clone(),
+            display: "report.json".into(),
+            kind: EvidenceKind::GateResults,
+            format: None,
+        }],
+        &Options::default(),
+    )
+    .unwrap_err()
+    .to_string();
+    std::fs::remove_dir_all(&dir).ok();
+    assert!(
+        err.contains("report.json") && err.contains("`regops.report/v2`"),
+        "{err}"
+    );
+}

@@ -233,6 +233,13 @@ fn gates_passed(release: &ReleaseInfo, results: &[GateResult], required: &str) -
         .map(str::trim)
         .filter(|g| !g.is_empty())
         .collect();
+    if required.is_empty() {
+        // Nothing to have passed is no evidence that verification is complete.
+        return check.error(
+            "`required-gates` names no gate; list the gates that must pass before a release \
+             (default: ci,change,deployment,integration).",
+        );
+    }
     let mut passed = Vec::new();
     let mut problems = Vec::new();
     let mut locations = Vec::new();

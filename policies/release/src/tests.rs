@@ -250,3 +250,27 @@ fn an_approval_of_another_commit_does_not_authorise_this_one() {
         c.message
     );
 }
+
+#[test]
+fn no_required_gate_is_an_error_not_a_pass() {
+    let ctx = context::<ReleaseGate>(
+        SafetyClass::A,
+        &[("required-gates", Value::Text(" , ".into()))],
+        ALL,
+    );
+    let verdict = run::<ReleaseGate>(&ctx, &evidence());
+    assert_eq!(check(&verdict, "gates-passed").outcome, Outcome::Error);
+    assert_eq!(verdict.outcome, Outcome::Error);
+}
+
+#[test]
+fn without_a_commit_or_a_release_the_gate_cannot_pass() {
+    let mut e = evidence();
+    e.release.as_mut().unwrap().commit = None;
+    assert_eq!(
+        check(&run_at(SafetyClass::A, &e), "gates-passed").outcome,
+        Outcome::Error
+    );
+    e.release = None;
+    assert_eq!(run_at(SafetyClass::A, &e).outcome, Outcome::Error);
+}
