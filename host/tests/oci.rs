@@ -591,7 +591,7 @@ fn a_url_policy_is_fetched_pinned_verified_and_evaluated() {
             "gate `remote`",
             moved.as_str(),
             &format!("expected sha256 {}", sha256(ci_component())),
-            &format!("found {}", sha256(&ci_component_v2())),
+            &format!("found {}", sha256(ci_component_v2())),
         ],
     );
 }
