@@ -48,33 +48,70 @@ fn git(dir: &Path, args: &[&str]) -> Option<String> {
 /// The commit being judged: `[release] commit` (set from `--commit`), the
 /// CI's `GITHUB_SHA`, else git's `HEAD`; `None` outside a repository.
 pub fn commit(config: &Config) -> Option<String> {
-    config
-        .release
-        .commit
-        .clone()
-        .or_else(|| std::env::var("GITHUB_SHA").ok().filter(|s| !s.is_empty()))
-        .or_else(|| head_from_files(&config.dir))
-        .or_else(|| git(&config.dir, &["rev-parse", "HEAD"]))
+    if let Some(commit) = &config.release.commit {
+        return Some(commit.clone());
+    }
+    if let Some(sha) = std::env::var("GITHUB_SHA").ok().filter(|s| !s.is_empty()) {
+        return Some(sha);
+    }
+    match head_from_files(&config.dir) {
+        Head::Commit(sha) => Some(sha),
+        Head::NoRepository => None,
+        Head::AskGit => git(&config.dir, &["rev-parse", "HEAD"]),
+    }
 }
 
-/// `HEAD`'s commit read from `.git` directly (a detached head or a loose
-/// ref), saving a git process on every run; `None` sends the caller to git
-/// (packed refs, worktrees, anything unusual).
-fn head_from_files(dir: &Path) -> Option<String> {
-    let git_dir = dir
-        .canonicalize()
-        .ok()?
-        .ancestors()
-        .map(|d| d.join(".git"))
-        .find(|g| g.is_dir())?;
-    let head = std::fs::read_to_string(git_dir.join("HEAD")).ok()?;
-    let head = head.trim();
-    let sha = match head.strip_prefix("ref: ") {
-        Some(reference) => std::fs::read_to_string(git_dir.join(reference)).ok()?,
-        None => head.to_string(),
+/// What `.git` says about `HEAD` when read directly. Every run asks, and a
+/// git process costs a few milliseconds, more than the small benchmark's
+/// whole evaluation.
+#[derive(Debug, PartialEq)]
+enum Head {
+    Commit(String),
+    /// No `.git` in the directory or above it, and no `GIT_DIR`.
+    NoRepository,
+    /// Something only git reads reliably: a worktree's `.git` file,
+    /// `GIT_DIR`, an unborn or symbolic ref.
+    AskGit,
+}
+
+fn head_from_files(dir: &Path) -> Head {
+    if std::env::var_os("GIT_DIR").is_some() {
+        return Head::AskGit;
+    }
+    let Ok(dir) = dir.canonicalize() else {
+        return Head::AskGit;
     };
-    let sha = sha.trim();
-    (sha.len() == 40 && sha.bytes().all(|b| b.is_ascii_hexdigit())).then(|| sha.to_string())
+    let Some(dot_git) = dir.ancestors().map(|d| d.join(".git")).find(|g| g.exists()) else {
+        return Head::NoRepository;
+    };
+    if !dot_git.is_dir() {
+        return Head::AskGit;
+    }
+    let is_sha = |s: &str| s.len() == 40 && s.bytes().all(|b| b.is_ascii_hexdigit());
+    let Ok(head) = std::fs::read_to_string(dot_git.join("HEAD")) else {
+        return Head::AskGit;
+    };
+    let head = head.trim();
+    let Some(reference) = head.strip_prefix("ref: ") else {
+        return if is_sha(head) {
+            Head::Commit(head.to_string())
+        } else {
+            Head::AskGit
+        };
+    };
+    // A loose ref wins over a packed one (git writes loose refs on update).
+    let loose = std::fs::read_to_string(dot_git.join(reference)).ok();
+    let packed = || {
+        let packed = std::fs::read_to_string(dot_git.join("packed-refs")).ok()?;
+        packed.lines().find_map(|line| {
+            let (sha, name) = line.split_once(' ')?;
+            (name == reference).then(|| sha.to_string())
+        })
+    };
+    match loose.map(|s| s.trim().to_string()).or_else(packed) {
+        Some(sha) if is_sha(&sha) => Head::Commit(sha),
+        _ => Head::AskGit,
+    }
 }
 
 /// The tag being released: `[release] tag`, the tag a GitHub workflow runs
@@ -326,4 +363,61 @@ fn blame(dir: &Path, file: &str, line: usize) -> Option<Signer> {
         sha,
         status,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SHA: &str = "8d3f5a2c9e1b7d4f6a0c3e5b8d2f4a6c1e9b7d3f";
+
+    fn repo(head: &str) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join(".git/refs/heads")).unwrap();
+        std::fs::write(dir.path().join(".git/HEAD"), head).unwrap();
+        std::fs::create_dir(dir.path().join("sub")).unwrap();
+        dir
+    }
+
+    #[test]
+    fn head_is_read_from_a_loose_ref_from_a_subdirectory() {
+        let dir = repo("ref: refs/heads/main\n");
+        std::fs::write(dir.path().join(".git/refs/heads/main"), format!("{SHA}\n")).unwrap();
+        assert_eq!(
+            head_from_files(&dir.path().join("sub")),
+            Head::Commit(SHA.into())
+        );
+    }
+
+    #[test]
+    fn head_is_read_from_packed_refs_and_a_detached_head() {
+        let dir = repo("ref: refs/heads/main\n");
+        let other = "1111111111111111111111111111111111111111";
+        std::fs::write(
+            dir.path().join(".git/packed-refs"),
+            format!("# pack-refs with: peeled fully-peeled sorted\n{other} refs/heads/dev\n{SHA} refs/heads/main\n"),
+        )
+        .unwrap();
+        assert_eq!(head_from_files(dir.path()), Head::Commit(SHA.into()));
+        std::fs::write(dir.path().join(".git/HEAD"), format!("{other}\n")).unwrap();
+        assert_eq!(head_from_files(dir.path()), Head::Commit(other.into()));
+    }
+
+    #[test]
+    fn an_unborn_branch_or_a_worktree_is_left_to_git() {
+        let dir = repo("ref: refs/heads/main\n");
+        assert_eq!(head_from_files(dir.path()), Head::AskGit);
+        let worktree = tempfile::tempdir().unwrap();
+        std::fs::write(worktree.path().join(".git"), "gitdir: /elsewhere\n").unwrap();
+        assert_eq!(head_from_files(worktree.path()), Head::AskGit);
+    }
+
+    #[test]
+    fn outside_a_repository_git_is_not_asked() {
+        let dir = tempfile::tempdir().unwrap();
+        if dir.path().ancestors().any(|d| d.join(".git").exists()) {
+            return; // the temporary directory lives inside a repository here
+        }
+        assert_eq!(head_from_files(dir.path()), Head::NoRepository);
+    }
 }
