@@ -52,8 +52,15 @@ pub fn gather(config: &Config, kinds: &[EvidenceKind]) -> anyhow::Result<ev::Evi
         .filter(|g| reads(g.kind))
         .cloned()
         .collect();
+    let timer = crate::timings::start();
     let collected = collect::inputs_of(config, &groups)?;
-    let mut evidence = ev::load(&collected.inputs, &config.evidence_options())?;
+    crate::timings::done("evidence: files listed", timer);
+    let timer = crate::timings::start();
+    let options = config.evidence_options();
+    crate::timings::done("evidence: options", timer);
+    let timer = crate::timings::start();
+    let mut evidence = ev::load(&collected.inputs, &options)?;
+    crate::timings::done("evidence: files parsed", timer);
     collected.apply_test_levels(&mut evidence);
     crate::release::sign_offs(config, &mut evidence);
     if kinds.contains(&EvidenceKind::Change) || kinds.contains(&EvidenceKind::Approvals) {
@@ -98,7 +105,9 @@ pub fn evaluate(
     evidence: impl FnOnce(&[EvidenceKind]) -> anyhow::Result<ev::Evidence>,
     options: RunOptions,
 ) -> anyhow::Result<Report> {
+    let timer = crate::timings::start();
     let sandbox = Sandbox::new(config.limits).context("starting the WebAssembly sandbox")?;
+    crate::timings::done("engine", timer);
     evaluate_in(&sandbox, config, evidence, options)
 }
 
@@ -129,7 +138,14 @@ pub fn evaluate_in(
     let policies: Vec<_> = std::thread::scope(|scope| {
         let handles: Vec<_> = gates
             .iter()
-            .map(|gate| scope.spawn(|| load(sandbox, &lockfile, config, gate)))
+            .map(|gate| {
+                scope.spawn(|| {
+                    let timer = crate::timings::start();
+                    let loaded = load(sandbox, &lockfile, config, gate);
+                    crate::timings::done(&format!("load {}", gate.id.get_ref()), timer);
+                    loaded
+                })
+            })
             .collect();
         join_all(handles)
     });
@@ -181,7 +197,9 @@ pub fn evaluate_in(
         .collect();
     kinds.sort();
     kinds.dedup();
+    let timer = crate::timings::start();
     let evidence = evidence(&kinds)?;
+    crate::timings::done("evidence", timer);
     let available = evidence.available();
     let index = Arc::new(EvidenceIndex::new(evidence));
     // Gates are independent: evaluate them in parallel, report in order.
@@ -345,7 +363,16 @@ fn evaluate_gate(
                 .collect(),
             available: available.iter().map(|k| evidence_kind_to(*k)).collect(),
         };
+        let timer = crate::timings::start();
         let evaluation = sandbox.evaluate(policy, context, index);
+        let id = gate.id.get_ref();
+        crate::timings::done(&format!("evaluate {id}"), timer);
+        if let Some(host) = evaluation.host_time {
+            crate::timings::report(
+                &format!("evaluate {id}: host calls (evidence lifted and lowered)"),
+                host,
+            );
+        }
         for line in &evaluation.logs {
             eprintln!("[{}] {line}", gate.id.get_ref());
         }

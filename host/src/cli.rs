@@ -282,7 +282,9 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
                 date: date.unwrap_or_else(Date::today),
                 gates,
             };
+            let timer = crate::timings::start();
             let mut config = Config::load(&config)?;
+            crate::timings::done("config", timer);
             if let Some(class) = safety_class {
                 config.safety_class = match class {
                     ClassArg::A => SafetyClass::A,
@@ -292,15 +294,19 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
             }
             let report = match evidence_bundle {
                 Some(bundle) => {
+                    let timer = crate::timings::start();
                     let evidence = crate::bundle::read(&bundle)?;
+                    crate::timings::done("evidence (bundle)", timer);
                     crate::check::evaluate(&config, |_| Ok(evidence), options)?
                 }
                 None => crate::check::check(&config, options)?,
             };
+            let timer = crate::timings::start();
             let rendered = match format {
                 ReportFormat::Text => text::render(&report),
                 ReportFormat::Json => json::render(&report),
             };
+            crate::timings::done("report", timer);
             let in_actions = std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true");
             let report_path = output.as_ref().map(|p| p.display().to_string());
             // The verdicts are written locally before anything is published.

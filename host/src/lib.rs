@@ -22,6 +22,7 @@ pub mod record;
 pub mod release;
 pub mod replay;
 pub mod report;
+pub mod timings;
 pub mod trace;
 pub mod verdict;
 pub mod waivers;

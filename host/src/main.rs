@@ -3,6 +3,8 @@
 use clap::Parser;
 
 fn main() {
+    regops::timings::init();
+    let started = regops::timings::start();
     // Like any Unix filter: a closed pipe (`regops policy list | head`) ends
     // the process quietly instead of making `println!` panic.
     #[cfg(unix)]
@@ -19,5 +21,6 @@ fn main() {
             regops::cli::EXIT_UNEVALUABLE
         }
     };
+    regops::timings::done("total", started);
     std::process::exit(code);
 }

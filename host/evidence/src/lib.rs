@@ -123,7 +123,10 @@ impl Default for Options {
                 "req".into(),
                 "verifies".into(),
             ],
-            requirement_pattern: regex::Regex::new(r"(?i)(?:REQ|SRS|SWR|RC|RISK)[-_]?\d+")
+            // ASCII only: ids are ASCII, and Unicode case folding and
+            // digit classes make this regex take 4x longer to build, a
+            // noticeable share of a small run.
+            requirement_pattern: regex::Regex::new(r"(?i-u)(?:REQ|SRS|SWR|RC|RISK)[-_]?[0-9]+")
                 .expect("built-in requirement pattern is valid"),
             max_file_size: 2 << 30,
         }

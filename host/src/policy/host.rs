@@ -156,6 +156,9 @@ pub struct GateState {
     /// it costs one scan, not one per page.
     test_query: Option<(wit::TestFilter, Vec<u32>)>,
     finding_query: Option<(wit::FindingFilter, Vec<u32>)>,
+    /// `REGOPS_TIMINGS`: when the current host call began, and the total.
+    pub host_entered: Option<std::time::Instant>,
+    pub host_time: std::time::Duration,
 }
 
 impl GateState {
@@ -174,6 +177,8 @@ impl GateState {
             logs: Vec::new(),
             test_query: None,
             finding_query: None,
+            host_entered: None,
+            host_time: std::time::Duration::ZERO,
         }
     }
 

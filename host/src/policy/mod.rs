@@ -16,11 +16,11 @@ pub mod reference;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use regops_evidence::EvidenceKind;
 use wasmtime::component::{Component, HasSelf, Linker};
-use wasmtime::{Engine, Store, Trap};
+use wasmtime::{CallHook, Engine, Store, Trap};
 
 use crate::verdict::{Check, Outcome, Value, Verdict};
 use bindings::types as wit;
@@ -103,6 +103,9 @@ pub struct Evaluation {
     pub verdict: Verdict,
     pub fuel_consumed: u64,
     pub logs: Vec<String>,
+    /// Time spent in host calls, evidence lowering included (only with
+    /// `REGOPS_TIMINGS`).
+    pub host_time: Option<Duration>,
 }
 
 /// The wasmtime engine, linker and limits shared by every gate of a run.
@@ -244,6 +247,21 @@ impl Sandbox {
         let _ = store.set_fuel(self.limits.fuel);
         store.set_epoch_deadline(ticks(self.limits.timeout));
         store.epoch_deadline_trap();
+        if crate::timings::enabled() {
+            store.call_hook(|mut store, hook| {
+                let state = store.data_mut();
+                match hook {
+                    CallHook::CallingHost => state.host_entered = Some(Instant::now()),
+                    CallHook::ReturningFromHost => {
+                        if let Some(entered) = state.host_entered.take() {
+                            state.host_time += entered.elapsed();
+                        }
+                    }
+                    _ => {}
+                }
+                Ok(())
+            });
+        }
         store
     }
 
@@ -281,6 +299,7 @@ impl Sandbox {
             verdict,
             fuel_consumed,
             logs,
+            host_time: crate::timings::enabled().then(|| store.data().host_time),
         }
     }
 
