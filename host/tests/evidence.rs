@@ -141,6 +141,29 @@ fn a_bundle_of_another_schema_is_refused() {
     let run = project.regops(&["check", "--evidence-bundle", "bundle.json"]);
     assert_eq!(run.code, 2);
     assert!(run.stderr.contains("regops.evidence/v9"), "{}", run.stderr);
+
+    // The schema is found wherever it is, not only first.
+    project.write(
+        "bundle.json",
+        "{\"files\": [], \"schema\": \"regops.evidence/v9\"}",
+    );
+    let run = project.regops(&["check", "--evidence-bundle", "bundle.json"]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("regops.evidence/v9"), "{}", run.stderr);
+
+    // The right schema first does not excuse a broken rest.
+    project.write(
+        "bundle.json",
+        "{\"schema\": \"regops.evidence/v1\",\n \"files\": [}",
+    );
+    let run = project.regops(&["check", "--evidence-bundle", "bundle.json"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("bundle.json:2:")
+            && run.stderr.contains("not a regops evidence bundle"),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]
@@ -175,4 +198,40 @@ fn requirement_ids_follow_the_configured_property_and_pattern() {
         "{}",
         bad.stderr
     );
+}
+
+#[test]
+fn regops_timings_says_where_a_run_spent_its_time() {
+    let project = Project::new();
+    project.with_example_evidence().config("B", "");
+    let timed = project.regops_with_env(&["check"], &[("REGOPS_TIMINGS", "1")]);
+    assert!(timed.code <= 1, "{}", timed.stderr);
+    let phases: Vec<&str> = timed
+        .stderr
+        .lines()
+        .filter_map(|l| l.strip_prefix("regops timing: "))
+        .collect();
+    for phase in [
+        "config ",
+        "engine ",
+        "load ci ",
+        "evidence ",
+        "evaluate ci ",
+        "evaluate ci: host calls",
+        "report ",
+        "total ",
+    ] {
+        assert!(
+            phases
+                .iter()
+                .any(|p| p.starts_with(phase) && p.contains(" ms")),
+            "no `{phase}` line in:\n{}",
+            timed.stderr
+        );
+    }
+    // Off by default (and with `0`): not a line of it.
+    let plain = project.regops_with_env(&["check"], &[("REGOPS_TIMINGS", "0")]);
+    assert_eq!(plain.code, timed.code, "{}", plain.stderr);
+    assert!(!plain.stderr.contains("regops timing"), "{}", plain.stderr);
+    assert_eq!(plain.stdout, timed.stdout);
 }
