@@ -7,30 +7,17 @@
 //!
 //! `RESULT bytes=<input bytes> records=<model records> load_ms=<ms>`
 //!
-//! `normalise --bundle F` reads an evidence bundle (`regops evidence`) the
-//! way `regops check --evidence-bundle` does (`host/src/bundle.rs`: the file
-//! read whole, its `schema` checked in a first pass, the evidence
-//! deserialised from the slice).
+//! `normalise --bundle F` reads an evidence bundle (`regops evidence`) with
+//! the reader `regops check --evidence-bundle` uses (`regops::bundle::read`).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
 use regops_evidence::{Evidence, EvidenceKind, Format, Input, Options, load};
-use serde::Deserialize;
 
-#[derive(Deserialize)]
-struct SchemaOnly {
-    #[allow(dead_code)]
-    schema: String,
-}
-
-/// `host/src/bundle.rs`'s reader, copied (without its error wording).
 fn read_bundle(path: &std::path::Path) -> Result<Evidence, String> {
-    let err = |e: &dyn std::fmt::Display| format!("{}: {e}", path.display());
-    let bytes = std::fs::read(path).map_err(|e| err(&e))?;
-    serde_json::from_slice::<SchemaOnly>(&bytes).map_err(|e| err(&e))?;
-    serde_json::from_slice::<Evidence>(&bytes).map_err(|e| err(&e))
+    regops::bundle::read(path).map_err(|e| format!("{e:#}"))
 }
 
 const USAGE: &str = "usage: normalise [--as FORMAT] --tests|--coverage|--findings|--sbom|--vulnerabilities|--vex FILE ...\n       normalise --bundle BUNDLE.json";
