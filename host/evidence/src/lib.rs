@@ -12,6 +12,8 @@ pub mod formats;
 pub mod model;
 mod parallel;
 mod reader;
+#[doc(hidden)]
+pub mod testing;
 mod vex;
 
 use std::path::PathBuf;

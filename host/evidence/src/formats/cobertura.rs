@@ -838,6 +838,11 @@ impl Elements for Parser {
     fn end(&mut self) {
         Parser::end(self)
     }
+
+    /// A class's `<lines>` is a run of `<line …/>`.
+    fn runs_of(&self) -> Option<&'static [u8]> {
+        (self.stack.last() == Some(&Tag::Lines)).then_some(b"line")
+    }
 }
 
 #[cfg(test)]
@@ -951,6 +956,70 @@ mod tests {
                 same_on_one_or_two_threads(&xml, 10);
                 same_on_one_or_two_threads(&xml, 1999);
                 same_on_one_or_two_threads(&xml, 2001);
+            }
+        }
+    }
+
+    fn parsed_in_pieces(xml: &[u8], max: usize) -> String {
+        use crate::testing::Trickle;
+        let options = crate::Options::default();
+        let mut ctx = ParseContext {
+            evidence_path: "c.xml",
+            options: &options,
+            warnings: Vec::new(),
+        };
+        let mut out = Vec::new();
+        // With 1-byte reads no element is ever whole in the XML reader's
+        // buffer, so every one is read by quick-xml, none by
+        // `XmlReader::empty_run`.
+        let mut reader = std::io::BufReader::with_capacity(max, Trickle::new(xml, max));
+        let result = parse_with(&mut reader, &mut ctx, &mut out, u64::MAX);
+        let result = result.map_err(|e| format!("{:?} {}", e.at, e.message));
+        format!("{result:?} {out:?} {:?}", ctx.warnings)
+    }
+
+    #[test]
+    fn runs_of_lines_read_as_quick_xml_reads_them() {
+        let lines = [
+            r#"<line number="1" hits="1"/>"#,
+            r#"<line number="2" hits="0" />"#,
+            "<line\tnumber='3'\nhits='2'/>",
+            r#"<line number="4" hits="1" x="a>b" y='c"/>d'/>"#,
+            r#"<line number="5" hits="1"><conditions><condition number="0" coverage="50%"/></conditions></line>"#,
+            "<line/>",
+            r#"<linex number="6" hits="1"/>"#,
+            r#"<!-- <line number="7" hits="1"/> -->"#,
+            "<![CDATA[<line/>]]>",
+            "text",
+            r#"<line number="8" hits="&#49;"/>"#,
+            "<line number=\"9\" hits=\"\u{1}\"/>",
+            r#"<line number="10" hits="1" number="11"/>"#,
+            r#"<line number="12" hits="1"></line>"#,
+            r#"<line number="13" hits="1"/ >"#,
+            r#"<line number="14" note="a/>b" hits="1"/>"#,
+        ];
+        let mut documents = Vec::new();
+        for (i, odd) in lines.iter().enumerate() {
+            let mut body: Vec<String> = (100..160)
+                .map(|n| format!("\n  <line number=\"{n}\" hits=\"{}\"/>", n % 2))
+                .collect();
+            body.insert(10 + i, (*odd).to_string());
+            documents.push(report(&body, "</classes></package></packages></coverage>"));
+        }
+        // Every odd line at once, and a file cut inside a run.
+        let all: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
+        documents.push(report(&all, "</classes></package></packages></coverage>"));
+        let whole = report(&all, "</classes></package></packages></coverage>");
+        documents.push(whole[..whole.len() / 2].to_vec());
+        for xml in &documents {
+            let quick_xml_only = parsed_in_pieces(xml, 1);
+            for max in [2, 7, 31, 64 * 1024] {
+                assert_eq!(
+                    parsed_in_pieces(xml, max),
+                    quick_xml_only,
+                    "{max}-byte reads of {}",
+                    String::from_utf8_lossy(xml)
+                );
             }
         }
     }

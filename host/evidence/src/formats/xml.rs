@@ -20,6 +20,12 @@ pub(crate) trait Elements {
     fn start(&mut self, xml: &XmlReader<'_>, e: &BytesStart<'_>) -> Result<(), FormatError>;
     /// The innermost open element closes.
     fn end(&mut self);
+    /// The name of an empty element that, having just been read, usually
+    /// comes again and again (`line` in a Cobertura `<lines>`): the run that
+    /// follows is read by [`XmlReader::empty_run`].
+    fn runs_of(&self) -> Option<&'static [u8]> {
+        None
+    }
 }
 
 /// What quick-xml reads: the few bytes read ahead while looking for byte
@@ -39,6 +45,8 @@ pub(crate) struct XmlReader<'r> {
     /// Where the last event began (for errors about it), relative to `base`.
     event_start: u64,
     replaced_invalid_utf8: Cell<bool>,
+    /// The content of the element [`XmlReader::empty_run`] is reading.
+    run_content: String,
 }
 
 impl<'r> XmlReader<'r> {
@@ -84,6 +92,7 @@ impl<'r> XmlReader<'r> {
             base,
             event_start: 0,
             replaced_invalid_utf8: Cell::new(false),
+            run_content: String::new(),
         })
     }
 
@@ -243,6 +252,13 @@ impl<'r> XmlReader<'r> {
                 Event::Empty(e) => {
                     elements.start(self, &e)?;
                     elements.end();
+                    if let Some(name) = elements.runs_of() {
+                        self.empty_run(name, |xml, e| {
+                            elements.start(xml, e)?;
+                            elements.end();
+                            Ok(())
+                        })?;
+                    }
                 }
                 Event::End(_) => elements.end(),
                 Event::DocType(d) => self.check_doctype(&d)?,
@@ -251,6 +267,82 @@ impl<'r> XmlReader<'r> {
             }
         }
     }
+}
+
+impl XmlReader<'_> {
+    /// Reads the run of empty `<name …/>` elements that comes next straight
+    /// from the input's buffer, and gives each to `empty` as the event
+    /// quick-xml would have read, with the same position. It takes only what quick-xml would
+    /// read as whitespace (no event: text is trimmed) followed by one empty
+    /// element with nothing odd about it — lying whole in the buffered
+    /// bytes, UTF-8 — and stops at anything else (another element, text,
+    /// a comment, a tag cut by the buffer's end), which quick-xml then
+    /// reads. So events, errors and positions are the same; what is saved
+    /// is quick-xml's work per event, most of the parsing thread's time on
+    /// a report of millions of `<line>`s.
+    ///
+    /// [`walk`]: XmlReader::walk
+    pub(crate) fn empty_run(
+        &mut self,
+        name: &[u8],
+        mut empty: impl FnMut(&Self, &BytesStart<'_>) -> Result<(), FormatError>,
+    ) -> Result<(), FormatError> {
+        let mut content = std::mem::take(&mut self.run_content);
+        let result = loop {
+            let at = self.reader.buffer_position();
+            let Ok(buffered) = self.reader.get_mut().fill_buf() else {
+                break Ok(()); // quick-xml reports it
+            };
+            let Some((skip, len)) = empty_element_at(buffered, name) else {
+                break Ok(());
+            };
+            // Between `<` and `/>`, as quick-xml's event holds it.
+            let inner = buffered.get(skip + 1..skip + len - 2).unwrap_or_default();
+            let Ok(text) = std::str::from_utf8(inner) else {
+                break Ok(()); // quick-xml's path decodes and warns
+            };
+            content.clear();
+            content.push_str(text);
+            self.reader.get_mut().consume(skip + len);
+            // quick-xml did not see those bytes: they move its positions on.
+            self.event_start = at + skip as u64;
+            let e = BytesStart::from_content(content.as_str(), name.len());
+            if let Err(error) = empty(self, &e) {
+                break Err(error);
+            }
+            self.base += (skip + len) as u64;
+        };
+        self.run_content = content;
+        result
+    }
+}
+
+/// Where the empty element `<name …/>` after the leading whitespace of
+/// `buffered` starts, and its length up to its `>`, when it lies whole in
+/// `buffered`. Its end is found as quick-xml finds it: the first `>` outside
+/// single or double quotes.
+fn empty_element_at(buffered: &[u8], name: &[u8]) -> Option<(usize, usize)> {
+    let skip = buffered.iter().position(|&b| !is_xml_space(b))?;
+    let tag = buffered.get(skip..)?;
+    let after_name = tag.strip_prefix(b"<")?.strip_prefix(name)?;
+    if !after_name
+        .first()
+        .is_some_and(|&b| is_xml_space(b) || b == b'/')
+    {
+        return None;
+    }
+    let mut i = 1 + name.len();
+    let end = loop {
+        let found = i + memchr::memchr3(b'>', b'"', b'\'', tag.get(i..)?)?;
+        match *tag.get(found)? {
+            b'>' => break found,
+            quote => {
+                let rest = tag.get(found + 1..)?;
+                i = found + 1 + memchr::memchr(quote, rest)? + 1;
+            }
+        }
+    };
+    (end > 1 + name.len() && tag.get(end - 1) == Some(&b'/')).then_some((skip, end + 1))
 }
 
 /// An element's attributes, each as its local name and unescaped value, to
