@@ -997,6 +997,9 @@ mod tests {
             r#"<line number="12" hits="1"></line>"#,
             r#"<line number="13" hits="1"/ >"#,
             r#"<line number="14" note="a/>b" hits="1"/>"#,
+            // Found by fuzzing: quick-xml names this element `line/number="15"`.
+            r#"<line/number="15" hits="1"/>"#,
+            "<line\x0e number=\"16\" hits=\"1\"/>",
         ];
         let mut documents = Vec::new();
         for (i, odd) in lines.iter().enumerate() {

@@ -324,12 +324,12 @@ impl XmlReader<'_> {
 fn empty_element_at(buffered: &[u8], name: &[u8]) -> Option<(usize, usize)> {
     let skip = buffered.iter().position(|&b| !is_xml_space(b))?;
     let tag = buffered.get(skip..)?;
-    let after_name = tag.strip_prefix(b"<")?.strip_prefix(name)?;
-    if !after_name
-        .first()
-        .is_some_and(|&b| is_xml_space(b) || b == b'/')
-    {
-        return None;
+    // quick-xml's name runs to the first whitespace: `<line/x="1"/>` is an
+    // element named `line/x="1"`, not a `line`.
+    match tag.strip_prefix(b"<")?.strip_prefix(name)? {
+        [b, ..] if is_xml_space(*b) => {}
+        [b'/', b'>', ..] => {}
+        _ => return None,
     }
     let mut i = 1 + name.len();
     let end = loop {
