@@ -105,10 +105,37 @@ pub fn evaluate(
     evidence: impl FnOnce(&[EvidenceKind]) -> anyhow::Result<ev::Evidence>,
     options: RunOptions,
 ) -> anyhow::Result<Report> {
+    Ok(evaluate_keeping(config, evidence, options)?.into_report())
+}
+
+/// A report and the evidence it was judged on, for a caller that decides
+/// when the evidence is freed: freeing a large model takes tens of
+/// milliseconds (6% of the large benchmark's CPU), and a process about to
+/// exit need not spend them at all.
+pub struct Judged {
+    pub report: Report,
+    pub evidence: Arc<EvidenceIndex>,
+}
+
+impl Judged {
+    /// The report; the evidence is freed on a thread of its own.
+    pub fn into_report(self) -> Report {
+        let Judged { report, evidence } = self;
+        std::thread::spawn(move || drop(evidence));
+        report
+    }
+}
+
+/// [`evaluate`], keeping the evidence.
+pub fn evaluate_keeping(
+    config: &Config,
+    evidence: impl FnOnce(&[EvidenceKind]) -> anyhow::Result<ev::Evidence>,
+    options: RunOptions,
+) -> anyhow::Result<Judged> {
     let timer = crate::timings::start();
     let sandbox = Sandbox::new(config.limits).context("starting the WebAssembly sandbox")?;
     crate::timings::done("engine", timer);
-    evaluate_in(&sandbox, config, evidence, options)
+    evaluate_in_keeping(&sandbox, config, evidence, options)
 }
 
 /// [`evaluate`] in a sandbox the caller keeps, so components it already
@@ -120,6 +147,15 @@ pub fn evaluate_in(
     evidence: impl FnOnce(&[EvidenceKind]) -> anyhow::Result<ev::Evidence>,
     options: RunOptions,
 ) -> anyhow::Result<Report> {
+    Ok(evaluate_in_keeping(sandbox, config, evidence, options)?.into_report())
+}
+
+fn evaluate_in_keeping(
+    sandbox: &Sandbox,
+    config: &Config,
+    evidence: impl FnOnce(&[EvidenceKind]) -> anyhow::Result<ev::Evidence>,
+    options: RunOptions,
+) -> anyhow::Result<Judged> {
     let lockfile = Lockfile::load(&config.dir)?;
     let waivers = match &config.waivers {
         Some(path) => {
@@ -233,7 +269,7 @@ pub fn evaluate_in(
         .map(|g| g.outcome)
         .max()
         .unwrap_or(Outcome::Error);
-    Ok(Report {
+    let report = Report {
         schema: crate::report::SCHEMA,
         regops_version: env!("CARGO_PKG_VERSION"),
         wasmtime_version: crate::policy::contract::WASMTIME_VERSION,
@@ -251,24 +287,18 @@ pub fn evaluate_in(
             })
             .collect(),
         gates: reports,
-        evidence: {
-            let entries = index
-                .evidence
-                .files
-                .iter()
-                .map(|f| EvidenceEntry {
-                    path: f.path.clone(),
-                    kind: f.kind,
-                    format: f.format,
-                    sha256: f.sha256.clone(),
-                    warnings: f.warnings.clone(),
-                })
-                .collect();
-            // Freeing a large model takes tens of milliseconds (6% of the
-            // large benchmark's CPU); the report need not wait for it.
-            std::thread::spawn(move || drop(index));
-            entries
-        },
+        evidence: index
+            .evidence
+            .files
+            .iter()
+            .map(|f| EvidenceEntry {
+                path: f.path.clone(),
+                kind: f.kind,
+                format: f.format,
+                sha256: f.sha256.clone(),
+                warnings: f.warnings.clone(),
+            })
+            .collect(),
         waivers: waivers.sha256.as_ref().map(|sha256| FileDigest {
             path: waivers
                 .source
@@ -277,6 +307,10 @@ pub fn evaluate_in(
                 .unwrap_or_default(),
             sha256: sha256.clone(),
         }),
+    };
+    Ok(Judged {
+        report,
+        evidence: index,
     })
 }
 

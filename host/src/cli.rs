@@ -292,15 +292,23 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
                     ClassArg::C => SafetyClass::C,
                 };
             }
-            let report = match evidence_bundle {
+            let judged = match evidence_bundle {
                 Some(bundle) => {
                     let timer = crate::timings::start();
                     let evidence = crate::bundle::read(&bundle)?;
                     crate::timings::done("evidence (bundle)", timer);
-                    crate::check::evaluate(&config, |_| Ok(evidence), options)?
+                    crate::check::evaluate_keeping(&config, |_| Ok(evidence), options)?
                 }
-                None => crate::check::check(&config, options)?,
+                None => crate::check::evaluate_keeping(
+                    &config,
+                    |kinds| crate::check::gather(&config, kinds),
+                    options,
+                )?,
             };
+            // The process exits once the report is out: the evidence, which
+            // can take tens of milliseconds to free, is left to the exit.
+            let crate::check::Judged { report, evidence } = judged;
+            std::mem::forget(evidence);
             let timer = crate::timings::start();
             let rendered = match format {
                 ReportFormat::Text => text::render(&report),
