@@ -52,14 +52,9 @@ pub fn gather(config: &Config, kinds: &[EvidenceKind]) -> anyhow::Result<ev::Evi
         .filter(|g| reads(g.kind))
         .cloned()
         .collect();
-    let timer = crate::timings::start();
     let collected = collect::inputs_of(config, &groups)?;
-    crate::timings::done("evidence: files listed", timer);
     let timer = crate::timings::start();
-    let options = config.evidence_options();
-    crate::timings::done("evidence: options", timer);
-    let timer = crate::timings::start();
-    let mut evidence = ev::load(&collected.inputs, &options)?;
+    let mut evidence = ev::load(&collected.inputs, &config.evidence_options())?;
     crate::timings::done("evidence: files parsed", timer);
     collected.apply_test_levels(&mut evidence);
     crate::release::sign_offs(config, &mut evidence);
