@@ -873,21 +873,24 @@ mod tests {
     /// Parses `xml` with every line read on the parsing thread, and with the
     /// lines thread taking over after `after` lines: the outcomes agree.
     fn same_on_one_or_two_threads(xml: &[u8], after: u64) -> String {
-        let options = crate::Options::default();
-        let run = |lines_here| {
-            let mut ctx = ParseContext {
-                evidence_path: "c.xml",
-                options: &options,
-                warnings: Vec::new(),
-            };
-            let mut out = Vec::new();
-            let result = parse_with(&mut &xml[..], &mut ctx, &mut out, lines_here);
-            let result = result.map_err(|e| format!("{:?} {}", e.at, e.message));
-            format!("{result:?} {out:?} {:?}", ctx.warnings)
-        };
-        let here = run(u64::MAX);
-        assert_eq!(here, run(after));
+        let here = outcome(&mut &xml[..], u64::MAX);
+        assert_eq!(here, outcome(&mut &xml[..], after));
         here
+    }
+
+    /// What [`parse_with`] makes of `reader`: the result, records and
+    /// warnings, as text to compare.
+    fn outcome(reader: &mut dyn BufRead, lines_here: u64) -> String {
+        let options = crate::Options::default();
+        let mut ctx = ParseContext {
+            evidence_path: "c.xml",
+            options: &options,
+            warnings: Vec::new(),
+        };
+        let mut out = Vec::new();
+        let result = parse_with(reader, &mut ctx, &mut out, lines_here);
+        let result = result.map_err(|e| format!("{:?} {}", e.at, e.message));
+        format!("{result:?} {out:?} {:?}", ctx.warnings)
     }
 
     fn report(lines: &[String], tail: &str) -> Vec<u8> {
@@ -960,22 +963,15 @@ mod tests {
         }
     }
 
+    /// With 1-byte reads no element is ever whole in the XML reader's
+    /// buffer, so every one is read by quick-xml, none by
+    /// `XmlReader::empty_run`.
     fn parsed_in_pieces(xml: &[u8], max: usize) -> String {
-        use crate::testing::Trickle;
-        let options = crate::Options::default();
-        let mut ctx = ParseContext {
-            evidence_path: "c.xml",
-            options: &options,
-            warnings: Vec::new(),
-        };
-        let mut out = Vec::new();
-        // With 1-byte reads no element is ever whole in the XML reader's
-        // buffer, so every one is read by quick-xml, none by
-        // `XmlReader::empty_run`.
-        let mut reader = std::io::BufReader::with_capacity(max, Trickle::new(xml, max));
-        let result = parse_with(&mut reader, &mut ctx, &mut out, u64::MAX);
-        let result = result.map_err(|e| format!("{:?} {}", e.at, e.message));
-        format!("{result:?} {out:?} {:?}", ctx.warnings)
+        let pieces = crate::testing::Trickle::new(xml, max);
+        outcome(
+            &mut std::io::BufReader::with_capacity(max, pieces),
+            u64::MAX,
+        )
     }
 
     #[test]
@@ -1011,9 +1007,9 @@ mod tests {
         }
         // Every odd line at once, and a file cut inside a run.
         let all: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
-        documents.push(report(&all, "</classes></package></packages></coverage>"));
         let whole = report(&all, "</classes></package></packages></coverage>");
         documents.push(whole[..whole.len() / 2].to_vec());
+        documents.push(whole);
         for xml in &documents {
             let quick_xml_only = parsed_in_pieces(xml, 1);
             for max in [2, 7, 31, 64 * 1024] {

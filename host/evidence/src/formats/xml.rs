@@ -45,8 +45,6 @@ pub(crate) struct XmlReader<'r> {
     /// Where the last event began (for errors about it), relative to `base`.
     event_start: u64,
     replaced_invalid_utf8: Cell<bool>,
-    /// The content of the element [`XmlReader::empty_run`] is reading.
-    run_content: String,
 }
 
 impl<'r> XmlReader<'r> {
@@ -92,7 +90,6 @@ impl<'r> XmlReader<'r> {
             base,
             event_start: 0,
             replaced_invalid_utf8: Cell::new(false),
-            run_content: String::new(),
         })
     }
 
@@ -272,48 +269,45 @@ impl<'r> XmlReader<'r> {
 impl XmlReader<'_> {
     /// Reads the run of empty `<name …/>` elements that comes next straight
     /// from the input's buffer, and gives each to `empty` as the event
-    /// quick-xml would have read, with the same position. It takes only what quick-xml would
-    /// read as whitespace (no event: text is trimmed) followed by one empty
-    /// element with nothing odd about it — lying whole in the buffered
-    /// bytes, UTF-8 — and stops at anything else (another element, text,
-    /// a comment, a tag cut by the buffer's end), which quick-xml then
-    /// reads. So events, errors and positions are the same; what is saved
-    /// is quick-xml's work per event, most of the parsing thread's time on
-    /// a report of millions of `<line>`s.
-    ///
-    /// [`walk`]: XmlReader::walk
+    /// quick-xml would have read, with the same position. It takes only
+    /// what quick-xml would read as whitespace (no event: text is trimmed)
+    /// followed by one empty element with nothing odd about it — lying whole
+    /// in the buffered bytes, UTF-8 — and stops at anything else (another
+    /// element, text, a comment, a tag cut by the buffer's end), which
+    /// quick-xml then reads. So events, errors and positions are the same;
+    /// what is saved is quick-xml's work per event.
     pub(crate) fn empty_run(
         &mut self,
         name: &[u8],
         mut empty: impl FnMut(&Self, &BytesStart<'_>) -> Result<(), FormatError>,
     ) -> Result<(), FormatError> {
-        let mut content = std::mem::take(&mut self.run_content);
-        let result = loop {
+        // The tag's content, copied out of the input's buffer so that
+        // `empty` can borrow the reader.
+        let mut content = String::new();
+        loop {
             let at = self.reader.buffer_position();
             let Ok(buffered) = self.reader.get_mut().fill_buf() else {
-                break Ok(()); // quick-xml reports it
+                return Ok(()); // quick-xml reports it
             };
             let Some((skip, len)) = empty_element_at(buffered, name) else {
-                break Ok(());
+                return Ok(());
             };
             // Between `<` and `/>`, as quick-xml's event holds it.
             let inner = buffered.get(skip + 1..skip + len - 2).unwrap_or_default();
             let Ok(text) = std::str::from_utf8(inner) else {
-                break Ok(()); // quick-xml's path decodes and warns
+                return Ok(()); // quick-xml's path decodes and warns
             };
             content.clear();
             content.push_str(text);
             self.reader.get_mut().consume(skip + len);
             // quick-xml did not see those bytes: they move its positions on.
             self.event_start = at + skip as u64;
-            let e = BytesStart::from_content(content.as_str(), name.len());
-            if let Err(error) = empty(self, &e) {
-                break Err(error);
-            }
+            empty(
+                self,
+                &BytesStart::from_content(content.as_str(), name.len()),
+            )?;
             self.base += (skip + len) as u64;
-        };
-        self.run_content = content;
-        result
+        }
     }
 }
 
@@ -571,7 +565,10 @@ mod bom_tests {
             let outcomes: Vec<String> = [1, 2, 3, 4, 5, 64 * 1024]
                 .into_iter()
                 .map(|chunk| {
-                    let mut reader = std::io::BufReader::with_capacity(chunk, bytes);
+                    let mut reader = std::io::BufReader::with_capacity(
+                        chunk,
+                        crate::testing::Trickle::new(bytes, chunk),
+                    );
                     let mut ctx = ParseContext {
                         evidence_path: "t.xml",
                         options: &options,
