@@ -141,28 +141,30 @@ fn deployment_records_documents_approvals_and_reports() {
     );
 }
 
+/// The error loading `content`, written to a file named `name`, as `kind`.
+fn load_error(name: &str, kind: EvidenceKind, content: &str) -> String {
+    let dir = std::env::temp_dir().join(format!("regops-release-{}-{name}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(name);
+    std::fs::write(&path, content).unwrap();
+    let input = Input {
+        path,
+        display: name.into(),
+        kind,
+        format: None,
+    };
+    let err = load(&[input], &Options::default()).unwrap_err().to_string();
+    std::fs::remove_dir_all(&dir).ok();
+    err
+}
+
 #[test]
 fn a_deployment_record_with_a_misspelt_key_is_refused_naming_it() {
-    let dir = std::env::temp_dir().join(format!("regops-deploy-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join("deploy.json");
-    std::fs::write(
-        &path,
+    let err = load_error(
+        "deploy.json",
+        EvidenceKind::Deployments,
         r#"{"environment": "production", "version": "1.0.0", "smoke-test": {"passed": 1, "failed": 0}}"#,
-    )
-    .unwrap();
-    let err = load(
-        &[Input {
-            path: path.clone(),
-            display: "deploy.json".into(),
-            kind: EvidenceKind::Deployments,
-            format: None,
-        }],
-        &Options::default(),
-    )
-    .unwrap_err()
-    .to_string();
-    std::fs::remove_dir_all(&dir).ok();
+    );
     assert!(
         err.contains("deploy.json") && err.contains("smoke-test"),
         "{err}"
@@ -171,26 +173,11 @@ fn a_deployment_record_with_a_misspelt_key_is_refused_naming_it() {
 
 #[test]
 fn a_report_of_another_schema_is_refused_naming_it() {
-    let dir = std::env::temp_dir().join(format!("regops-report-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join("report.json");
-    std::fs::write(
-        &path,
+    let err = load_error(
+        "report.json",
+        EvidenceKind::GateResults,
         r#"{"schema": "regops.report/v2", "outcome": "pass", "gates": []}"#,
-    )
-    .unwrap();
-    let err = load(
-        &[Input {
-            path: path.clone(),
-            display: "report.json".into(),
-            kind: EvidenceKind::GateResults,
-            format: None,
-        }],
-        &Options::default(),
-    )
-    .unwrap_err()
-    .to_string();
-    std::fs::remove_dir_all(&dir).ok();
+    );
     assert!(
         err.contains("report.json") && err.contains("`regops.report/v2`"),
         "{err}"
