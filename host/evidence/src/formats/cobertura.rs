@@ -51,7 +51,9 @@ use quick_xml::events::attributes::Attributes;
 
 use super::ParseContext;
 use super::junit::MAX_DEPTH;
-use super::xml::{Elements, MAX_FAST_ATTRIBUTES, XmlReader, each_attribute, split_attributes};
+use super::xml::{
+    Elements, MAX_FAST_ATTRIBUTES, XmlReader, each_attribute, empty_element, split_attributes,
+};
 use crate::error::{At, FormatError};
 use crate::model::{CoverageCounts, FileCoverage};
 
@@ -278,10 +280,15 @@ impl Parser {
     }
 
     fn line(&mut self, xml: &XmlReader<'_>, e: &BytesStart<'_>) -> Result<(), FormatError> {
-        let Some(file) = self.current.filter(|&i| i < self.files.len()) else {
-            return Ok(());
-        };
-        self.sink.line(xml, e, file)
+        match self.file() {
+            Some(file) => self.sink.line(xml, e, file),
+            None => Ok(()),
+        }
+    }
+
+    /// The source file of the `<class>` being read, if it names one.
+    fn file(&self) -> Option<usize> {
+        self.current.filter(|&i| i < self.files.len())
     }
 
     fn finish(self, mut all: Lines, ctx: &mut ParseContext<'_>, out: &mut Vec<FileCoverage>) {
@@ -428,9 +435,9 @@ impl LineAttrs {
 
     fn set(&mut self, key: &[u8], value: &str) {
         match key {
-            b"number" => self.number = value.trim().parse::<u64>().ok(),
+            b"number" => self.number = trim(value).parse::<u64>().ok(),
             b"hits" => self.hits = hits_cover(value),
-            b"branch" => self.branch = value.trim().eq_ignore_ascii_case("true"),
+            b"branch" => self.branch = trim(value).eq_ignore_ascii_case("true"),
             b"condition-coverage" => self.condition = Some(parse_condition(value)),
             _ => {}
         }
@@ -446,12 +453,12 @@ impl LineAttrs {
     fn read_plain(content: &str, name_len: usize) -> Option<LineAttrs> {
         let raw = content.as_bytes().get(name_len..)?;
         let mut pairs: [(&[u8], &[u8]); MAX_FAST_ATTRIBUTES] = [(&[], &[]); MAX_FAST_ATTRIBUTES];
-        let n = split_attributes(raw, &mut pairs)?;
+        let split = split_attributes(raw, &mut pairs)?;
+        if !split.plain {
+            return None;
+        }
         let mut a = LineAttrs::NONE;
-        for &(key, value) in pairs.iter().take(n) {
-            if key.contains(&b':') || value.contains(&b'&') {
-                return None;
-            }
+        for &(key, value) in pairs.iter().take(split.n) {
             // The value's place in `content`: it lies between two ASCII
             // quotes there, so it is a whole UTF-8 slice of it.
             let start = value.as_ptr().addr() - content.as_ptr().addr();
@@ -609,12 +616,55 @@ impl LineSink {
         e: &BytesStart<'_>,
         file: usize,
     ) -> Result<(), FormatError> {
+        match std::str::from_utf8(e) {
+            Ok(content) => self.line_text(xml, content, e.name().as_ref().len(), file),
+            // Decoded here, with the warning the reader gives.
+            Err(_) => {
+                let attrs = LineAttrs::read(|f| xml.for_each_attribute(e, f))?;
+                self.parsed(file, attrs)
+            }
+        }
+    }
+
+    /// A `<line>` whose tag is UTF-8: `content` (between `<` and `/>`), its
+    /// name `name_len` bytes long.
+    fn line_text(
+        &mut self,
+        xml: &XmlReader<'_>,
+        content: &str,
+        name_len: usize,
+        file: usize,
+    ) -> Result<(), FormatError> {
+        match self {
+            LineSink::Here { .. } => {
+                let e = BytesStart::from_content(content, name_len);
+                let attrs = LineAttrs::read(|f| xml.for_each_attribute(&e, f))?;
+                self.parsed(file, attrs)
+            }
+            LineSink::Away(away) => {
+                let batch = &mut away.batch;
+                let start = batch.text.len();
+                batch.text.push_str(content);
+                batch.items.push(Item::Raw {
+                    file,
+                    at: xml.event_offset(),
+                    start,
+                    name_len,
+                    end: batch.text.len(),
+                });
+                away.send_if_full()
+            }
+            LineSink::Gone => Ok(()),
+        }
+    }
+
+    /// A `<line>` whose attributes are read.
+    fn parsed(&mut self, file: usize, attrs: LineAttrs) -> Result<(), FormatError> {
         match self {
             LineSink::Here {
                 lines,
                 until_thread,
             } => {
-                let attrs = LineAttrs::read(|f| xml.for_each_attribute(e, f))?;
                 lines.add(file, attrs);
                 *until_thread = until_thread.saturating_sub(1);
                 if *until_thread == 0 {
@@ -625,27 +675,10 @@ impl LineSink {
                 }
                 Ok(())
             }
-            LineSink::Away(away) => match std::str::from_utf8(e) {
-                Ok(content) => {
-                    let name_len = e.name().as_ref().len();
-                    let batch = &mut away.batch;
-                    let start = batch.text.len();
-                    batch.text.push_str(content);
-                    batch.items.push(Item::Raw {
-                        file,
-                        at: xml.event_offset(),
-                        start,
-                        name_len,
-                        end: batch.text.len(),
-                    });
-                    away.send_if_full()
-                }
-                Err(_) => {
-                    let attrs = LineAttrs::read(|f| xml.for_each_attribute(e, f))?;
-                    away.batch.items.push(Item::Parsed { file, attrs });
-                    away.send_if_full()
-                }
-            },
+            LineSink::Away(away) => {
+                away.batch.items.push(Item::Parsed { file, attrs });
+                away.send_if_full()
+            }
             LineSink::Gone => Ok(()),
         }
     }
@@ -716,9 +749,19 @@ fn show(n: Option<u64>) -> String {
     n.map_or_else(|| "(absent)".to_string(), |n| n.to_string())
 }
 
+/// `value.trim()`, without its walk over characters when the value starts
+/// and ends with a visible ASCII character, as counts and flags do.
+fn trim(value: &str) -> &str {
+    match value.as_bytes() {
+        [first, .., last] if first.is_ascii_graphic() && last.is_ascii_graphic() => value,
+        [only] if only.is_ascii_graphic() => value,
+        _ => value.trim(),
+    }
+}
+
 /// Whether a hits value covers its line; `None` when it is not a number.
 fn hits_cover(value: &str) -> Option<bool> {
-    let value = value.trim();
+    let value = trim(value);
     // The usual case, a count in decimal digits, without parsing a float.
     if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
         return Some(value.bytes().any(|b| b != b'0'));
@@ -842,6 +885,25 @@ impl Elements for Parser {
     /// A class's `<lines>` is a run of `<line …/>`.
     fn runs_of(&self) -> Option<&'static [u8]> {
         (self.stack.last() == Some(&Tag::Lines)).then_some(b"line")
+    }
+
+    /// A `<line/>` of the run straight to the sink, as `start` would send
+    /// it. A run follows a `<line/>` that `start` took at the same depth
+    /// inside a class's `<lines>`, so its checks hold; the stack is left as
+    /// `start` and `end` would leave it.
+    fn run_element(
+        &mut self,
+        xml: &XmlReader<'_>,
+        content: &str,
+        name_len: usize,
+    ) -> Result<(), FormatError> {
+        if self.stack.last() != Some(&Tag::Lines) {
+            return empty_element(self, xml, content, name_len);
+        }
+        match self.file() {
+            Some(file) => self.sink.line_text(xml, content, name_len, file),
+            None => Ok(()),
+        }
     }
 }
 
@@ -1010,6 +1072,19 @@ mod tests {
         let whole = report(&all, "</classes></package></packages></coverage>");
         documents.push(whole[..whole.len() / 2].to_vec());
         documents.push(whole);
+        // A method's `<lines>` is a run too, but only a class's own count.
+        let method_lines: String = (200..260)
+            .map(|n| format!("<line number=\"{n}\" hits=\"1\"/>"))
+            .collect();
+        documents.push(
+            format!(
+                "<coverage><packages><package><classes><class filename=\"m.py\"><methods>\
+                 <method name=\"f\"><lines>{method_lines}</lines></method></methods>\
+                 <lines><line number=\"1\" hits=\"0\"/></lines></class></classes></package>\
+                 </packages></coverage>"
+            )
+            .into_bytes(),
+        );
         for xml in &documents {
             let quick_xml_only = parsed_in_pieces(xml, 1);
             for max in [2, 7, 31, 64 * 1024] {

@@ -26,6 +26,32 @@ pub(crate) trait Elements {
     fn runs_of(&self) -> Option<&'static [u8]> {
         None
     }
+
+    /// One element of such a run, as the text between `<` and `/>` that
+    /// quick-xml's event would hold (`content`, already known to be UTF-8,
+    /// its name `name_len` bytes long). By default, what any empty element
+    /// gets: `start`, then `end`.
+    fn run_element(
+        &mut self,
+        xml: &XmlReader<'_>,
+        content: &str,
+        name_len: usize,
+    ) -> Result<(), FormatError> {
+        empty_element(self, xml, content, name_len)
+    }
+}
+
+/// An empty element given as its content (between `<` and `/>`), to
+/// `start` and then `end`, as [`XmlReader::walk`] gives any empty element.
+pub(crate) fn empty_element<E: Elements + ?Sized>(
+    elements: &mut E,
+    xml: &XmlReader<'_>,
+    content: &str,
+    name_len: usize,
+) -> Result<(), FormatError> {
+    elements.start(xml, &BytesStart::from_content(content, name_len))?;
+    elements.end();
+    Ok(())
 }
 
 /// What quick-xml reads: the few bytes read ahead while looking for byte
@@ -250,10 +276,8 @@ impl<'r> XmlReader<'r> {
                     elements.start(self, &e)?;
                     elements.end();
                     if let Some(name) = elements.runs_of() {
-                        self.empty_run(name, |xml, e| {
-                            elements.start(xml, e)?;
-                            elements.end();
-                            Ok(())
+                        self.empty_run(name, |xml, content| {
+                            elements.run_element(xml, content, name.len())
                         })?;
                     }
                 }
@@ -268,22 +292,20 @@ impl<'r> XmlReader<'r> {
 
 impl XmlReader<'_> {
     /// Reads the run of empty `<name …/>` elements that comes next straight
-    /// from the input's buffer, and gives each to `empty` as the event
-    /// quick-xml would have read, with the same position. It takes only
-    /// what quick-xml would read as whitespace (no event: text is trimmed)
-    /// followed by one empty element with nothing odd about it — lying whole
-    /// in the buffered bytes, UTF-8 — and stops at anything else (another
-    /// element, text, a comment, a tag cut by the buffer's end), which
-    /// quick-xml then reads. So events, errors and positions are the same;
-    /// what is saved is quick-xml's work per event.
+    /// from the input's buffer, and gives each to `empty` as the content
+    /// quick-xml's event would hold (between `<` and `/>`), with the same
+    /// position. It takes only what quick-xml would read as whitespace (no
+    /// event: text is trimmed) followed by one empty element with nothing
+    /// odd about it — lying whole in the buffered bytes, UTF-8 — and stops
+    /// at anything else (another element, text, a comment, a tag cut by the
+    /// buffer's end), which quick-xml then reads. So events, errors and
+    /// positions are the same; what is saved is quick-xml's work per event,
+    /// and a copy: `empty` reads the tag where it lies in the buffer.
     pub(crate) fn empty_run(
         &mut self,
         name: &[u8],
-        mut empty: impl FnMut(&Self, &BytesStart<'_>) -> Result<(), FormatError>,
+        mut empty: impl FnMut(&Self, &str) -> Result<(), FormatError>,
     ) -> Result<(), FormatError> {
-        // The tag's content, copied out of the input's buffer so that
-        // `empty` can borrow the reader.
-        let mut content = String::new();
         loop {
             let at = self.reader.buffer_position();
             let Ok(buffered) = self.reader.get_mut().fill_buf() else {
@@ -292,20 +314,18 @@ impl XmlReader<'_> {
             let Some((skip, len)) = empty_element_at(buffered, name) else {
                 return Ok(());
             };
+            // The same bytes, borrowed through a shared reference so that
+            // `empty` can have the reader too.
+            let buffered = self.reader.get_ref().buffer();
             // Between `<` and `/>`, as quick-xml's event holds it.
             let inner = buffered.get(skip + 1..skip + len - 2).unwrap_or_default();
-            let Ok(text) = std::str::from_utf8(inner) else {
+            let Ok(content) = std::str::from_utf8(inner) else {
                 return Ok(()); // quick-xml's path decodes and warns
             };
-            content.clear();
-            content.push_str(text);
-            self.reader.get_mut().consume(skip + len);
-            // quick-xml did not see those bytes: they move its positions on.
+            // quick-xml does not see those bytes: they move its positions on.
             self.event_start = at + skip as u64;
-            empty(
-                self,
-                &BytesStart::from_content(content.as_str(), name.len()),
-            )?;
+            empty(self, content)?;
+            self.reader.get_mut().consume(skip + len);
             self.base += (skip + len) as u64;
         }
     }
@@ -363,8 +383,12 @@ pub(crate) fn each_attribute<'c>(
         ))
     };
     let mut pairs: [(&[u8], &[u8]); MAX_FAST_ATTRIBUTES] = [(&[], &[]); MAX_FAST_ATTRIBUTES];
-    if let Some(n) = split_attributes(raw, &mut pairs) {
-        for &(key, value) in pairs.iter().take(n) {
+    if let Some(split) = split_attributes(raw, &mut pairs) {
+        for &(key, value) in pairs.iter().take(split.n) {
+            if split.plain {
+                f(key, decode(value))?;
+                continue;
+            }
             let local = match key.iter().position(|&b| b == b':') {
                 Some(i) => key.get(i + 1..).unwrap_or_default(),
                 None => key,
@@ -403,58 +427,74 @@ fn is_xml_space(b: u8) -> bool {
     matches!(b, b' ' | b'\r' | b'\n' | b'\t')
 }
 
+/// How [`split_attributes`] found a tag's attributes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Split {
+    /// How many pairs it wrote.
+    pub(crate) n: usize,
+    /// No key has a namespace prefix (`:`) and no value holds a reference
+    /// (`&`): every key is its local name and every value its text.
+    pub(crate) plain: bool,
+}
+
 /// Splits `raw` (what follows an element's name) into its attributes, as
-/// (qualified name, raw value) pairs in `pairs`, and returns how many there
-/// are, when quick-xml 0.37's attribute iterator (XML mode, duplicate check
-/// on) would yield every one of them without error, as the same pairs: `key
-/// = "value"` or `'value'`, whitespace around `=` allowed, none needed
-/// between attributes, a key any byte but whitespace followed by any run of
-/// bytes other than whitespace and `=`, no key twice. `None` for anything
-/// else (an error, or more attributes than `pairs` holds), which the caller
-/// hands to quick-xml.
+/// (qualified name, raw value) pairs in `pairs`, when quick-xml 0.37's
+/// attribute iterator (XML mode, duplicate check on) would yield every one
+/// of them without error, as the same pairs: `key = "value"` or `'value'`,
+/// whitespace around `=` allowed, none needed between attributes, a key any
+/// byte but whitespace followed by any run of bytes other than whitespace
+/// and `=`, no key twice. `None` for anything else (an error, or more
+/// attributes than `pairs` holds), which the caller hands to quick-xml.
 pub(crate) fn split_attributes<'a>(
     raw: &'a [u8],
     pairs: &mut [(&'a [u8], &'a [u8])],
-) -> Option<usize> {
-    let mut n = 0;
-    let mut i = 0;
-    let skip_space = |mut i: usize| {
-        while raw.get(i).is_some_and(|&b| is_xml_space(b)) {
-            i += 1;
-        }
-        i
-    };
+) -> Option<Split> {
+    let mut split = Split { n: 0, plain: true };
+    let mut rest = raw;
     loop {
-        i = skip_space(i);
-        if i >= raw.len() {
-            return Some(n);
+        rest = skip_xml_space(rest);
+        let Some((first, after_first)) = rest.split_first() else {
+            return Some(split);
+        };
+        // Like quick-xml, the key's first byte is taken whatever it is (even
+        // `=`). The scans note prefixes and references on the way, so that
+        // callers need not search each pair again.
+        let mut key_len = 1 + after_first.len();
+        for (i, &b) in after_first.iter().enumerate() {
+            if b == b'=' || is_xml_space(b) {
+                key_len = 1 + i;
+                break;
+            }
+            split.plain &= b != b':';
         }
-        // Like quick-xml, the key's first byte is taken whatever it is (even `=`).
-        let key_start = i;
-        i += 1;
-        while raw.get(i).is_some_and(|&b| b != b'=' && !is_xml_space(b)) {
-            i += 1;
-        }
-        let key = raw.get(key_start..i)?;
-        i = skip_space(i);
-        if *raw.get(i)? != b'=' {
-            return None;
-        }
-        i = skip_space(i + 1);
-        let quote = *raw.get(i)?;
+        split.plain &= *first != b':';
+        let (key, after_key) = rest.split_at(key_len);
+        let after_equals = skip_xml_space(after_key).strip_prefix(b"=")?;
+        let (&quote, value_on) = skip_xml_space(after_equals).split_first()?;
         if quote != b'"' && quote != b'\'' {
             return None;
         }
-        let rest = raw.get(i + 1..)?;
-        let value_len = rest.iter().position(|&b| b == quote)?;
-        let value = rest.get(..value_len)?;
-        i += value_len + 2;
-        if pairs.iter().take(n).any(|(k, _)| *k == key) {
+        let mut value_len = None;
+        for (i, &b) in value_on.iter().enumerate() {
+            if b == quote {
+                value_len = Some(i);
+                break;
+            }
+            split.plain &= b != b'&';
+        }
+        let (value, after_value) = value_on.split_at(value_len?);
+        rest = after_value.get(1..)?;
+        if pairs.get(..split.n)?.iter().any(|&(k, _)| k == key) {
             return None;
         }
-        *pairs.get_mut(n)? = (key, value);
-        n += 1;
+        *pairs.get_mut(split.n)? = (key, value);
+        split.n += 1;
     }
+}
+
+fn skip_xml_space(bytes: &[u8]) -> &[u8] {
+    let spaces = bytes.iter().take_while(|&&b| is_xml_space(b)).count();
+    bytes.get(spaces..).unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -518,10 +558,14 @@ mod tests {
         let mut accepted = 0;
         for raw in fixed.iter().map(|s| s.to_string()).chain(random) {
             let mut pairs: [(&[u8], &[u8]); MAX_FAST_ATTRIBUTES] = Default::default();
-            let ours = split_attributes(raw.as_bytes(), &mut pairs).map(|n| {
-                pairs
+            let ours = split_attributes(raw.as_bytes(), &mut pairs).map(|split| {
+                let found = pairs.get(..split.n).unwrap_or_default();
+                let plain = found
                     .iter()
-                    .take(n)
+                    .all(|(k, v)| !k.contains(&b':') && !v.contains(&b'&'));
+                assert_eq!(split.plain, plain, "{raw:?}");
+                found
+                    .iter()
                     .map(|(k, v)| (k.to_vec(), v.to_vec()))
                     .collect::<Vec<_>>()
             });
