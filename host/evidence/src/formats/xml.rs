@@ -345,18 +345,37 @@ fn empty_element_at(buffered: &[u8], name: &[u8]) -> Option<(usize, usize)> {
         [b'/', b'>', ..] => {}
         _ => return None,
     }
-    let mut i = 1 + name.len();
-    let end = loop {
+    let end = tag_end(tag, 1 + name.len())?;
+    (end > 1 + name.len() && tag.get(end - 1) == Some(&b'/')).then_some((skip, end + 1))
+}
+
+/// Where the tag that starts `tag` ends: its first `>` outside single or
+/// double quotes, looked for from `from`.
+fn tag_end(tag: &[u8], from: usize) -> Option<usize> {
+    // The usual tag quotes with double quote marks only: then its first `>`
+    // lies outside quotes when an even number of them come before it. One
+    // search and one pass (which the compiler vectorises), instead of a
+    // search per quote mark.
+    let first = from + memchr::memchr(b'>', tag.get(from..)?)?;
+    let (mut odd_doubles, mut singles) = (0_u8, 0_u8);
+    for &b in tag.get(from..first)? {
+        odd_doubles ^= u8::from(b == b'"');
+        singles |= u8::from(b == b'\'');
+    }
+    if odd_doubles == 0 && singles == 0 {
+        return Some(first);
+    }
+    let mut i = from;
+    loop {
         let found = i + memchr::memchr3(b'>', b'"', b'\'', tag.get(i..)?)?;
         match *tag.get(found)? {
-            b'>' => break found,
+            b'>' => return Some(found),
             quote => {
                 let rest = tag.get(found + 1..)?;
                 i = found + 1 + memchr::memchr(quote, rest)? + 1;
             }
         }
-    };
-    (end > 1 + name.len() && tag.get(end - 1) == Some(&b'/')).then_some((skip, end + 1))
+    }
 }
 
 /// An element's attributes, each as its local name and unescaped value, to
