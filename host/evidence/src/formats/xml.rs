@@ -300,36 +300,72 @@ impl XmlReader<'_> {
     /// at anything else (another element, text, a comment, a tag cut by the
     /// buffer's end), which quick-xml then reads. So events, errors and
     /// positions are the same; what is saved is quick-xml's work per event,
-    /// and a copy: `empty` reads the tag where it lies in the buffer.
+    /// a copy (`empty` reads the tag where it lies in the buffer) and a
+    /// UTF-8 check per tag (up to [`RUN_BATCH`] tags are checked at once).
     pub(crate) fn empty_run(
         &mut self,
         name: &[u8],
         mut empty: impl FnMut(&Self, &str) -> Result<(), FormatError>,
     ) -> Result<(), FormatError> {
+        // Where each tag of a batch starts (its `<`) and ends (after its `>`)
+        // in the buffer.
+        let mut tags = [(0, 0); RUN_BATCH];
         loop {
             let at = self.reader.buffer_position();
             let Ok(buffered) = self.reader.get_mut().fill_buf() else {
                 return Ok(()); // quick-xml reports it
             };
-            let Some((skip, len)) = empty_element_at(buffered, name) else {
+            let (mut found, mut end) = (0, 0);
+            while let Some(slot) = tags.get_mut(found) {
+                let rest = buffered.get(end..).unwrap_or_default();
+                let Some((skip, len)) = empty_element_at(rest, name) else {
+                    break;
+                };
+                *slot = (end + skip, end + skip + len);
+                end += skip + len;
+                found += 1;
+            }
+            if found == 0 {
                 return Ok(());
-            };
+            }
             // The same bytes, borrowed through a shared reference so that
-            // `empty` can have the reader too.
-            let buffered = self.reader.get_ref().buffer();
-            // Between `<` and `/>`, as quick-xml's event holds it.
-            let inner = buffered.get(skip + 1..skip + len - 2).unwrap_or_default();
-            let Ok(content) = std::str::from_utf8(inner) else {
-                return Ok(()); // quick-xml's path decodes and warns
+            // `empty` can have the reader too. Tags from the first byte that
+            // is not UTF-8 on are left to quick-xml, which decodes and warns.
+            let buffered = self
+                .reader
+                .get_ref()
+                .buffer()
+                .get(..end)
+                .unwrap_or_default();
+            let text = match std::str::from_utf8(buffered) {
+                Ok(text) => text,
+                Err(e) => buffered
+                    .get(..e.valid_up_to())
+                    .and_then(|valid| std::str::from_utf8(valid).ok())
+                    .unwrap_or_default(),
             };
-            // quick-xml does not see those bytes: they move its positions on.
-            self.event_start = at + skip as u64;
-            empty(self, content)?;
-            self.reader.get_mut().consume(skip + len);
-            self.base += (skip + len) as u64;
+            let mut taken = 0;
+            for &(start, stop) in tags.get(..found).unwrap_or_default() {
+                // Between `<` and `/>`, as quick-xml's event holds it.
+                let Some(content) = text.get(start + 1..stop - 2) else {
+                    break;
+                };
+                // quick-xml does not see those bytes: they move its positions on.
+                self.event_start = at + (start - taken) as u64;
+                empty(self, content)?;
+                self.base += (stop - taken) as u64;
+                taken = stop;
+            }
+            self.reader.get_mut().consume(taken);
+            if taken < end {
+                return Ok(());
+            }
         }
     }
 }
+
+/// Tags [`XmlReader::empty_run`] finds before it checks their text.
+const RUN_BATCH: usize = 64;
 
 /// Where the empty element `<name …/>` after the leading whitespace of
 /// `buffered` starts, and its length up to its `>`, when it lies whole in
@@ -354,15 +390,22 @@ fn empty_element_at(buffered: &[u8], name: &[u8]) -> Option<(usize, usize)> {
 fn tag_end(tag: &[u8], from: usize) -> Option<usize> {
     // The usual tag quotes with double quote marks only: then its first `>`
     // lies outside quotes when an even number of them come before it. One
-    // search and one pass (which the compiler vectorises), instead of a
-    // search per quote mark.
+    // search and one count, eight bytes at a time, instead of a search per
+    // quote mark.
     let first = from + memchr::memchr(b'>', tag.get(from..)?)?;
-    let (mut odd_doubles, mut singles) = (0_u8, 0_u8);
-    for &b in tag.get(from..first)? {
-        odd_doubles ^= u8::from(b == b'"');
-        singles |= u8::from(b == b'\'');
+    let head = tag.get(from..first)?;
+    let mut words = head.chunks_exact(8);
+    let (mut doubles, mut singles) = (0, 0);
+    for word in &mut words {
+        let word = u64::from_le_bytes(word.try_into().unwrap_or_default());
+        doubles += bytes_equal(word, b'"').count_ones();
+        singles |= bytes_equal(word, b'\'');
     }
-    if odd_doubles == 0 && singles == 0 {
+    for &b in words.remainder() {
+        doubles += u32::from(b == b'"');
+        singles |= u64::from(b == b'\'');
+    }
+    if doubles % 2 == 0 && singles == 0 {
         return Some(first);
     }
     let mut i = from;
@@ -376,6 +419,14 @@ fn tag_end(tag: &[u8], from: usize) -> Option<usize> {
             }
         }
     }
+}
+
+/// The high bit of each of the eight bytes of `word` that equals `byte`
+/// (exactly: no carry runs from one byte into the next).
+fn bytes_equal(word: u64, byte: u8) -> u64 {
+    const LOW7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
+    let x = word ^ (u64::from(byte) * 0x0101_0101_0101_0101);
+    !(((x & LOW7) + LOW7) | x | LOW7)
 }
 
 /// An element's attributes, each as its local name and unescaped value, to
@@ -526,6 +577,31 @@ mod tests {
         e.attributes()
             .map(|a| a.ok().map(|a| (a.key.as_ref().to_vec(), a.value.to_vec())))
             .collect()
+    }
+
+    #[test]
+    fn bytes_equal_marks_exactly_the_equal_bytes() {
+        for byte in 0..=u8::MAX {
+            for other in [0, 1, 0x7F, 0x80, 0xFF, byte ^ 1, byte ^ 0x80, byte] {
+                let bytes = [
+                    other,
+                    byte,
+                    0x80,
+                    byte,
+                    other,
+                    0xFF,
+                    0,
+                    byte.wrapping_add(1),
+                ];
+                let expected = bytes
+                    .iter()
+                    .enumerate()
+                    .filter(|&(_, &b)| b == byte)
+                    .fold(0, |marks, (i, _)| marks | 0x80 << (8 * i));
+                let word = u64::from_le_bytes(bytes);
+                assert_eq!(bytes_equal(word, byte), expected, "{byte:#x} in {bytes:x?}");
+            }
+        }
     }
 
     #[test]
