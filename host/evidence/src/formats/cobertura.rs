@@ -474,7 +474,7 @@ impl LineAttrs {
         rest.is_empty().then_some(a)
     }
 
-    /// The usual `<line>` read without the general attribute path: a tag
+    /// A `<line>` read without the general attribute path: a tag
     /// already known to be UTF-8 (`content`, its name `name_len` bytes
     /// long) whose attributes split cleanly, carry no namespace prefix and
     /// no entity reference, so every value is a slice of `content` as it
