@@ -51,9 +51,7 @@ use quick_xml::events::attributes::Attributes;
 
 use super::ParseContext;
 use super::junit::MAX_DEPTH;
-use super::xml::{
-    Elements, MAX_FAST_ATTRIBUTES, XmlReader, each_attribute, empty_element, split_attributes,
-};
+use super::xml::{Elements, MAX_FAST_ATTRIBUTES, XmlReader, each_attribute, split_attributes};
 use crate::error::{At, FormatError};
 use crate::model::{CoverageCounts, FileCoverage};
 
@@ -659,18 +657,19 @@ impl LineSink {
         e: &BytesStart<'_>,
         file: usize,
     ) -> Result<(), FormatError> {
-        match std::str::from_utf8(e) {
-            Ok(content) => self.line_text(xml, content, e.name().as_ref().len(), file),
-            // Decoded here, with the warning the reader gives.
-            Err(_) => {
-                let attrs = LineAttrs::read(|f| xml.for_each_attribute(e, f))?;
-                self.parsed(file, attrs)
-            }
+        if let LineSink::Away(away) = self
+            && let Ok(content) = std::str::from_utf8(e)
+        {
+            return away.push(xml, content, e.name().as_ref().len(), file);
         }
+        // Read here: the first lines, and a tag that is not UTF-8 (decoded
+        // with the warning the reader gives).
+        let attrs = LineAttrs::read(|f| xml.for_each_attribute(e, f))?;
+        self.parsed(file, attrs)
     }
 
-    /// A `<line>` whose tag is UTF-8: `content` (between `<` and `/>`), its
-    /// name `name_len` bytes long.
+    /// A `<line>` given as its tag's text: `content` (between `<` and
+    /// `/>`), its name `name_len` bytes long.
     fn line_text(
         &mut self,
         xml: &XmlReader<'_>,
@@ -679,25 +678,8 @@ impl LineSink {
         file: usize,
     ) -> Result<(), FormatError> {
         match self {
-            LineSink::Here { .. } => {
-                let e = BytesStart::from_content(content, name_len);
-                let attrs = LineAttrs::read(|f| xml.for_each_attribute(&e, f))?;
-                self.parsed(file, attrs)
-            }
-            LineSink::Away(away) => {
-                let batch = &mut away.batch;
-                let start = batch.text.len();
-                batch.text.push_str(content);
-                batch.items.push(Item::Raw {
-                    file,
-                    at: xml.event_offset(),
-                    start,
-                    name_len,
-                    end: batch.text.len(),
-                });
-                away.send_if_full()
-            }
-            LineSink::Gone => Ok(()),
+            LineSink::Away(away) => away.push(xml, content, name_len, file),
+            _ => self.line(xml, &BytesStart::from_content(content, name_len), file),
         }
     }
 
@@ -757,6 +739,26 @@ impl Away {
             spent,
             thread,
         }
+    }
+
+    /// A UTF-8 `<line>` tag's text into the batch, read on the lines thread.
+    fn push(
+        &mut self,
+        xml: &XmlReader<'_>,
+        content: &str,
+        name_len: usize,
+        file: usize,
+    ) -> Result<(), FormatError> {
+        let start = self.batch.text.len();
+        self.batch.text.push_str(content);
+        self.batch.items.push(Item::Raw {
+            file,
+            at: xml.event_offset(),
+            start,
+            name_len,
+            end: self.batch.text.len(),
+        });
+        self.send_if_full()
     }
 
     fn send_if_full(&mut self) -> Result<(), FormatError> {
@@ -931,18 +933,15 @@ impl Elements for Parser {
     }
 
     /// A `<line/>` of the run straight to the sink, as `start` would send
-    /// it. A run follows a `<line/>` that `start` took at the same depth
-    /// inside a class's `<lines>`, so its checks hold; the stack is left as
-    /// `start` and `end` would leave it.
+    /// it: `runs_of` asked for the run inside a class's `<lines>`, where
+    /// the run's first `<line/>` passed `start`'s checks at the same depth,
+    /// and the stack is left as `start` and `end` would leave it.
     fn run_element(
         &mut self,
         xml: &XmlReader<'_>,
         content: &str,
         name_len: usize,
     ) -> Result<(), FormatError> {
-        if self.stack.last() != Some(&Tag::Lines) {
-            return empty_element(self, xml, content, name_len);
-        }
         match self.file() {
             Some(file) => self.sink.line_text(xml, content, name_len, file),
             None => Ok(()),
@@ -1150,7 +1149,8 @@ mod tests {
         let whole = report(&all, "</classes></package></packages></coverage>");
         documents.push(whole[..whole.len() / 2].to_vec());
         documents.push(whole);
-        // A method's `<lines>` is a run too, but only a class's own count.
+        // A method's `<lines>` is no run (only a class's is), and its lines
+        // do not count.
         let method_lines: String = (200..260)
             .map(|n| format!("<line number=\"{n}\" hits=\"1\"/>"))
             .collect();

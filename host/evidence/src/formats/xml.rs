@@ -29,29 +29,20 @@ pub(crate) trait Elements {
 
     /// One element of such a run, as the text between `<` and `/>` that
     /// quick-xml's event would hold (`content`, already known to be UTF-8,
-    /// its name `name_len` bytes long). By default, what any empty element
-    /// gets: `start`, then `end`.
+    /// its name `name_len` bytes long). Called only while the open elements
+    /// are those `runs_of` saw: the run's first element went through
+    /// `start` and `end` at the same depth. By default, what any empty
+    /// element gets: `start`, then `end`.
     fn run_element(
         &mut self,
         xml: &XmlReader<'_>,
         content: &str,
         name_len: usize,
     ) -> Result<(), FormatError> {
-        empty_element(self, xml, content, name_len)
+        self.start(xml, &BytesStart::from_content(content, name_len))?;
+        self.end();
+        Ok(())
     }
-}
-
-/// An empty element given as its content (between `<` and `/>`), to
-/// `start` and then `end`, as [`XmlReader::walk`] gives any empty element.
-pub(crate) fn empty_element<E: Elements + ?Sized>(
-    elements: &mut E,
-    xml: &XmlReader<'_>,
-    content: &str,
-    name_len: usize,
-) -> Result<(), FormatError> {
-    elements.start(xml, &BytesStart::from_content(content, name_len))?;
-    elements.end();
-    Ok(())
 }
 
 /// What quick-xml reads: the few bytes read ahead while looking for byte
