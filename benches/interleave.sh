@@ -14,8 +14,9 @@
 #   benches/interleave.sh --rounds 10 /tmp/scale/coverage.xml \
 #     /tmp/normalise-old target/release/normalise
 #
-# FILE is passed with --coverage when its name says coverage, else --tests;
-# the format is detected from its content either way.
+# FILE is passed with --coverage when its name says coverage, with --bundle
+# when it says bundle (an evidence bundle), else --tests; a tool output's
+# format is detected from its content either way.
 set -euo pipefail
 
 ROUNDS=10
@@ -24,13 +25,14 @@ if [ "${1:-}" = --rounds ]; then
     shift 2
 fi
 if [ $# -lt 2 ]; then
-    sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//' >&2
+    sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//' >&2
     exit 2
 fi
 FILE=$1
 shift
 case "$(basename "$FILE")" in
     *coverage* | *cobertura* | *jacoco* | *lcov*) KIND=--coverage ;;
+    *bundle*) KIND=--bundle ;;
     *) KIND=--tests ;;
 esac
 for tool in /usr/bin/time awk; do
