@@ -98,6 +98,7 @@ pub fn parse(
         pytest: false,
         cases: 0,
         mismatches: Vec::new(),
+        classname_ids: Default::default(),
     };
     let mut buf = Vec::new();
     loop {
@@ -263,6 +264,9 @@ struct Parser<'c, 'p, 'o> {
     cases: u64,
     /// Descriptions of suites whose summary attributes disagree with the count.
     mismatches: Vec<String>,
+    /// The last case's classname and the ids the pattern found in it:
+    /// consecutive cases mostly share one, so it is searched once.
+    classname_ids: (String, Vec<String>),
 }
 
 impl Parser<'_, '_, '_> {
@@ -622,10 +626,16 @@ impl Parser<'_, '_, '_> {
             }
         }
         let pattern = &self.ctx.options.requirement_pattern;
-        for text in [&case.name, &case.classname] {
-            for id in ids_in(pattern, text) {
-                push_unique(&mut case.requirements, &id);
-            }
+        for id in ids_in(pattern, &case.name) {
+            push_unique(&mut case.requirements, &id);
+        }
+        let (classname, ids) = &mut self.classname_ids;
+        if *classname != case.classname {
+            classname.clone_from(&case.classname);
+            *ids = ids_in(pattern, classname);
+        }
+        for id in ids.iter() {
+            push_unique(&mut case.requirements, id);
         }
         let flaky = case.status == TestStatus::Passed && case.flaky_message.is_some();
         let message = if flaky {
