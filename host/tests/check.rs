@@ -243,3 +243,53 @@ fn the_report_shows_each_effective_parameter_and_where_it_came_from() {
     assert_eq!(branch["origin"], "default (class C)");
     assert_eq!(gate_outcome(&report, "ci"), "pass");
 }
+
+/// The commit a report names when neither `[release] commit` nor
+/// `GITHUB_SHA` says it: `GIT_DIR` points git at a repository elsewhere, so
+/// git is asked; with neither `GIT_DIR` nor a `.git` above the config, no
+/// commit is named.
+#[test]
+fn the_commit_comes_from_git_dir_when_it_is_set() {
+    let project = Project::new();
+    project.with_example_evidence().config("A", "");
+    if project
+        .dir
+        .path()
+        .ancestors()
+        .any(|d| d.join(".git").exists())
+    {
+        return; // the temporary directory lives inside a repository here
+    }
+    let repository = tempfile::tempdir().unwrap();
+    let git = |args: &[&str]| {
+        let out = std::process::Command::new("git")
+            .args(["-c", "user.name=QA", "-c", "user.email=qa@example.com"])
+            .args(args)
+            .current_dir(repository.path())
+            .output()
+            .expect("run git");
+        assert!(out.status.success(), "git {args:?}: {out:?}");
+        String::from_utf8(out.stdout).unwrap().trim().to_string()
+    };
+    git(&["init", "--quiet"]);
+    git(&[
+        "commit",
+        "--quiet",
+        "--allow-empty",
+        "-m",
+        "release candidate",
+    ]);
+    let head = git(&["rev-parse", "HEAD"]);
+    let git_dir = repository.path().join(".git");
+
+    let run = project.regops_with_env(
+        &["check", "--format", "json"],
+        &[("GIT_DIR", git_dir.to_str().unwrap()), ("GITHUB_SHA", "")],
+    );
+    assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
+    assert_eq!(run.json()["commit"], head.as_str());
+
+    let run = project.regops_with_env(&["check", "--format", "json"], &[("GITHUB_SHA", "")]);
+    assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
+    assert!(run.json()["commit"].is_null(), "{}", run.stdout);
+}
