@@ -33,6 +33,8 @@ shift
 case "$(basename "$FILE")" in
     *coverage* | *cobertura* | *jacoco* | *lcov*) KIND=--coverage ;;
     *bundle*) KIND=--bundle ;;
+    *bom*|*sbom*) KIND=--sbom ;;
+    *sarif*) KIND=--findings ;;
     *) KIND=--tests ;;
 esac
 for tool in /usr/bin/time awk; do

@@ -26,6 +26,12 @@
 //! * A `<sourcefile>` without `<line>` elements (classes compiled without
 //!   line numbers) falls back to its `LINE` and `BRANCH` counters. When it
 //!   has both and they disagree, the lines win and one warning says so.
+//! * gcovr's JaCoCo writer puts no `mi`/`ci` on `<line>` (only `mb`/`cb`
+//!   where there are branches): such a line measures no line, so a file
+//!   whose lines all lack them takes its lines from the `LINE` counter and
+//!   its branches from the lines. gcovr also writes a package (a directory)
+//!   dotted, `src.drv`: a package name without `/` has its dots read as `/`
+//!   (JaCoCo itself always writes `/`).
 //! * A `<class>` without `sourcefilename` (no debug information) belongs to
 //!   no file; one warning counts such classes.
 //! * Unreadable `nr` values skip the line, unreadable counts read as 0; one
@@ -136,6 +142,11 @@ impl Parser {
                 xml.for_each_attribute(e, |key, value| {
                     if key == b"name" {
                         package = value.trim().trim_matches('/').to_string();
+                        // gcovr writes directories dotted (`src.drv`);
+                        // JaCoCo's own packages always use `/`.
+                        if !package.contains('/') {
+                            package = package.replace('.', "/");
+                        }
                     }
                     Ok(())
                 })?;
@@ -188,11 +199,15 @@ impl Parser {
             }
             ("line", "sourcefile") => {
                 let (mut nr, mut ci, mut mb, mut cb) = (None, 0, 0, 0);
-                let mut bad = false;
+                let (mut bad, mut measured) = (false, false);
                 xml.for_each_attribute(e, |key, value| {
                     match key {
                         b"nr" => nr = value.trim().parse::<u64>().ok(),
-                        b"ci" => ci = count(&value, &mut bad),
+                        b"mi" => measured = true,
+                        b"ci" => {
+                            measured = true;
+                            ci = count(&value, &mut bad);
+                        }
                         b"mb" => mb = count(&value, &mut bad),
                         b"cb" => cb = count(&value, &mut bad),
                         _ => {}
@@ -204,16 +219,20 @@ impl Parser {
                 }
                 match (nr, self.source.as_mut()) {
                     (Some(nr), Some(source)) => {
-                        source.lines += 1;
-                        if ci > 0 {
-                            source.covered_lines += 1;
+                        if measured {
+                            source.lines += 1;
+                            if ci > 0 {
+                                source.covered_lines += 1;
+                            }
                         }
                         source.branches.add(CoverageCounts {
                             covered: cb,
                             total: mb + cb,
                         });
                         if let Some(file) = self.files.get_mut(source.file) {
-                            file.lines.insert(nr, ci > 0);
+                            if measured {
+                                file.lines.insert(nr, ci > 0);
+                            }
                             if mb + cb > 0 {
                                 file.branches.push((nr, cb, mb + cb));
                             }
@@ -279,11 +298,14 @@ impl Parser {
             return;
         };
         if source.lines == 0 {
-            // No line table: the counters are all there is.
+            // No line table, or gcovr's, whose `<line>` elements carry
+            // branches but no `mi`/`ci`: the LINE counter is all there is.
             if let Some(c) = source.counter_lines {
                 file.fallback_lines.add(c);
             }
-            if let Some(c) = source.counter_branches {
+            if source.branches.total == 0
+                && let Some(c) = source.counter_branches
+            {
                 file.fallback_branches.add(c);
             }
             return;

@@ -11,7 +11,10 @@
 //!   [`MAX_DEPTH`] elements.
 //! * `<testcase classname name file line time>`. `suite` is `classname` when
 //!   non-empty, else the name of the nearest enclosing `<testsuite>` (else
-//!   `<testsuites>`); `id` is `suite::name`. `source` is set only when a `file`
+//!   `<testsuites>`); `id` is `suite::name`. node:test's reporter writes
+//!   `classname="test"` on every case under a root `<testsuites>` without
+//!   attributes: there the suite is the enclosing `<testsuite>` names
+//!   (its describe blocks and parent tests), joined with ` > `. `source` is set only when a `file`
 //!   attribute is present (pytest xunit1, jest-junit, gtest), with `line` when
 //!   given. pytest writes `line` 0-based (pointing at the first decorator), so
 //!   in a pytest report (recognised by a suite named `pytest` or `pytest
@@ -22,7 +25,15 @@
 //!   (unless a failure or error is also recorded). gtest's `status="notrun"`
 //!   and `result="skipped"` / `result="suppressed"` attributes → skipped. When
 //!   a case records several outcomes the worst wins: errored > failed >
-//!   skipped > passed.
+//!   skipped > passed. CTest writes a test it could not run (no executable,
+//!   a failed fixture, missing required files) as `status="notrun"` with a
+//!   `<skipped message>`, like a real skip: with no `result` attribute
+//!   (gtest's), such a case is errored, message `not run: …`, unless the
+//!   message is one of CTest's skip reasons (`SKIP_RETURN_CODE=…`,
+//!   `SKIP_REGULAR_EXPRESSION_MATCHED`); CTest counts them as failed too.
+//! * pytest writes a test that fails and then errors in its teardown as two
+//!   `<testcase>` elements in a row with one name: in a pytest report they
+//!   are one record, with the worse status and both messages (`…; then …`).
 //! * `message`: the deciding element's `message` attribute, else the first
 //!   non-empty line of its text (CDATA included), else its `type` attribute;
 //!   cut to 500 characters. A flaky case keeps the message of its first
@@ -39,8 +50,9 @@
 //!   quotes around them are dropped, so pytest's rendering of a Python list
 //!   (`['REQ-1', 'REQ-2']`) works. Order: the case's own properties, the
 //!   enclosing suites' (outermost first), then matches of
-//!   `Options::requirement_pattern` in the test name and in the classname.
-//!   Duplicates are dropped, first occurrence kept.
+//!   `Options::requirement_pattern` in the test name and in the suite (the
+//!   classname, or what stands for it above). Duplicates are dropped, first
+//!   occurrence kept.
 //! * `<failure>` / `<error>` directly inside a `<testsuite>` (CTest, collection
 //!   errors): a test case `suite::suite` is synthesised with that status (and
 //!   counted like any case), and a warning says so. A `<skipped>` directly in
@@ -54,7 +66,13 @@
 //!   first such suite and how many more there are. gtest's `disabled` is added
 //!   to `skipped` (its not-run cases are skips here); gtest's root has
 //!   `disabled` without `skipped`, so no skip count is checked there.
-//!   Unreadable summary attributes are not checked.
+//!   Unreadable summary attributes are not checked. When the root's `tests`
+//!   exceeds the cases found by exactly the skipped, failures and errors it
+//!   counts beyond them, the report left those cases out
+//!   (mocha-junit-reporter does so for pending tests unless `includePending`
+//!   is set): each becomes a record `root::(<status> test not listed in the
+//!   report, n of m)` with that status, so skips and failures are not lost,
+//!   and the warning says so instead.
 //! * No test cases at all: an empty list.
 //! * Bytes that are not UTF-8 in attributes or messages: replaced with U+FFFD.
 //!
@@ -88,6 +106,7 @@ pub fn parse(
     out: &mut Vec<TestCase>,
 ) -> Result<(), FormatError> {
     let mut xml = XmlReader::new(reader)?;
+    let first_case = out.len();
     let mut parser = Parser {
         ctx,
         out,
@@ -96,9 +115,11 @@ pub fn parse(
         root_seen: false,
         root_closed: false,
         pytest: false,
+        first_case,
+        bare_root: false,
         cases: 0,
         mismatches: Vec::new(),
-        classname_ids: Default::default(),
+        suite_ids: Default::default(),
     };
     let mut buf = Vec::new();
     loop {
@@ -232,13 +253,18 @@ struct Frame {
 struct Case {
     suite: String,
     name: String,
-    classname: String,
     source: Option<Location>,
     duration_ms: Option<u64>,
     status: TestStatus,
     message: Option<String>,
     flaky_message: Option<Option<String>>,
     requirements: Vec<String>,
+    /// `status="notrun"` without gtest's `result` attribute: CTest's mark
+    /// for a test it skipped or could not run (see [`Case::ctest_not_run`]).
+    not_run_mark: bool,
+    /// Counted as skipped in the suites' summary attributes, as CTest
+    /// counts a test it could not run, though it is errored here.
+    skipped_in_summary: bool,
 }
 
 impl Case {
@@ -248,6 +274,26 @@ impl Case {
             self.message = message;
         } else if status == self.status && self.message.is_none() {
             self.message = message;
+        }
+    }
+
+    /// CTest writes a test it could not run (no executable, a failed
+    /// fixture, missing required files) as `status="notrun"` with a
+    /// `<skipped>` element, exactly like a test that skipped itself; only
+    /// the message tells them apart. CTest counts the first kind as failed
+    /// ("Not Run"), and so does this: errored, unless the message is one of
+    /// CTest's own skip reasons (`SKIP_RETURN_CODE=…`,
+    /// `SKIP_REGULAR_EXPRESSION_MATCHED`).
+    fn ctest_not_run(&mut self) {
+        if !self.not_run_mark || self.status != TestStatus::Skipped {
+            return;
+        }
+        if let Some(reason) = &self.message
+            && !reason.trim_start().starts_with("SKIP_")
+        {
+            self.status = TestStatus::Errored;
+            self.message = Some(format!("not run: {reason}"));
+            self.skipped_in_summary = true;
         }
     }
 }
@@ -261,12 +307,17 @@ struct Parser<'c, 'p, 'o> {
     root_closed: bool,
     /// The report comes from pytest (a suite named `pytest` or `pytest tests`).
     pytest: bool,
+    /// Where this file's cases start in `out`.
+    first_case: usize,
+    /// The root is a `<testsuites>` without attributes, as node:test's
+    /// reporter writes it (see [`Parser::case_start`]).
+    bare_root: bool,
     cases: u64,
     /// Descriptions of suites whose summary attributes disagree with the count.
     mismatches: Vec<String>,
-    /// The last case's classname and the ids the pattern found in it:
+    /// The last case's suite and the ids the pattern found in it:
     /// consecutive cases mostly share one, so it is searched once.
-    classname_ids: (String, Vec<String>),
+    suite_ids: (String, Vec<String>),
 }
 
 impl Parser<'_, '_, '_> {
@@ -309,6 +360,7 @@ impl Parser<'_, '_, '_> {
                 )));
             }
             self.root_seen = true;
+            self.bare_root = tag == "testsuites" && e.attributes_raw().trim_ascii().is_empty();
         }
         let parent = self.stack.last().map(|f| &f.kind);
         let kind = match (tag.as_str(), parent) {
@@ -435,6 +487,7 @@ impl Parser<'_, '_, '_> {
         let mut line = None;
         let mut duration_ms = None;
         let mut not_run = false;
+        let (mut status_notrun, mut has_result) = (false, false);
         xml.for_each_attribute(e, |key, value| {
             match key {
                 b"name" => name = value.into_owned(),
@@ -444,12 +497,12 @@ impl Parser<'_, '_, '_> {
                 b"time" => duration_ms = parse_duration_ms(&value),
                 // gtest: status="notrun" for disabled tests, result="skipped" for GTEST_SKIP.
                 b"status" => {
-                    not_run |= matches!(
-                        value.trim().to_ascii_lowercase().as_str(),
-                        "notrun" | "skipped" | "disabled"
-                    )
+                    let status = value.trim().to_ascii_lowercase();
+                    status_notrun = status == "notrun";
+                    not_run |= matches!(status.as_str(), "notrun" | "skipped" | "disabled")
                 }
                 b"result" => {
+                    has_result = true;
                     not_run |= matches!(
                         value.trim().to_ascii_lowercase().as_str(),
                         "skipped" | "suppressed" | "notrun"
@@ -467,13 +520,21 @@ impl Parser<'_, '_, '_> {
         };
         let suite = if classname.trim().is_empty() {
             self.enclosing_suite_name()
+        } else if self.bare_root
+            && classname == "test"
+            && let Some(path) = self.suite_path()
+        {
+            // node:test's reporter writes `classname="test"` on every case,
+            // under a bare root; the describe blocks and parent tests are
+            // the enclosing suites, and the only thing that tells apart
+            // two `it("works")` in different blocks.
+            path
         } else {
             classname.clone()
         };
         Ok(Case {
             suite,
             name,
-            classname,
             source: file.map(|file| Location {
                 file,
                 line,
@@ -488,7 +549,23 @@ impl Parser<'_, '_, '_> {
             message: None,
             flaky_message: None,
             requirements: Vec::new(),
+            not_run_mark: status_notrun && !has_result,
+            skipped_in_summary: false,
         })
+    }
+
+    /// The names of the enclosing `<testsuite>` elements, outermost first,
+    /// joined with ` > `; `None` outside any.
+    fn suite_path(&self) -> Option<String> {
+        let names: Vec<&str> = self
+            .stack
+            .iter()
+            .filter_map(|f| match &f.kind {
+                FrameKind::Suite(s) if !s.is_suites => Some(s.name.as_str()),
+                _ => None,
+            })
+            .collect();
+        (!names.is_empty()).then(|| names.join(" > "))
     }
 
     /// The nearest `<testsuite>` name, else the nearest `<testsuites>` name.
@@ -597,26 +674,28 @@ impl Parser<'_, '_, '_> {
         let case = Case {
             suite: name.clone(),
             name,
-            classname: String::new(),
             source: None,
             duration_ms: None,
             status,
             message,
             flaky_message: None,
             requirements: Vec::new(),
+            not_run_mark: false,
+            skipped_in_summary: false,
         };
         self.emit(case);
     }
 
     fn end_case(&mut self) {
-        if let Some(case) = self.case.take() {
+        if let Some(mut case) = self.case.take() {
+            case.ctest_not_run();
             self.emit(case);
         }
     }
 
     /// Emits a finished case. Requirement ids: the case's properties, then
     /// the enclosing suites' (outermost first), then the pattern's matches in
-    /// the name and the classname ([`ids_in`]).
+    /// the name and the suite ([`ids_in`]).
     fn emit(&mut self, mut case: Case) {
         for frame in &self.stack {
             if let FrameKind::Suite(s) = &frame.kind {
@@ -629,10 +708,10 @@ impl Parser<'_, '_, '_> {
         for id in ids_in(pattern, &case.name) {
             push_unique(&mut case.requirements, &id);
         }
-        let (classname, ids) = &mut self.classname_ids;
-        if *classname != case.classname {
-            classname.clone_from(&case.classname);
-            *ids = ids_in(pattern, classname);
+        let (suite, ids) = &mut self.suite_ids;
+        if *suite != case.suite {
+            suite.clone_from(&case.suite);
+            *ids = ids_in(pattern, suite);
         }
         for id in ids.iter() {
             push_unique(&mut case.requirements, id);
@@ -647,11 +726,40 @@ impl Parser<'_, '_, '_> {
             FrameKind::Suite(s) => Some(s),
             _ => None,
         }) {
-            suite.counted.add_status(case.status);
+            suite.counted.add_status(if case.skipped_in_summary {
+                TestStatus::Skipped
+            } else {
+                case.status
+            });
         }
         self.cases += 1;
+        let id = format!("{}::{}", case.suite, case.name);
+        // pytest writes a test that fails and then errors in its teardown as
+        // two `<testcase>` elements in a row, with one name: one test, one
+        // record, the worse status, both messages.
+        if self.pytest
+            && let Some(last) = self
+                .out
+                .get_mut(self.first_case..)
+                .and_then(<[_]>::last_mut)
+            && last.id == id
+        {
+            last.status = last.status.max(case.status);
+            last.message = match (last.message.take(), message) {
+                (Some(first), Some(then)) if first != then => Some(truncate_chars(
+                    &format!("{first}; then {then}"),
+                    MAX_MESSAGE_CHARS,
+                )),
+                (first, then) => first.or(then),
+            };
+            last.flaky &= flaky;
+            for id in &case.requirements {
+                push_unique(&mut last.requirements, id);
+            }
+            return;
+        }
         self.out.push(TestCase {
-            id: format!("{}::{}", case.suite, case.name),
+            id,
             suite: case.suite,
             name: case.name,
             source: case.source,
@@ -667,7 +775,10 @@ impl Parser<'_, '_, '_> {
 
     fn end_suite(&mut self, suite: Suite) {
         let d = &suite.declared;
-        let c = suite.counted;
+        let mut c = suite.counted;
+        if self.stack.is_empty() {
+            self.unlisted_cases(&suite, &mut c);
+        }
         let disagrees = d.tests.is_some_and(|n| n != c.total)
             || d.failures.is_some_and(|n| n != c.failed)
             || d.errors.is_some_and(|n| n != c.errored)
@@ -707,6 +818,71 @@ impl Parser<'_, '_, '_> {
         }) {
             parent.counted.add(c);
         }
+    }
+
+    /// Test cases the root's summary counts but the report does not list,
+    /// as records, when the summary says what became of each of them: the
+    /// missing count (`tests` less the cases found) equals the sum of the
+    /// missing skipped, failures and errors. mocha-junit-reporter leaves
+    /// pending tests out that way unless `includePending` is set; without
+    /// these records a run with skips would read as one without. Any other
+    /// disagreement is only reported ([`Parser::end_suite`]).
+    fn unlisted_cases(&mut self, root: &Suite, counted: &mut Counts) {
+        let d = &root.declared;
+        let Some(missing) = d.tests.and_then(|n| n.checked_sub(counted.total)) else {
+            return;
+        };
+        let short =
+            |declared: Option<u64>, found: u64| declared.map_or(0, |n| n.saturating_sub(found));
+        let by_status = [
+            (TestStatus::Skipped, short(d.skipped, counted.skipped)),
+            (TestStatus::Failed, short(d.failures, counted.failed)),
+            (TestStatus::Errored, short(d.errors, counted.errored)),
+        ];
+        if missing == 0 || by_status.iter().map(|(_, n)| n).sum::<u64>() != missing {
+            return;
+        }
+        let suite = if root.name.trim().is_empty() {
+            "(report)".to_string()
+        } else {
+            root.name.clone()
+        };
+        let mut described = Vec::new();
+        for (status, count) in by_status {
+            if count == 0 {
+                continue;
+            }
+            let word = status_word(status);
+            described.push(format!("{count} {word}"));
+            for n in 1..=count {
+                let name = format!("({word} test not listed in the report, {n} of {count})");
+                self.emit(Case {
+                    suite: suite.clone(),
+                    name,
+                    source: None,
+                    duration_ms: None,
+                    status,
+                    message: Some(format!(
+                        "the report's summary counts {count} {word} test(s) that it does not list \
+                         as test cases"
+                    )),
+                    flaky_message: None,
+                    requirements: Vec::new(),
+                    not_run_mark: false,
+                    skipped_in_summary: false,
+                });
+                counted.add_status(status);
+            }
+        }
+        self.ctx.warnings.push(format!(
+            "the report's summary says tests={} but lists {} test cases; the {missing} it does \
+             not list ({}) are reported as test cases of '{suite}' named '(<status> test not \
+             listed in the report, <n> of <count>)' (mocha-junit-reporter leaves pending tests \
+             out unless its `includePending` option is set)",
+            d.tests.unwrap_or_default(),
+            counted.total - missing,
+            described.join(", "),
+        ));
     }
 
     fn finish(self) {
