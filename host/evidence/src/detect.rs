@@ -7,10 +7,15 @@
 //! * XML (first byte `<`): the XML declaration, comments, processing
 //!   instructions and a DOCTYPE (with its internal subset) are skipped and the
 //!   root element's local name decides: `testsuites` / `testsuite` → JUnit,
-//!   `coverage` → Cobertura (coverage.py, gcovr, cargo-llvm-cov and istanbul all
-//!   write `<coverage line-rate=...>`; a Clover report, whose root is also
-//!   `<coverage>` but carries a `clover` attribute, is refused), `report` →
-//!   JaCoCo, `bom` → CycloneDX XML.
+//!   `report` → JaCoCo, `bom` → CycloneDX XML. Three formats have a
+//!   `<coverage>` root, told apart by its attributes and first child element:
+//!   a `clover` attribute is Clover, refused; a first child `<file>`, or
+//!   attributes that are only `version="1"` (namespace declarations aside)
+//!   and a first child other than Cobertura's `<sources>` / `<packages>`, is
+//!   SonarQube's generic coverage (`gcovr --sonarqube`); anything else is
+//!   Cobertura (coverage.py, gcovr, cargo-llvm-cov, istanbul/nyc and vitest
+//!   all write `<coverage line-rate=...>` or `lines-valid=...`, coverage.py
+//!   a `version` such as `7.6.1`).
 //! * Text starting with `TN:` or `SF:` → LCOV. SPDX tag-value (`SPDXVersion:`)
 //!   is named in the error, with the command that converts it to JSON.
 //! * JSON (first byte `{` or `[`): a small tokenizer walks the head without
@@ -222,20 +227,123 @@ fn classify_root(tag: &[u8]) -> Result<Format, String> {
         "testsuites" | "testsuite" => Ok(Format::Junit),
         "report" => Ok(Format::Jacoco),
         "bom" => Ok(Format::CycloneDxXml),
-        "coverage" => {
-            // The start tag's attributes, as far as the head holds them.
-            let tag_end = tag.iter().position(|&b| b == b'>').unwrap_or(tag.len());
-            let attrs = tag.get(name_len..tag_end).unwrap_or_default();
-            if after(attrs, b"clover=").is_some() {
-                Err("Clover XML (root element <coverage clover=...>)".to_string())
-            } else {
-                Ok(Format::Cobertura)
-            }
-        }
+        "coverage" => classify_coverage(tag.get(name_len..).unwrap_or_default()),
         _ => Err(format!(
             "XML with root element <{}>",
             truncate_chars(&name, 60)
         )),
+    }
+}
+
+/// The format of a `<coverage>` root, from what follows its name (`rest`):
+/// Clover (refused), SonarQube's generic coverage or Cobertura.
+fn classify_coverage(rest: &[u8]) -> Result<Format, String> {
+    // The start tag's attributes, as far as the head holds them.
+    let tag_end = rest.iter().position(|&b| b == b'>').unwrap_or(rest.len());
+    if after(rest.get(..tag_end).unwrap_or_default(), b"clover=").is_some() {
+        return Err("Clover XML (root element <coverage clover=...>)".to_string());
+    }
+    let tag = start_tag(rest);
+    let first_child = tag.content.and_then(first_element);
+    let only_version_1 = tag.whole
+        && tag
+            .attributes
+            .iter()
+            .filter(|(name, _)| *name != b"xmlns" && !name.starts_with(b"xmlns:"))
+            .eq([(&b"version"[..], &b"1"[..])].iter());
+    let cobertura_child = matches!(first_child, Some(b"sources" | b"packages"));
+    if first_child == Some(b"file") || (only_version_1 && !cobertura_child) {
+        Ok(Format::SonarCoverage)
+    } else {
+        Ok(Format::Cobertura)
+    }
+}
+
+/// A start tag read from just after its element name.
+struct StartTag<'a> {
+    /// Its attributes as (qualified name, raw value), as far as they could
+    /// be read.
+    attributes: Vec<(&'a [u8], &'a [u8])>,
+    /// Whether every attribute was read, up to the tag's end.
+    whole: bool,
+    /// What follows the tag's `>`: `None` for an empty element (`/>`) or a
+    /// tag the head cuts or that is not `name="value"` pairs.
+    content: Option<&'a [u8]>,
+}
+
+fn start_tag(mut s: &[u8]) -> StartTag<'_> {
+    let mut attributes = Vec::new();
+    loop {
+        s = skip_ws(s);
+        if s.starts_with(b"/>") {
+            return StartTag {
+                attributes,
+                whole: true,
+                content: None,
+            };
+        }
+        if let Some(content) = s.strip_prefix(b">") {
+            return StartTag {
+                attributes,
+                whole: true,
+                content: Some(content),
+            };
+        }
+        let name_len = s
+            .iter()
+            .take_while(|&&b| !b.is_ascii_whitespace() && !matches!(b, b'=' | b'/' | b'>'))
+            .count();
+        let (name, after_name) = s.split_at(name_len);
+        let value = skip_ws(after_name)
+            .strip_prefix(b"=")
+            .map(skip_ws)
+            .and_then(|v| {
+                let (&quote, v) = v.split_first()?;
+                let len = match quote {
+                    b'"' | b'\'' => v.iter().position(|&b| b == quote)?,
+                    _ => return None,
+                };
+                Some((v.get(..len)?, v.get(len + 1..)?))
+            });
+        match value {
+            Some((value, rest)) if !name.is_empty() => {
+                attributes.push((name, value));
+                s = rest;
+            }
+            _ => {
+                return StartTag {
+                    attributes,
+                    whole: false,
+                    content: None,
+                };
+            }
+        }
+    }
+}
+
+/// The local name of the first element in `content`, past whitespace, text,
+/// comments and processing instructions, when the head holds it.
+fn first_element(mut s: &[u8]) -> Option<&[u8]> {
+    loop {
+        let open = s.iter().position(|&b| b == b'<')?;
+        s = s.get(open..)?;
+        if s.starts_with(b"<!--") {
+            s = s.get(after(s, b"-->")?..)?;
+        } else if s.starts_with(b"<?") {
+            s = s.get(after(s, b"?>")?..)?;
+        } else {
+            let name = s.get(1..)?;
+            let len = name
+                .iter()
+                .take_while(|&&b| !b.is_ascii_whitespace() && !matches!(b, b'/' | b'>'))
+                .count();
+            let name = name.get(..len)?;
+            // `</coverage>` (no child) or `<![CDATA[`: no element.
+            if name.is_empty() || name.starts_with(b"/") || name.starts_with(b"!") {
+                return None;
+            }
+            return name.rsplit(|&b| b == b':').next();
+        }
     }
 }
 
@@ -625,10 +733,55 @@ mod tests {
             Err("XML with root element <project>".to_string())
         );
         assert!(detect(b"<coverage clover=\"4\" generated=\"1\">").is_err());
+        assert!(detect(b"<coverage version=\"1\" clover=\"4\"><file path=\"a\"/>").is_err());
         assert_eq!(
             detect(b"<?xml version=\"1.0\"?>\n<!-- unterminated"),
             Err(TRUNCATED_PROLOG.to_string())
         );
+    }
+
+    /// `<coverage>`: SonarQube's generic coverage by a `<file>` first child or
+    /// a lone `version="1"`; Cobertura otherwise.
+    #[test]
+    fn coverage_roots() {
+        for sonar in [
+            "<coverage version=\"1\"><file path=\"a.c\">",
+            "<?xml version='1.0' encoding='utf-8'?>\n<coverage version=\"1\">\n  <file path=\"a\"/>",
+            "<coverage version='1'/>",
+            "<coverage version=\"1\">",
+            "<coverage version = \"1\" >\n<!-- x --><?pi?>\n<file path=\"a\">",
+            "<coverage version=\"1\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\">",
+            "<coverage version=\"1\"></coverage>",
+            // A first child <file>, whatever the attributes.
+            "<coverage><file path=\"a.c\"/></coverage>",
+            "<coverage version=\"2\"><s:file path=\"a.c\"/></coverage>",
+        ] {
+            assert_eq!(
+                detect(sonar.as_bytes()),
+                Ok(Format::SonarCoverage),
+                "{sonar}"
+            );
+        }
+        for cobertura in [
+            "<coverage line-rate=\"1\">",
+            "<coverage/>",
+            "<coverage>",
+            "<coverage></coverage>",
+            "<coverage version=\"7.6.1\" timestamp=\"1\" lines-valid=\"4\"><sources>",
+            "<coverage version=\"1\" line-rate=\"1\"><packages>",
+            // A lone version="1" before Cobertura's own children.
+            "<coverage version=\"1\"><sources><source>.</source></sources>",
+            "<coverage version=\"1\">\n<packages>",
+            // A tag the head cuts, or that does not parse.
+            "<coverage version=\"1",
+            "<coverage version=1>",
+        ] {
+            assert_eq!(
+                detect(cobertura.as_bytes()),
+                Ok(Format::Cobertura),
+                "{cobertura}"
+            );
+        }
     }
 
     #[test]

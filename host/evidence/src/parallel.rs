@@ -118,6 +118,7 @@ fn parses_alone(format: Format) -> bool {
             | Format::Cobertura
             | Format::Lcov
             | Format::Jacoco
+            | Format::SonarCoverage
             | Format::Sarif
             | Format::PipAudit
             | Format::OsvScanner

@@ -536,7 +536,7 @@ fn formats_are_accepted_for_every_kind_they_carry() {
     );
     assert_eq!(
         Format::names_for(EvidenceKind::Coverage),
-        "cobertura, lcov, jacoco"
+        "cobertura, lcov, jacoco, sonar-coverage"
     );
     // Names round-trip, through from_name and through serde.
     for &format in Format::ALL {

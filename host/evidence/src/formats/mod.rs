@@ -31,6 +31,7 @@ pub mod osv;
 pub mod pip_audit;
 pub mod sarif;
 pub(crate) mod sbom;
+pub mod sonar_coverage;
 pub mod soup;
 pub mod spdx;
 pub mod sphinx_needs;
@@ -56,6 +57,9 @@ pub enum Format {
     Lcov,
     /// JaCoCo XML report.
     Jacoco,
+    /// SonarQube's generic test coverage XML (`<coverage version="1">`), as
+    /// `gcovr --sonarqube` writes it.
+    SonarCoverage,
     /// CycloneDX 1.x JSON: an SBOM, a vulnerability report (VDR) or VEX.
     #[serde(rename = "cyclonedx-json")]
     CycloneDxJson,
@@ -116,6 +120,7 @@ impl Format {
         Format::Cobertura,
         Format::Lcov,
         Format::Jacoco,
+        Format::SonarCoverage,
         Format::Sarif,
         Format::CycloneDxJson,
         Format::CycloneDxXml,
@@ -153,6 +158,7 @@ impl Format {
             Format::PipAudit => "pip-audit",
             Format::Lcov => "lcov",
             Format::Jacoco => "jacoco",
+            Format::SonarCoverage => "sonar-coverage",
             Format::CycloneDxJson => "cyclonedx-json",
             Format::CycloneDxXml => "cyclonedx-xml",
             Format::SpdxJson => "spdx-json",
@@ -185,7 +191,9 @@ impl Format {
     pub fn kind(self) -> EvidenceKind {
         match self {
             Format::Junit => EvidenceKind::Tests,
-            Format::Cobertura | Format::Lcov | Format::Jacoco => EvidenceKind::Coverage,
+            Format::Cobertura | Format::Lcov | Format::Jacoco | Format::SonarCoverage => {
+                EvidenceKind::Coverage
+            }
             Format::Sarif => EvidenceKind::Findings,
             Format::CycloneDxJson | Format::CycloneDxXml | Format::SpdxJson => {
                 EvidenceKind::Components
@@ -276,6 +284,7 @@ pub fn parse(
         Format::Cobertura => cobertura::parse(reader, ctx, &mut evidence.coverage),
         Format::Lcov => lcov::parse(reader, ctx, &mut evidence.coverage),
         Format::Jacoco => jacoco::parse(reader, ctx, &mut evidence.coverage),
+        Format::SonarCoverage => sonar_coverage::parse(reader, ctx, &mut evidence.coverage),
         Format::Sarif => sarif::parse(reader, ctx, &mut evidence.findings),
         Format::PipAudit => pip_audit::parse(reader, ctx, &mut evidence.vulnerabilities),
         Format::OsvScanner => osv::parse(reader, ctx, &mut evidence.vulnerabilities),
