@@ -1,4 +1,4 @@
-//! CycloneDX 1.x JSON (1.4–1.6 are what current tools write; older 1.x
+//! CycloneDX 1.x JSON (1.4–1.7 are what current tools write; older 1.x
 //! documents read the same way), as cyclonedx-py, cargo-cyclonedx,
 //! @cyclonedx/cyclonedx-npm, `npm sbom`, syft, Trivy and Dependency-Track
 //! write it. The XML encoding is read by [`super::cyclonedx_xml`] into the
