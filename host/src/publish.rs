@@ -29,11 +29,11 @@ pub enum Published {
 pub fn check_runs(report: &Report, config_dir: &Path) -> anyhow::Result<Published> {
     let ctx = GitHubContext::repository_from_env()?;
     let target = CheckTarget::from_env()?;
-    let prefix = repository_prefix(config_dir);
+    let repository = Repository::locate(config_dir);
     let checks: Vec<GateCheck> = report
         .gates
         .iter()
-        .map(|gate| gate_check(report, gate, &prefix))
+        .map(|gate| gate_check(report, gate, &repository))
         .collect();
     match publish_check_runs(&ctx, &target.head_sha, &target.run_attempt_key, &checks) {
         Ok(published) => Ok(Published::Done(
@@ -77,7 +77,7 @@ pub fn note_in_summary(message: &str) -> anyhow::Result<()> {
 }
 
 /// The check run of one gate.
-fn gate_check(report: &Report, gate: &GateReport, prefix: &str) -> GateCheck {
+fn gate_check(report: &Report, gate: &GateReport, repository: &Repository) -> GateCheck {
     let not_met = gate
         .checks
         .iter()
@@ -111,7 +111,7 @@ fn gate_check(report: &Report, gate: &GateReport, prefix: &str) -> GateCheck {
         for location in &check.locations {
             let line = u64::from(location.line.unwrap_or(1).max(1));
             annotations.push(Annotation {
-                path: repository_path(prefix, &location.file),
+                path: repository.path(&location.file),
                 start_line: line,
                 end_line: line,
                 level,
@@ -131,39 +131,54 @@ fn gate_check(report: &Report, gate: &GateReport, prefix: &str) -> GateCheck {
     }
 }
 
-/// The config directory relative to the repository root (`GITHUB_WORKSPACE`,
-/// else the working directory), `/`-terminated; empty at the root.
-fn repository_prefix(config_dir: &Path) -> String {
-    let root = std::env::var_os("GITHUB_WORKSPACE")
-        .map(PathBuf::from)
-        .or_else(|| std::env::current_dir().ok())
-        .unwrap_or_default();
-    let absolute = if config_dir.is_absolute() {
-        config_dir.to_path_buf()
-    } else {
-        std::env::current_dir().unwrap_or_default().join(config_dir)
-    };
-    let relative = absolute.strip_prefix(&root).unwrap_or(config_dir);
-    let parts: Vec<String> = relative
-        .components()
-        .filter(|c| !matches!(c, std::path::Component::CurDir))
-        .map(|c| c.as_os_str().to_string_lossy().into_owned())
-        .collect();
-    if parts.is_empty() {
-        String::new()
-    } else {
-        format!("{}/", parts.join("/"))
-    }
+/// Where annotation paths start: the repository root (`GITHUB_WORKSPACE`,
+/// else the working directory) and the config directory under it.
+struct Repository {
+    root: PathBuf,
+    /// The config directory from the root, `/`-terminated; empty at the root.
+    prefix: String,
 }
 
-/// A location's file from the repository root: evidence paths are relative
-/// to the config directory (absolute ones are left to the publisher).
-fn repository_path(prefix: &str, file: &str) -> String {
-    let file = file.trim_start_matches("./");
-    if file.starts_with('/') || prefix.is_empty() {
-        file.to_string()
-    } else {
-        format!("{prefix}{file}")
+impl Repository {
+    fn locate(config_dir: &Path) -> Self {
+        let root = std::env::var_os("GITHUB_WORKSPACE")
+            .map(PathBuf::from)
+            .or_else(|| std::env::current_dir().ok())
+            .unwrap_or_default();
+        let absolute = if config_dir.is_absolute() {
+            config_dir.to_path_buf()
+        } else {
+            std::env::current_dir().unwrap_or_default().join(config_dir)
+        };
+        let relative = absolute.strip_prefix(&root).unwrap_or(config_dir);
+        let parts: Vec<String> = relative
+            .components()
+            .filter(|c| !matches!(c, std::path::Component::CurDir))
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect();
+        let prefix = if parts.is_empty() {
+            String::new()
+        } else {
+            format!("{}/", parts.join("/"))
+        };
+        Repository { root, prefix }
+    }
+
+    /// A location's file from the repository root. Evidence paths are
+    /// relative to the config directory, or absolute where the tool wrote
+    /// them so (ruff, clang, gcovr's LCOV): those under the root are made
+    /// relative to it, as annotations need; others are left as written.
+    fn path(&self, file: &str) -> String {
+        let file = file.trim_start_matches("./");
+        if file.starts_with('/') {
+            return match Path::new(file).strip_prefix(&self.root) {
+                Ok(inside) if !self.root.as_os_str().is_empty() => {
+                    inside.to_string_lossy().replace('\\', "/")
+                }
+                _ => file.to_string(),
+            };
+        }
+        format!("{}{file}", self.prefix)
     }
 }
 
@@ -173,14 +188,29 @@ mod tests {
 
     #[test]
     fn locations_are_made_relative_to_the_repository_root() {
+        let repository = |prefix: &str| Repository {
+            root: PathBuf::from("/home/runner/work/pump/pump"),
+            prefix: prefix.to_string(),
+        };
+        let example = repository("examples/cardiosense/");
         assert_eq!(
-            repository_path("examples/cardiosense/", "src/alarms.py"),
+            example.path("src/alarms.py"),
             "examples/cardiosense/src/alarms.py"
         );
         assert_eq!(
-            repository_path("examples/cardiosense/", "./src/alarms.py"),
+            example.path("./src/alarms.py"),
             "examples/cardiosense/src/alarms.py"
         );
-        assert_eq!(repository_path("", "src/alarms.py"), "src/alarms.py");
+        assert_eq!(repository("").path("src/alarms.py"), "src/alarms.py");
+        // Absolute, as ruff and clang write them: from the root when under it.
+        assert_eq!(
+            example.path("/home/runner/work/pump/pump/src/pump/__init__.py"),
+            "src/pump/__init__.py"
+        );
+        assert_eq!(
+            example.path("/home/runner/work/pump/pumpkin/x.c"),
+            "/home/runner/work/pump/pumpkin/x.c"
+        );
+        assert_eq!(example.path("/usr/include/stdio.h"), "/usr/include/stdio.h");
     }
 }
