@@ -15,7 +15,7 @@
 use std::sync::LazyLock;
 
 use libfuzzer_sys::fuzz_target;
-use regops_evidence::detect::detect;
+use regops_evidence::detect::detect_as;
 use regops_evidence::{Error, Evidence, EvidenceKind, Format, Input, load};
 use regops_fuzz::{EVIDENCE_PATH, OPTIONS, check_contracts, scratch_file, sha256_hex};
 
@@ -96,10 +96,10 @@ fuzz_target!(|data: &[u8]| {
         check_parsed(&result, format, format.kind(), data);
     }
 
-    let detected = detect(&data[..data.len().min(SNIFF_BYTES)]);
+    let head = &data[..data.len().min(SNIFF_BYTES)];
     for &kind in KINDS.iter() {
         let result = load_as(&path, kind, None);
-        match &detected {
+        match &detect_as(head, kind) {
             Err(description) => match result {
                 Err(Error::UnknownFormat { detected: d, .. }) => assert_eq!(&d, description),
                 other => panic!("undetected under {kind}: expected unknown format, got {other:?}"),

@@ -57,6 +57,18 @@ use crate::Format;
 
 const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 
+/// The format of a file listed under `kind` whose first bytes are `head`:
+/// markdown says nothing of its role, so under `documents` it is a
+/// controlled document and under `approvals` a sign-off sheet; anything
+/// else is [`detect`]ed from its content alone.
+pub fn detect_as(head: &[u8], kind: crate::EvidenceKind) -> Result<Format, String> {
+    match kind {
+        crate::EvidenceKind::Documents if is_markdown(head) => Ok(Format::MarkdownDocument),
+        crate::EvidenceKind::Approvals if is_markdown(head) => Ok(Format::ApprovalsMarkdown),
+        _ => detect(head),
+    }
+}
+
 /// The format of a file whose first bytes are `head`; on failure, a short
 /// description of what the content looks like, for the error message.
 pub fn detect(head: &[u8]) -> Result<Format, String> {
@@ -116,7 +128,7 @@ fn is_doorstop(s: &[u8]) -> bool {
 }
 
 /// Markdown text: YAML front matter or a heading first.
-pub(crate) fn is_markdown(head: &[u8]) -> bool {
+fn is_markdown(head: &[u8]) -> bool {
     let body = skip_ws(head.strip_prefix(UTF8_BOM).unwrap_or(head));
     body.starts_with(b"---\n") || body.starts_with(b"---\r\n") || body.starts_with(b"#")
 }

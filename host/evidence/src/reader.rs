@@ -71,15 +71,7 @@ pub(crate) fn open(input: &Input, options: &Options) -> Result<Opened, Error> {
     let head = buffered.get(..SNIFF_BYTES).unwrap_or(buffered).to_vec();
     let format = match input.format {
         Some(format) => format,
-        // Markdown says nothing of its role: under `documents` it is a
-        // controlled document, under `approvals` a sign-off sheet.
-        None if detect::is_markdown(&head) && input.kind == crate::EvidenceKind::Documents => {
-            formats::Format::MarkdownDocument
-        }
-        None if detect::is_markdown(&head) && input.kind == crate::EvidenceKind::Approvals => {
-            formats::Format::ApprovalsMarkdown
-        }
-        None => detect::detect(&head).map_err(|detected| Error::UnknownFormat {
+        None => detect::detect_as(&head, input.kind).map_err(|detected| Error::UnknownFormat {
             path: input.display.clone(),
             kind: input.kind,
             detected,
