@@ -12,6 +12,7 @@ pub mod cli;
 pub mod collect;
 pub mod config;
 pub mod digest;
+pub mod http;
 pub mod inspect;
 pub mod levels;
 pub mod lock;

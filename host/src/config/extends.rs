@@ -12,8 +12,8 @@
 //! organisation's baseline decides what passes a release, so it must not
 //! change under a repository without a reviewed change to its pin.
 
+use crate::http::Failure;
 use std::path::PathBuf;
-use std::time::Duration;
 
 use super::{ConfigErrors, RawConfig, Source};
 
@@ -196,32 +196,12 @@ fn is_url(s: &str) -> bool {
 /// local test server): the pin protects the content, but a baseline's
 /// address should not leak over the network in the clear either.
 fn fetch(url: &str) -> Result<Vec<u8>, String> {
-    let loopback = ["http://127.0.0.1", "http://localhost", "http://[::1]"]
-        .iter()
-        .any(|p| {
-            url.strip_prefix(p)
-                .is_some_and(|rest| rest.starts_with([':', '/']))
-        });
-    if url.starts_with("http://") && !loopback {
-        return Err(format!("`{url}` is plain http; use https://"));
-    }
-    let agent = ureq::Agent::config_builder()
-        .timeout_global(Some(Duration::from_secs(30)))
-        .tls_config(
-            ureq::tls::TlsConfig::builder()
-                .root_certs(ureq::tls::RootCerts::PlatformVerifier)
-                .build(),
-        )
-        .build()
-        .new_agent();
-    let mut response = agent
-        .get(url)
-        .call()
-        .map_err(|e| format!("cannot fetch the base configuration {url}: {e}"))?;
-    response
-        .body_mut()
-        .with_config()
-        .limit(MAX_BYTES)
-        .read_to_vec()
-        .map_err(|e| format!("cannot read the base configuration {url}: {e}"))
+    crate::http::get(url, MAX_BYTES).map_err(|failure| match failure {
+        Failure::PlainHttp => format!("`{url}` is plain http; use https://"),
+        Failure::Status(code) => {
+            format!("cannot fetch the base configuration {url}: the server answered {code}")
+        }
+        Failure::Unreachable(e) => format!("cannot fetch the base configuration {url}: {e}"),
+        Failure::Body(e) => format!("cannot read the base configuration {url}: {e}"),
+    })
 }

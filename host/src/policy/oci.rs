@@ -22,7 +22,8 @@ use oci_client::secrets::RegistryAuth;
 use oci_client::{Client, Reference};
 
 use super::contract::Facts;
-use super::fetch::{MAX_COMPONENT_BYTES, is_loopback_host};
+use super::fetch::MAX_COMPONENT_BYTES;
+use crate::http::is_loopback_host;
 
 /// The CNCF WebAssembly artifact's config and layer media types.
 pub const WASM_CONFIG_MEDIA_TYPE: &str = "application/vnd.wasm.config.v0+json";

@@ -54,7 +54,7 @@ impl Reference {
             return OciRef::parse(reference).map(Reference::Oci);
         }
         if reference.starts_with("https://") || reference.starts_with("http://") {
-            if !fetch::is_allowed_url(reference) {
+            if !crate::http::is_allowed_url(reference) {
                 return Err(format!(
                     "policy `{reference}`: plain http is allowed only to loopback (a local test server); \
                      use https://"
