@@ -310,3 +310,105 @@ fn sboms_from_cdxgen_and_sbom4python_list_the_installed_packages() {
     names.sort();
     assert_eq!(names, ["iniconfig", "packaging", "pluggy", "pygments"]);
 }
+
+#[test]
+fn a_test_pytest_reran_until_it_passed_is_flaky() {
+    // pytest-rerunfailures: `2 failed, 4 passed, 1 skipped, 1 error, 5 rerun`;
+    // test_req_015 failed once, then passed. Each failed attempt is an
+    // empty <testcase> just before the last one.
+    for rel in [
+        "pytest-rerunfailures/rerun.xml",
+        "pytest-rerunfailures/rerun-xdist.xml",
+    ] {
+        let e = tests(rel);
+        let flaky = case(&e, "tests.test_pump::test_req_015_flaky_sensor");
+        assert_eq!(
+            (flaky.status, flaky.flaky),
+            (TestStatus::Passed, true),
+            "{rel}"
+        );
+        assert!(
+            flaky
+                .message
+                .as_deref()
+                .unwrap_or_default()
+                .contains("1 failed attempt")
+        );
+        let always = case(&e, "tests.test_pump::test_req_017_always_fails");
+        assert_eq!((always.status, always.flaky), (TestStatus::Failed, false));
+        assert_eq!(
+            always.message.as_deref(),
+            Some("AssertionError: always fails\nassert False")
+        );
+        assert_eq!(
+            case(&e, "tests.test_pump::test_req_016_teardown").status,
+            TestStatus::Errored
+        );
+        assert_eq!(e.tests.iter().filter(|t| t.flaky).count(), 1, "{rel}");
+    }
+    assert_eq!(
+        statuses(&tests("pytest-rerunfailures/rerun.xml")),
+        [2, 2, 1, 1]
+    );
+}
+
+#[test]
+fn node_tap_skip_and_todo_properties_are_skips() {
+    // tap: `Asserts: 2 pass 2 fail 1 skip 1 todo`; the skip and the todo
+    // carry a property, no <skipped>.
+    let e = tests("node-tap/junit.xml");
+    let skip = case(&e, "taptest/pump.test.js::unit conversion");
+    assert_eq!(skip.status, TestStatus::Skipped);
+    assert_eq!(skip.message.as_deref(), Some("skip: rig unavailable"));
+    let todo = case(&e, "taptest/pump.test.js::REQ-014 latency");
+    assert_eq!(
+        (todo.status, todo.message.as_deref()),
+        (TestStatus::Skipped, Some("todo: not implemented"))
+    );
+    assert_eq!(statuses(&e)[3], 2);
+}
+
+#[test]
+fn robot_suite_metadata_written_after_its_tests_reaches_them() {
+    // Robot writes the suite's `Metadata  Requirements  REQ-040, REQ-041`
+    // as a property after the test cases.
+    let e = tests("robot/xunit-suite-metadata.xml");
+    assert_eq!(e.tests.len(), 2);
+    for t in &e.tests {
+        assert_eq!(t.requirements, ["REQ-040", "REQ-041"], "{}", t.id);
+    }
+}
+
+#[test]
+fn an_id_written_twice_is_warned_about() {
+    // Playwright: one test in two projects, the project only in the
+    // suite's hostname; Robot: a test name repeated in a suite.
+    for (rel, id) in [
+        (
+            "playwright/pw-projects.xml",
+            "projects.spec.js::REQ-060 pump calibrates",
+        ),
+        (
+            "robot/xunit-setup-fail-duplicates.xml",
+            "Tests2.Dups::Same Name",
+        ),
+    ] {
+        let e = tests(rel);
+        assert_eq!(e.tests.iter().filter(|t| t.id == id).count(), 2, "{rel}");
+        assert!(
+            e.files[0]
+                .warnings
+                .iter()
+                .any(|w| w.starts_with("1 test case(s) repeat the id") && w.contains(id)),
+            "{rel}: {:?}",
+            e.files[0].warnings
+        );
+    }
+    // Distinct ids give no such warning, however many cases.
+    assert!(
+        tests("ctest/ctest-junit.xml").files[0]
+            .warnings
+            .iter()
+            .all(|w| !w.contains("repeat the id"))
+    );
+}

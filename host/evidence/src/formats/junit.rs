@@ -34,6 +34,11 @@
 //! * pytest writes a test that fails and then errors in its teardown as two
 //!   `<testcase>` elements in a row with one name: in a pytest report they
 //!   are one record, with the worse status and both messages (`…; then …`).
+//!   pytest-rerunfailures writes each failed attempt before the last as an
+//!   empty `<testcase>` of the same name: the last attempt decides the
+//!   status, and a test that passed after failed attempts is flaky.
+//! * node-tap marks a skipped or todo test with a `<property name="skip">`
+//!   or `name="todo"` (the reason its value) and no `<skipped>`: skipped.
 //! * `message`: the deciding element's `message` attribute, else the first
 //!   non-empty line of its text (CDATA included), else its `type` attribute;
 //!   cut to 500 characters. A flaky case keeps the message of its first
@@ -44,8 +49,9 @@
 //! * Requirement ids: `<property name value>` (or the value as element text)
 //!   whose name is one of `Options::requirement_properties`, compared without
 //!   case, inside `<testcase><properties>` (pytest's `record_property`) and
-//!   inside `<testsuite><properties>` (applies to the cases of that suite that
-//!   follow it, which in every known producer is all of them). A value may
+//!   inside `<testsuite><properties>` (applies to every case of that suite,
+//!   nested suites included, whether the properties come before the cases
+//!   or after them, as Robot Framework writes them). A value may
 //!   hold several ids separated by commas, semicolons or spaces; brackets and
 //!   quotes around them are dropped, so pytest's rendering of a Python list
 //!   (`['REQ-1', 'REQ-2']`) works. Order: the case's own properties, the
@@ -73,6 +79,8 @@
 //!   is set): each becomes a record `root::(<status> test not listed in the
 //!   report, n of m)` with that status, so skips and failures are not lost,
 //!   and the warning says so instead.
+//! * Ids that repeat within a file (the same test in two Playwright
+//!   projects, a repeated title): kept, one warning counts them.
 //! * No test cases at all: an empty list.
 //! * Bytes that are not UTF-8 in attributes or messages: replaced with U+FFFD.
 //!
@@ -116,6 +124,10 @@ pub fn parse(
         root_closed: false,
         pytest: false,
         first_case,
+        rerun_attempts: 0,
+        ids_seen: Default::default(),
+        repeated_ids: 0,
+        first_repeated: None,
         bare_root: false,
         cases: 0,
         mismatches: Vec::new(),
@@ -200,6 +212,8 @@ struct Suite {
     counted: Counts,
     /// Requirement ids from the suite's own properties.
     requirements: Vec<String>,
+    /// Where the suite's cases start in `out`.
+    first_case: usize,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -309,6 +323,12 @@ struct Parser<'c, 'p, 'o> {
     pytest: bool,
     /// Where this file's cases start in `out`.
     first_case: usize,
+    /// Attempts of the last case that pytest-rerunfailures reran.
+    rerun_attempts: u32,
+    /// Hashes of the ids emitted so far, to find ids that repeat.
+    ids_seen: std::collections::HashSet<u64>,
+    repeated_ids: u64,
+    first_repeated: Option<String>,
     /// The root is a `<testsuites>` without attributes, as node:test's
     /// reporter writes it (see [`Parser::case_start`]).
     bare_root: bool,
@@ -365,11 +385,12 @@ impl Parser<'_, '_, '_> {
         let parent = self.stack.last().map(|f| &f.kind);
         let kind = match (tag.as_str(), parent) {
             ("testsuites" | "testsuite", _) if self.case.is_none() => {
-                let frame = Self::suite_frame(xml, e, tag == "testsuites")?;
-                if let FrameKind::Suite(suite) = &frame
-                    && matches!(suite.name.as_str(), "pytest" | "pytest tests")
-                {
-                    self.pytest = true;
+                let mut frame = Self::suite_frame(xml, e, tag == "testsuites")?;
+                if let FrameKind::Suite(suite) = &mut frame {
+                    suite.first_case = self.out.len();
+                    if matches!(suite.name.as_str(), "pytest" | "pytest tests") {
+                        self.pytest = true;
+                    }
                 }
                 frame
             }
@@ -417,6 +438,7 @@ impl Parser<'_, '_, '_> {
             ("property", Some(FrameKind::Properties(owner))) => {
                 let owner = *owner;
                 let mut wanted = false;
+                let mut tap_mark = None;
                 let mut value = None;
                 let names = &self.ctx.options.requirement_properties;
                 xml.for_each_attribute(e, |key, v| {
@@ -424,12 +446,26 @@ impl Parser<'_, '_, '_> {
                         b"name" => {
                             let name = v.trim();
                             wanted = names.iter().any(|p| p.eq_ignore_ascii_case(name));
+                            tap_mark = ["skip", "todo"]
+                                .into_iter()
+                                .find(|mark| mark.eq_ignore_ascii_case(name));
                         }
                         b"value" => value = Some(v.into_owned()),
                         _ => {}
                     }
                     Ok(())
                 })?;
+                // node-tap marks a skipped or todo test with a property
+                // named `skip` or `todo` (its reason the value) and no
+                // `<skipped>`: skipped, as tap counts it.
+                if let (Owner::Case, Some(mark), Some(case)) = (owner, tap_mark, self.case.as_mut())
+                {
+                    let reason = value.as_deref().map(str::trim).filter(|r| !r.is_empty());
+                    case.record(
+                        TestStatus::Skipped,
+                        Some(reason.map_or_else(|| mark.to_string(), |r| format!("{mark}: {r}"))),
+                    );
+                }
                 let text = match (wanted, value) {
                     (false, _) => None,
                     (true, Some(value)) => {
@@ -457,6 +493,7 @@ impl Parser<'_, '_, '_> {
             declared: Declared::default(),
             counted: Counts::default(),
             requirements: Vec::new(),
+            first_case: 0,
         };
         let mut disabled = None;
         xml.for_each_attribute(e, |key, value| {
@@ -734,9 +771,6 @@ impl Parser<'_, '_, '_> {
         }
         self.cases += 1;
         let id = format!("{}::{}", case.suite, case.name);
-        // pytest writes a test that fails and then errors in its teardown as
-        // two `<testcase>` elements in a row, with one name: one test, one
-        // record, the worse status, both messages.
         if self.pytest
             && let Some(last) = self
                 .out
@@ -744,6 +778,37 @@ impl Parser<'_, '_, '_> {
                 .and_then(<[_]>::last_mut)
             && last.id == id
         {
+            // pytest-rerunfailures: every failed attempt before the last is
+            // an empty `<testcase>` of the same name (its outcome, "rerun",
+            // is not one JUnit has). The last attempt decides; passing after
+            // reruns is flaky.
+            if self.rerun_attempts > 0
+                || (last.status == TestStatus::Passed && last.message.is_none())
+            {
+                self.rerun_attempts += 1;
+                let reruns = self.rerun_attempts;
+                last.status = case.status;
+                last.flaky = case.status == TestStatus::Passed;
+                last.message = if last.flaky {
+                    Some(format!(
+                        "passed after {reruns} failed attempt(s); pytest-rerunfailures records \
+                         failed attempts as empty test cases, without their messages"
+                    ))
+                } else {
+                    message
+                };
+                last.duration_ms = case.duration_ms;
+                // pytest's own `tests` counts the test once, not per attempt.
+                if let Some(suite) = self.stack.iter_mut().rev().find_map(|f| match &mut f.kind {
+                    FrameKind::Suite(s) => Some(s),
+                    _ => None,
+                }) {
+                    suite.counted.total = suite.counted.total.saturating_sub(1);
+                }
+                return;
+            }
+            // A test that fails and then errors in its teardown: two
+            // `<testcase>`s, one test; the worse status, both messages.
             last.status = last.status.max(case.status);
             last.message = match (last.message.take(), message) {
                 (Some(first), Some(then)) if first != then => Some(truncate_chars(
@@ -757,6 +822,11 @@ impl Parser<'_, '_, '_> {
                 push_unique(&mut last.requirements, id);
             }
             return;
+        }
+        self.rerun_attempts = 0;
+        if !self.ids_seen.insert(hash_id(&id)) {
+            self.repeated_ids += 1;
+            self.first_repeated.get_or_insert_with(|| id.clone());
         }
         self.out.push(TestCase {
             id,
@@ -774,6 +844,15 @@ impl Parser<'_, '_, '_> {
     }
 
     fn end_suite(&mut self, suite: Suite) {
+        // A suite's requirement properties reach the cases emitted before
+        // them too: Robot Framework writes them after its test cases.
+        if !suite.requirements.is_empty() {
+            for case in self.out.get_mut(suite.first_case..).unwrap_or_default() {
+                for id in &suite.requirements {
+                    push_unique(&mut case.requirements, id);
+                }
+            }
+        }
         let d = &suite.declared;
         let mut c = suite.counted;
         if self.stack.is_empty() {
@@ -896,6 +975,14 @@ impl Parser<'_, '_, '_> {
                 .warnings
                 .push(format!("{first}{more}; the counted values are used"));
         }
+        if let Some(first) = &self.first_repeated {
+            self.ctx.warnings.push(format!(
+                "{} test case(s) repeat the id of an earlier one (first: '{first}'), so their \
+                 records cannot be told apart by id; the producer wrote the same suite and name \
+                 twice (the same test in two configurations or projects, or a repeated title)",
+                self.repeated_ids
+            ));
+        }
         if self.cases == 0 {
             self.ctx
                 .warnings
@@ -957,15 +1044,23 @@ fn parse_duration_ms(value: &str) -> Option<u64> {
     Some(ms as u64)
 }
 
+/// An id's hash: the ids seen in a file are kept as hashes, not strings,
+/// so a 100k-case report costs 800 KB for the check, not a second copy of
+/// its ids.
+fn hash_id(id: &str) -> u64 {
+    use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
+    BuildHasherDefault::<DefaultHasher>::default().hash_one(id)
+}
+
 /// Requirement ids in a property value.
-fn split_ids(value: &str) -> impl Iterator<Item = &str> {
+pub(crate) fn split_ids(value: &str) -> impl Iterator<Item = &str> {
     value
         .split(|c: char| c == ',' || c == ';' || c.is_whitespace())
         .map(|t| t.trim_matches(|c: char| matches!(c, '[' | ']' | '(' | ')' | '\'' | '"')))
         .filter(|t| !t.is_empty())
 }
 
-fn push_unique(list: &mut Vec<String>, id: &str) {
+pub(crate) fn push_unique(list: &mut Vec<String>, id: &str) {
     if !list.iter().any(|x| x == id) {
         list.push(id.to_string());
     }
