@@ -7,7 +7,9 @@
 //! * XML (first byte `<`): the XML declaration, comments, processing
 //!   instructions and a DOCTYPE (with its internal subset) are skipped and the
 //!   root element's local name decides: `testsuites` / `testsuite` → JUnit,
-//!   `report` → JaCoCo, `bom` → CycloneDX XML. Three formats have a
+//!   `robot` → Robot Framework's `output.xml` (its xUnit output has a
+//!   `<testsuite>` root and reads as JUnit), `report` → JaCoCo, `bom` →
+//!   CycloneDX XML. Three formats have a
 //!   `<coverage>` root, told apart by its attributes and first child element:
 //!   a `clover` attribute is Clover, refused; a first child `<file>`, or
 //!   attributes that are only `version="1"` (namespace declarations aside)
@@ -237,6 +239,7 @@ fn classify_root(tag: &[u8]) -> Result<Format, String> {
     let local = name.rsplit(':').next().unwrap_or(&name);
     match local {
         "testsuites" | "testsuite" => Ok(Format::Junit),
+        "robot" => Ok(Format::RobotOutput),
         "report" => Ok(Format::Jacoco),
         "bom" => Ok(Format::CycloneDxXml),
         "coverage" => classify_coverage(tag.get(name_len..).unwrap_or_default()),
@@ -732,6 +735,10 @@ mod tests {
     #[test]
     fn xml_roots() {
         assert_eq!(detect(b"<testsuites/>"), Ok(Format::Junit));
+        assert_eq!(
+            detect(b"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<robot generator=\"Robot 7.5 (Python 3.11.7 on linux)\" rpa=\"false\" schemaversion=\"5\">\n<suite"),
+            Ok(Format::RobotOutput)
+        );
         assert_eq!(
             detect(b"\xEF\xBB\xBF  <?xml version=\"1.0\"?>\n<!-- hi -->\n<testsuite name='x'>"),
             Ok(Format::Junit)

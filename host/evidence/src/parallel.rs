@@ -115,6 +115,7 @@ fn parses_alone(format: Format) -> bool {
     matches!(
         format,
         Format::Junit
+            | Format::RobotOutput
             | Format::Cobertura
             | Format::Lcov
             | Format::Jacoco

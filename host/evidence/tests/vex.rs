@@ -538,6 +538,7 @@ fn formats_are_accepted_for_every_kind_they_carry() {
         Format::names_for(EvidenceKind::Coverage),
         "cobertura, lcov, jacoco, sonar-coverage"
     );
+    assert_eq!(Format::names_for(EvidenceKind::Tests), "junit, robot");
     // Names round-trip, through from_name and through serde.
     for &format in Format::ALL {
         assert_eq!(Format::from_name(format.name()), Some(format));

@@ -29,6 +29,7 @@ pub mod npm_audit;
 pub mod openvex;
 pub mod osv;
 pub mod pip_audit;
+pub mod robot;
 pub mod sarif;
 pub(crate) mod sbom;
 pub mod sonar_coverage;
@@ -46,6 +47,10 @@ mod xml;
 pub enum Format {
     /// JUnit XML, any common dialect.
     Junit,
+    /// Robot Framework's own `output.xml` (root `<robot>`), which keeps the
+    /// test tags its xUnit output drops.
+    #[serde(rename = "robot")]
+    RobotOutput,
     /// Cobertura XML coverage.
     Cobertura,
     /// SARIF 2.1.0.
@@ -117,6 +122,7 @@ pub enum Format {
 impl Format {
     pub const ALL: &[Format] = &[
         Format::Junit,
+        Format::RobotOutput,
         Format::Cobertura,
         Format::Lcov,
         Format::Jacoco,
@@ -153,6 +159,7 @@ impl Format {
     pub fn name(self) -> &'static str {
         match self {
             Format::Junit => "junit",
+            Format::RobotOutput => "robot",
             Format::Cobertura => "cobertura",
             Format::Sarif => "sarif",
             Format::PipAudit => "pip-audit",
@@ -190,7 +197,7 @@ impl Format {
     /// can carry more: see [`Format::accepts`]).
     pub fn kind(self) -> EvidenceKind {
         match self {
-            Format::Junit => EvidenceKind::Tests,
+            Format::Junit | Format::RobotOutput => EvidenceKind::Tests,
             Format::Cobertura | Format::Lcov | Format::Jacoco | Format::SonarCoverage => {
                 EvidenceKind::Coverage
             }
@@ -281,6 +288,7 @@ pub fn parse(
 ) -> Result<(), FormatError> {
     match format {
         Format::Junit => junit::parse(reader, ctx, &mut evidence.tests),
+        Format::RobotOutput => robot::parse(reader, ctx, &mut evidence.tests),
         Format::Cobertura => cobertura::parse(reader, ctx, &mut evidence.coverage),
         Format::Lcov => lcov::parse(reader, ctx, &mut evidence.coverage),
         Format::Jacoco => jacoco::parse(reader, ctx, &mut evidence.coverage),
