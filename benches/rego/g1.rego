@@ -128,13 +128,15 @@ suppressed(f) if {
 	}
 }
 
-finding_subject(f) := f.fingerprint if {
+finding_file(f) := f.location.file if {
+	f.location.file
+} else := f.evidence
+
+finding_subject(f) := sprintf("%s/%s@%s#%s", [f.tool, f.rule, finding_file(f), f.fingerprint]) if {
 	f.fingerprint
 } else := sprintf("%s/%s@%s:%d", [f.tool, f.rule, f.location.file, f.location.line]) if {
 	f.location.line
-} else := sprintf("%s/%s@%s", [f.tool, f.rule, f.location.file]) if {
-	f.location.file
-} else := sprintf("%s/%s@%s", [f.tool, f.rule, f.evidence])
+} else := sprintf("%s/%s@%s", [f.tool, f.rule, finding_file(f)])
 
 error_findings := [finding_subject(f) |
 	some f in findings

@@ -195,3 +195,69 @@ fn a_bad_level_or_unknown_check_names_its_line() {
         run.stderr
     );
 }
+
+/// flawfinder's fingerprint hashes a line's text alone, so a copy of a
+/// waived line in another file has the same one: the finding's subject
+/// keeps the tool, rule and file beside it, and the waiver stays with the
+/// finding it was written for.
+#[test]
+fn a_waived_finding_copied_into_another_file_is_not_waived() {
+    let project = project_with_a_skip("A", "");
+    project.copy(
+        &fixture("flawfinder/flawfinder-collide.sarif"),
+        "evidence/flawfinder.sarif",
+    );
+    let report = project.check_json().json();
+    let analysis = check(&report, "ci", "static-analysis");
+    let subjects: Vec<&str> = analysis["subjects"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no subjects in {analysis}"))
+        .iter()
+        .filter_map(|s| s.as_str())
+        .collect();
+    let strcpy: Vec<&&str> = subjects
+        .iter()
+        .filter(|s| s.contains("strcpy") || s.contains("FF1001"))
+        .collect();
+    assert!(
+        subjects.iter().any(|s| s.contains("src2/valve.c#"))
+            && subjects.iter().any(|s| s.contains("src2/pump.c#")),
+        "{subjects:?} ({strcpy:?})"
+    );
+    // Waive everything in pump.c, as written before valve.c existed.
+    let waivers: String = subjects
+        .iter()
+        .filter(|s| !s.contains("valve.c"))
+        .enumerate()
+        .map(|(n, s)| {
+            format!(
+                "[[waiver]]\nid = \"W-{n}\"\ngate = \"ci\"\ncheck = \"static-analysis\"\nsubject = \"{s}\"\n\
+                 reason = \"Bounded by the caller, see SDD-12\"\napprover = \"alice\"\nexpires = 2027-01-31\n"
+            )
+        })
+        .collect();
+    let mut config = std::fs::read_to_string(project.path("regops.toml")).unwrap();
+    config = config.replacen("product =", "waivers = \"waivers.toml\"\nproduct =", 1);
+    project
+        .write("regops.toml", config)
+        .write("waivers.toml", waivers);
+    let run = project.regops(&["check", "--format", "json", "--date", "2026-11-22"]);
+    assert_eq!(run.code, 1, "{}\n{}", run.stdout, run.stderr);
+    let analysis = check(&run.json(), "ci", "static-analysis").clone();
+    assert_eq!(analysis["outcome"], "fail", "{analysis}");
+    let open: Vec<&str> = analysis["subjects"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|s| s.as_str())
+        .filter(|s| {
+            !analysis["waived"]
+                .as_array()
+                .is_some_and(|w| w.iter().any(|w| w["subject"] == *s))
+        })
+        .collect();
+    assert!(
+        !open.is_empty() && open.iter().all(|s| s.contains("src2/valve.c#")),
+        "{analysis}"
+    );
+}

@@ -12,15 +12,19 @@ pub(crate) fn finding_location(f: &Finding) -> Location {
     })
 }
 
-/// What a waiver names to cover a finding: its fingerprint, else where it is.
+/// What a waiver names to cover a finding: tool, rule and file, then the
+/// producer's fingerprint (`tool/rule@file#fingerprint`), else the line
+/// (`tool/rule@file:line`). The fingerprint keeps a waiver on its finding
+/// when lines move; tool, rule and file keep it off a copy of the same code
+/// elsewhere, since some fingerprints hash the line's text alone
+/// (flawfinder's `contextHash`, cppcheck's `hash`) and SARIF calls
+/// `partialFingerprints` partial for that reason.
 pub(crate) fn finding_subject(f: &Finding) -> String {
-    if let Some(fingerprint) = &f.fingerprint {
-        return fingerprint.clone();
-    }
     let at = finding_location(f);
-    match at.line {
-        Some(line) => format!("{}/{}@{}:{line}", f.tool, f.rule, at.file),
-        None => format!("{}/{}@{}", f.tool, f.rule, at.file),
+    match (&f.fingerprint, at.line) {
+        (Some(fingerprint), _) => format!("{}/{}@{}#{fingerprint}", f.tool, f.rule, at.file),
+        (None, Some(line)) => format!("{}/{}@{}:{line}", f.tool, f.rule, at.file),
+        (None, None) => format!("{}/{}@{}", f.tool, f.rule, at.file),
     }
 }
 

@@ -332,6 +332,33 @@ fn an_unsuppressed_error_finding_fails_and_is_located() {
 }
 
 #[test]
+fn a_finding_subject_keeps_its_file_and_rule_beside_the_fingerprint() {
+    // flawfinder's contextHash is the line's text alone: the same line in
+    // two files has one fingerprint, and a waiver for one must not cover
+    // the other.
+    let mut evidence = healthy();
+    for file in ["src/pump.c", "src/valve.c"] {
+        let mut f = finding("FF1001", FindingLevel::Error, vec![]);
+        f.tool = "Flawfinder".to_string();
+        f.fingerprint = Some("contextHash/v1=9a1f".to_string());
+        f.location = Some(Location {
+            file: file.to_string(),
+            line: Some(12),
+            column: None,
+        });
+        evidence.findings.push(f);
+    }
+    let verdict = evaluate(SafetyClass::A, &evidence);
+    assert_eq!(
+        check(&verdict, "static-analysis").subjects,
+        [
+            "Flawfinder/FF1001@src/pump.c#contextHash/v1=9a1f",
+            "Flawfinder/FF1001@src/valve.c#contextHash/v1=9a1f",
+        ]
+    );
+}
+
+#[test]
 fn a_suppressed_error_finding_does_not_fail_static_analysis() {
     let mut evidence = healthy();
     let accepted = Suppression {
