@@ -78,8 +78,10 @@ pub fn streams(format: Format) -> bool {
     matches!(
         format,
         Format::Junit
+            | Format::RobotOutput
             | Format::Cobertura
             | Format::Jacoco
+            | Format::SonarCoverage
             | Format::CycloneDxXml
             | Format::Lcov
             | Format::SoupCsv
