@@ -33,6 +33,7 @@
 
 pub mod rego;
 
+use std::collections::HashSet;
 use std::fmt::Write as _;
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
@@ -619,6 +620,7 @@ fn junit_pytest(
     )?;
     let mut i = 0;
     let mut module = 0;
+    let mut unique = UniqueNames::default();
     while i < cases {
         module += 1;
         let pkg = rng.pick(PACKAGES);
@@ -642,6 +644,7 @@ fn junit_pytest(
                 Some(c) => format!("{classname}.{c}"),
                 None => classname.clone(),
             };
+            let name = unique.name(&classname, name);
             write!(
                 w,
                 "<testcase classname=\"{classname}\" name=\"{}\" file=\"{file}\" line=\"{line}\" time=\"{}\"",
@@ -783,9 +786,30 @@ const SUREFIRE_PROPERTIES: &[(&str, &str)] = &[
     ("surefire.rerunFailingTestsCount", "2"),
 ];
 
+/// Test names made unique within a report, as a real run's are (a module
+/// or class cannot hold two tests of one name): a generated name that
+/// repeats gets a numeric suffix, before any parameter id, without a random
+/// draw, so the rest of the set stays as it was.
+#[derive(Default)]
+struct UniqueNames(HashSet<String>);
+
+impl UniqueNames {
+    fn name(&mut self, suite: &str, name: String) -> String {
+        let (base, params) = name.split_at(name.find('[').unwrap_or(name.len()));
+        let mut candidate = name.clone();
+        let mut n = 2;
+        while !self.0.insert(format!("{suite}::{candidate}")) {
+            candidate = format!("{base}_{n}{params}");
+            n += 1;
+        }
+        candidate
+    }
+}
+
 fn junit_surefire(w: &mut dyn Write, cases: usize, rng: &mut Rng) -> io::Result<()> {
     w.write_all(b"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites>\n")?;
     let mut i = 0;
+    let mut unique = UniqueNames::default();
     while i < cases {
         let pkg = rng.pick(PACKAGES);
         let class = format!("com.example.pump.{pkg}.{}Test", camel(rng, 2));
@@ -827,6 +851,7 @@ fn junit_surefire(w: &mut dyn Write, cases: usize, rng: &mut Rng) -> io::Result<
             } else {
                 method
             };
+            let name = unique.name(&class, name);
             write!(
                 w,
                 "  <testcase name=\"{name}\" classname=\"{class}\" time=\"{}\"",
@@ -2080,6 +2105,29 @@ mod tests {
         };
         assert_eq!(write(3), write(3));
         assert_ne!(write(3), write(4));
+    }
+
+    /// Names in a generated JUnit file are unique, as in a real run: a
+    /// repeated id would draw a warning, and in a pytest report two cases
+    /// of one id in a row are read as one test.
+    #[test]
+    fn junit_names_are_unique_at_size() {
+        let dir = std::env::temp_dir().join(format!("regops-bench-ids-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        for dialect in [JunitDialect::Pytest, JunitDialect::Surefire] {
+            let mut v = Vec::new();
+            junit(&mut v, dialect, 20_000, 7).unwrap();
+            let path = dir.join("junit.xml");
+            std::fs::write(&path, v).unwrap();
+            let ev = load_one(&path, EvidenceKind::Tests);
+            assert_eq!(ev.tests.len(), 20_000, "{dialect:?}");
+            assert!(
+                ev.files[0].warnings.is_empty(),
+                "{:?}",
+                ev.files[0].warnings
+            );
+        }
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     /// Every generated file is detected as its format and normalises to the
