@@ -412,3 +412,39 @@ fn an_id_written_twice_is_warned_about() {
             .all(|w| !w.contains("repeat the id"))
     );
 }
+
+#[test]
+fn a_summary_far_beyond_the_file_fails_closed_without_a_record_per_case() {
+    // Shaped like mocha's (missing = skipped beyond the cases), but four
+    // billion cases: one errored record, not four billion skipped ones.
+    let dir = std::env::temp_dir().join(format!("regops-unlisted-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("junit.xml");
+    std::fs::write(
+        &path,
+        "<testsuites name=\"Mocha Tests\" tests=\"4000000001\" skipped=\"4000000000\">\
+         <testsuite name=\"rate\"><testcase classname=\"rate\" name=\"works\"/></testsuite>\
+         </testsuites>",
+    )
+    .unwrap();
+    let input = Input {
+        path,
+        display: "junit.xml".to_string(),
+        kind: EvidenceKind::Tests,
+        format: None,
+    };
+    let e = load(&[input], &Options::default()).expect("loads");
+    assert_eq!(statuses(&e), [1, 0, 1, 0]);
+    let unlisted = case(
+        &e,
+        "Mocha Tests::(4000000000 tests not listed in the report)",
+    );
+    assert!(
+        unlisted
+            .message
+            .as_deref()
+            .unwrap_or_default()
+            .contains("cannot be read as complete")
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -78,7 +78,9 @@
 //!   (mocha-junit-reporter does so for pending tests unless `includePending`
 //!   is set): each becomes a record `root::(<status> test not listed in the
 //!   report, n of m)` with that status, so skips and failures are not lost,
-//!   and the warning says so instead.
+//!   and the warning says so instead. More than [`MAX_UNLISTED`] missing
+//!   cases are one errored record instead: no reporter leaves that many
+//!   out, and a record each could exhaust memory.
 //! * Ids that repeat within a file (the same test in two Playwright
 //!   projects, a repeated title): kept, one warning counts them.
 //! * No test cases at all: an empty list.
@@ -103,6 +105,9 @@ use crate::model::{Location, TestCase, TestLevel, TestStatus};
 
 /// Deepest element nesting accepted.
 pub const MAX_DEPTH: usize = 256;
+/// Cases a report's summary counts but does not list that are recorded one
+/// by one ([`Parser::unlisted_cases`]); more fail the report closed.
+const MAX_UNLISTED: u64 = 10_000;
 /// Messages are cut to this many characters.
 const MAX_MESSAGE_CHARS: usize = 500;
 /// Text collected from an element to find its first line or property value.
@@ -919,6 +924,35 @@ impl Parser<'_, '_, '_> {
         } else {
             root.name.clone()
         };
+        if missing > MAX_UNLISTED {
+            // A summary this far from the file is not a reporter leaving
+            // pending tests out; one record per case could exhaust memory
+            // on a hostile `tests="4000000000"`. Fail closed, once.
+            self.emit(Case {
+                suite: suite.clone(),
+                name: format!("({missing} tests not listed in the report)"),
+                source: None,
+                duration_ms: None,
+                status: TestStatus::Errored,
+                message: Some(format!(
+                    "the report's summary counts {missing} tests that it does not list; too many \
+                     to be a reporter leaving skips out, so the report cannot be read as complete"
+                )),
+                flaky_message: None,
+                requirements: Vec::new(),
+                not_run_mark: false,
+                skipped_in_summary: false,
+            });
+            counted.add_status(TestStatus::Errored);
+            self.ctx.warnings.push(format!(
+                "the report's summary says tests={} but lists {} test cases; the {missing} it \
+                 does not list are reported as one errored test case '{suite}::({missing} tests \
+                 not listed in the report)'",
+                d.tests.unwrap_or_default(),
+                counted.total - 1,
+            ));
+            return;
+        }
         let mut described = Vec::new();
         for (status, count) in by_status {
             if count == 0 {
