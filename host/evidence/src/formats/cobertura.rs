@@ -38,7 +38,7 @@
 //!
 //! Refused, like JUnit: a DOCTYPE declaring entities (a DOCTYPE naming the
 //! Cobertura DTD is fine), a root other than `<coverage>`, a truncated file, a
-//! second root element, nesting deeper than [`MAX_DEPTH`].
+//! second root element, nesting deeper than [`super::junit::MAX_DEPTH`].
 
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -50,7 +50,6 @@ use quick_xml::events::BytesStart;
 use quick_xml::events::attributes::Attributes;
 
 use super::ParseContext;
-use super::junit::MAX_DEPTH;
 use super::xml::{Elements, MAX_FAST_ATTRIBUTES, XmlReader, each_attribute, split_attributes};
 use crate::error::{At, FormatError};
 use crate::model::{CoverageCounts, FileCoverage};
@@ -172,24 +171,8 @@ impl Parser {
     fn start(&mut self, xml: &XmlReader<'_>, e: &BytesStart<'_>) -> Result<(), FormatError> {
         let local = e.local_name();
         let name = local.as_ref();
-        if self.stack.len() >= MAX_DEPTH {
-            return Err(xml.error_at_event(format!(
-                "elements are nested more than {MAX_DEPTH} levels deep at <{}>",
-                String::from_utf8_lossy(name)
-            )));
-        }
+        xml.check_start(name, self.stack.len(), self.root_closed, b"coverage")?;
         let tag = if self.stack.is_empty() {
-            let found = String::from_utf8_lossy(name);
-            if self.root_closed {
-                return Err(xml.error_at_event(format!(
-                    "a second root element <{found}> follows the first one; expected the end of the file"
-                )));
-            }
-            if name != b"coverage" {
-                return Err(xml.error_at_event(format!(
-                    "expected <coverage> as the root element, found <{found}>"
-                )));
-            }
             self.root_seen = true;
             self.root(xml, e)?;
             Tag::Coverage

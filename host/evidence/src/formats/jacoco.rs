@@ -47,7 +47,6 @@ use quick_xml::events::BytesStart;
 
 use super::ParseContext;
 use super::cobertura::{LineTable, merge_branches};
-use super::junit::MAX_DEPTH;
 use super::xml::{Elements, XmlReader};
 use crate::error::FormatError;
 use crate::model::{CoverageCounts, FileCoverage};
@@ -114,23 +113,14 @@ fn count(value: &str, bad: &mut bool) -> u64 {
 impl Parser {
     fn start(&mut self, xml: &XmlReader<'_>, e: &BytesStart<'_>) -> Result<(), FormatError> {
         let local = e.local_name();
+        xml.check_start(
+            local.as_ref(),
+            self.stack.len(),
+            self.root_closed,
+            b"report",
+        )?;
         let name = String::from_utf8_lossy(local.as_ref()).into_owned();
-        if self.stack.len() >= MAX_DEPTH {
-            return Err(xml.error_at_event(format!(
-                "elements are nested more than {MAX_DEPTH} levels deep at <{name}>"
-            )));
-        }
         if self.stack.is_empty() {
-            if self.root_closed {
-                return Err(xml.error_at_event(format!(
-                    "a second root element <{name}> follows the first one; expected the end of the file"
-                )));
-            }
-            if name != "report" {
-                return Err(xml.error_at_event(format!(
-                    "expected <report> as the root element, found <{name}>"
-                )));
-            }
             self.root_seen = true;
             self.stack.push(name.into());
             return Ok(());

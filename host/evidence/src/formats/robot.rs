@@ -809,20 +809,8 @@ fn legacy_timestamp_ms(ts: &str) -> Option<i64> {
     let ms: i64 = format!("{:0<3}", fraction.get(..fraction.len().min(3))?)
         .parse()
         .ok()?;
-    let days = days_from_civil(year, month, day);
+    let days = crate::vex::days_from_civil(year, month, day);
     Some(((days * 24 + h) * 60 + m) * 60_000 + s * 1000 + ms)
-}
-
-/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's
-/// algorithm).
-fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
-    let y = if month <= 2 { year - 1 } else { year };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (month + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + day - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
 }
 
 /// A status message as lines of plain text: one Robot marks `*HTML*` has

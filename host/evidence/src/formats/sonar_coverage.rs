@@ -42,7 +42,7 @@
 //!
 //! Refused: a root other than `<coverage>`, a `version` other than `1`
 //! (SonarQube reads no other), a DOCTYPE declaring entities, a truncated
-//! file, a second root, nesting deeper than [`MAX_DEPTH`].
+//! file, a second root, nesting deeper than [`super::junit::MAX_DEPTH`].
 
 use std::collections::HashMap;
 use std::io::BufRead;
@@ -51,7 +51,6 @@ use quick_xml::events::BytesStart;
 
 use super::ParseContext;
 use super::cobertura::{LineTable, merge_branches};
-use super::junit::MAX_DEPTH;
 use super::xml::{Elements, XmlReader};
 use crate::error::FormatError;
 use crate::model::FileCoverage;
@@ -150,24 +149,8 @@ impl Parser {
     fn start(&mut self, xml: &XmlReader<'_>, e: &BytesStart<'_>) -> Result<(), FormatError> {
         let local = e.local_name();
         let name = local.as_ref();
-        if self.stack.len() >= MAX_DEPTH {
-            return Err(xml.error_at_event(format!(
-                "elements are nested more than {MAX_DEPTH} levels deep at <{}>",
-                String::from_utf8_lossy(name)
-            )));
-        }
+        xml.check_start(name, self.stack.len(), self.root_closed, b"coverage")?;
         let tag = if self.stack.is_empty() {
-            let found = String::from_utf8_lossy(name);
-            if self.root_closed {
-                return Err(xml.error_at_event(format!(
-                    "a second root element <{found}> follows the first one; expected the end of the file"
-                )));
-            }
-            if name != b"coverage" {
-                return Err(xml.error_at_event(format!(
-                    "expected <coverage> as the root element, found <{found}>"
-                )));
-            }
             self.root_seen = true;
             root(xml, e)?;
             Tag::Coverage
@@ -366,6 +349,7 @@ impl Elements for Parser {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::formats::junit::MAX_DEPTH;
     use crate::model::CoverageCounts;
 
     fn counts(covered: u64, total: u64) -> CoverageCounts {

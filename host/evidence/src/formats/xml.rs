@@ -140,6 +140,40 @@ impl<'r> XmlReader<'r> {
     }
 
     /// An error about the last event, at its start.
+    /// The checks every streamed format makes on an element's start tag:
+    /// `depth` open elements at most [`super::junit::MAX_DEPTH`]; at depth
+    /// 0, no second root after the first closed, and the root named `root`.
+    pub(crate) fn check_start(
+        &self,
+        name: &[u8],
+        depth: usize,
+        root_closed: bool,
+        root: &[u8],
+    ) -> Result<(), FormatError> {
+        let max = super::junit::MAX_DEPTH;
+        let found = || String::from_utf8_lossy(name);
+        if depth >= max {
+            return Err(self.error_at_event(format!(
+                "elements are nested more than {max} levels deep at <{}>",
+                found()
+            )));
+        }
+        if depth == 0 && root_closed {
+            return Err(self.error_at_event(format!(
+                "a second root element <{}> follows the first one; expected the end of the file",
+                found()
+            )));
+        }
+        if depth == 0 && name != root {
+            return Err(self.error_at_event(format!(
+                "expected <{}> as the root element, found <{}>",
+                String::from_utf8_lossy(root),
+                found()
+            )));
+        }
+        Ok(())
+    }
+
     pub(crate) fn error_at_event(&self, message: String) -> FormatError {
         FormatError::at_offset(self.event_offset(), message)
     }
