@@ -11,7 +11,8 @@
 //!   `<testsuite>` root and reads as JUnit), `report` → JaCoCo, `bom` →
 //!   CycloneDX XML. Three formats have a
 //!   `<coverage>` root, told apart by its attributes and first child element:
-//!   a `clover` attribute is Clover, refused; a first child `<file>`, or
+//!   a `clover` attribute or a first child `<project>` (PHPUnit's Clover
+//!   has no attribute) is Clover, refused; a first child `<file>`, or
 //!   attributes that are only `version="1"` (namespace declarations aside)
 //!   and a first child other than Cobertura's `<sources>` / `<packages>`, is
 //!   SonarQube's generic coverage (`gcovr --sonarqube`); anything else is
@@ -260,6 +261,11 @@ fn classify_coverage(rest: &[u8]) -> Result<Format, String> {
     }
     let tag = start_tag(rest);
     let first_child = tag.content.and_then(first_element);
+    // PHPUnit's Clover has no `clover` attribute; its `<project>` child
+    // tells it apart.
+    if first_child == Some(b"project") {
+        return Err("Clover XML (root element <coverage> holding <project>)".to_string());
+    }
     let only_version_1 = tag.whole
         && tag
             .attributes
@@ -753,6 +759,8 @@ mod tests {
         );
         assert!(detect(b"<coverage clover=\"4\" generated=\"1\">").is_err());
         assert!(detect(b"<coverage version=\"1\" clover=\"4\"><file path=\"a\"/>").is_err());
+        // PHPUnit writes Clover without the attribute.
+        assert!(detect(b"<coverage generated=\"1\">\n  <project timestamp=\"1\">").is_err());
         assert_eq!(
             detect(b"<?xml version=\"1.0\"?>\n<!-- unterminated"),
             Err(TRUNCATED_PROLOG.to_string())

@@ -4,59 +4,12 @@
 //! gives the tool, the version, the commands and what the tool printed,
 //! which is what each test holds regops to.
 
-use std::path::Path;
+mod common;
 
-use regops_evidence::{
-    Evidence, EvidenceKind, FindingLevel, Format, Input, Options, TestCase, TestStatus, load,
+use common::{
+    case, junit as tests, lines_and_branches as coverage, producer as load_fixture, statuses,
 };
-
-fn load_fixture(rel: &str, kind: EvidenceKind) -> Evidence {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../tests/fixtures")
-        .join(rel);
-    let input = Input {
-        path,
-        display: rel.to_string(),
-        kind,
-        format: None,
-    };
-    load(&[input], &Options::default()).unwrap_or_else(|e| panic!("{rel} should load: {e}"))
-}
-
-fn tests(rel: &str) -> Evidence {
-    let e = load_fixture(rel, EvidenceKind::Tests);
-    assert_eq!(e.files[0].format, Format::Junit, "{rel}");
-    e
-}
-
-/// Passed, failed, errored, skipped.
-fn statuses(e: &Evidence) -> [usize; 4] {
-    let n = |s| e.tests.iter().filter(|t| t.status == s).count();
-    [
-        n(TestStatus::Passed),
-        n(TestStatus::Failed),
-        n(TestStatus::Errored),
-        n(TestStatus::Skipped),
-    ]
-}
-
-fn case<'e>(e: &'e Evidence, id: &str) -> &'e TestCase {
-    e.tests
-        .iter()
-        .find(|t| t.id == id)
-        .unwrap_or_else(|| panic!("no test {id} in {:#?}", e.tests))
-}
-
-/// Lines and branches (covered, total) of the file at `path`.
-fn coverage(e: &Evidence, path: &str) -> ((u64, u64), (u64, u64)) {
-    let f = e
-        .coverage
-        .iter()
-        .find(|f| f.path == path)
-        .unwrap_or_else(|| panic!("no {path} in {:#?}", e.coverage));
-    let b = f.branches.expect("branches");
-    ((f.lines.covered, f.lines.total), (b.covered, b.total))
-}
+use regops_evidence::{EvidenceKind, FindingLevel, Format, TestCase, TestStatus};
 
 #[test]
 fn ctest_counts_a_test_it_could_not_run_as_failed_and_a_skip_as_skipped() {
@@ -417,23 +370,15 @@ fn an_id_written_twice_is_warned_about() {
 fn a_summary_far_beyond_the_file_fails_closed_without_a_record_per_case() {
     // Shaped like mocha's (missing = skipped beyond the cases), but four
     // billion cases: one errored record, not four billion skipped ones.
-    let dir = std::env::temp_dir().join(format!("regops-unlisted-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join("junit.xml");
-    std::fs::write(
-        &path,
-        "<testsuites name=\"Mocha Tests\" tests=\"4000000001\" skipped=\"4000000000\">\
-         <testsuite name=\"rate\"><testcase classname=\"rate\" name=\"works\"/></testsuite>\
-         </testsuites>",
+    let e = common::try_bytes(
+        "junit.xml",
+        b"<testsuites name=\"Mocha Tests\" tests=\"4000000001\" skipped=\"4000000000\">\
+          <testsuite name=\"rate\"><testcase classname=\"rate\" name=\"works\"/></testsuite>\
+          </testsuites>",
+        EvidenceKind::Tests,
+        None,
     )
-    .unwrap();
-    let input = Input {
-        path,
-        display: "junit.xml".to_string(),
-        kind: EvidenceKind::Tests,
-        format: None,
-    };
-    let e = load(&[input], &Options::default()).expect("loads");
+    .expect("loads");
     assert_eq!(statuses(&e), [1, 0, 1, 0]);
     let unlisted = case(
         &e,
@@ -446,5 +391,4 @@ fn a_summary_far_beyond_the_file_fails_closed_without_a_record_per_case() {
             .unwrap_or_default()
             .contains("cannot be read as complete")
     );
-    let _ = std::fs::remove_dir_all(&dir);
 }

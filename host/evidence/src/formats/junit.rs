@@ -31,16 +31,25 @@
 //!   (gtest's), such a case is errored, message `not run: …`, unless the
 //!   message is one of CTest's skip reasons (`SKIP_RETURN_CODE=…`,
 //!   `SKIP_REGULAR_EXPRESSION_MATCHED`); CTest counts them as failed too.
+//!   Ant `<junitlauncher>`'s `<aborted>` (an assumption that did not hold)
+//!   → skipped; PHPUnit's `<warning>` → failed, message `warning: …`.
 //! * pytest writes a test that fails and then errors in its teardown as two
 //!   `<testcase>` elements in a row with one name: in a pytest report they
 //!   are one record, with the worse status and both messages (`…; then …`).
 //!   pytest-rerunfailures writes each failed attempt before the last as an
 //!   empty `<testcase>` of the same name: the last attempt decides the
 //!   status, and a test that passed after failed attempts is flaky.
+//! * gotestsum's `--rerun-fails` writes each attempt as another case of the
+//!   same name in the package's suite (one with a `go.version` property),
+//!   anywhere in it: when every repeated test failed in all attempts but
+//!   the last, each is one record, the last attempt deciding and a pass
+//!   after failures flaky. `go test -count=N` repeats passing tests too;
+//!   then the records stay as written.
 //! * node-tap marks a skipped or todo test with a `<property name="skip">`
 //!   or `name="todo"` (the reason its value) and no `<skipped>`: skipped.
 //! * `message`: the deciding element's `message` attribute, else the first
-//!   non-empty line of its text (CDATA included), else its `type` attribute;
+//!   non-empty line of its text (CDATA included) that says more than the
+//!   test's name (PHPUnit) or `FAILED:` (Catch2), else its `type` attribute;
 //!   cut to 500 characters. A flaky case keeps the message of its first
 //!   flaky failure, so reviewers see what went wrong before the rerun.
 //! * `time` in seconds: `1.5`, `1,234.5` (thousands separator) and `1,5`
@@ -80,7 +89,13 @@
 //!   report, n of m)` with that status, so skips and failures are not lost,
 //!   and the warning says so instead. More than [`MAX_UNLISTED`] missing
 //!   cases are one errored record instead: no reporter leaves that many
-//!   out, and a record each could exhaust memory.
+//!   out, and a record each could exhaust memory. When the root's `tests`
+//!   equals the cases found but its `failures` / `errors` exceed theirs,
+//!   the excess is one record per status (`root::(N errors outside any
+//!   test case)`): gotestsum writes a package that fails to build that way.
+//!   Surefire counts each rerun attempt as a test: where counting the
+//!   `<rerun…>` / `<flaky…>` elements so makes a suite agree, that is the
+//!   count checked. PHPUnit's `warnings` are added to `failures`.
 //! * Ids that repeat within a file (the same test in two Playwright
 //!   projects, a repeated title): kept, one warning counts them.
 //! * No test cases at all: an empty list.
@@ -93,6 +108,7 @@
 //! `<testsuite>`, a file that ends inside an element (truncated), a second root
 //! element, and nesting deeper than [`MAX_DEPTH`].
 
+use std::collections::HashMap;
 use std::io::BufRead;
 
 use quick_xml::events::{BytesStart, Event};
@@ -213,10 +229,15 @@ struct Suite {
     name: String,
     declared: Declared,
     counted: Counts,
+    /// Surefire's rerun attempts of the cases counted, which its summary
+    /// counts as tests of their own.
+    attempts: Counts,
     /// Requirement ids from the suite's own properties.
     requirements: Vec<String>,
     /// Where the suite's cases start in `out`.
     first_case: usize,
+    /// A Go package as gotestsum writes it (a `go.version` property).
+    go: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -235,6 +256,12 @@ enum Outcome {
 #[derive(Debug)]
 struct OutcomeElement {
     outcome: Outcome,
+    /// For Surefire's `<rerun…>` and `<flaky…>`: the status of that one
+    /// extra attempt, which Surefire's summary counts as a test.
+    attempt: Option<TestStatus>,
+    /// Put before the message: PHPUnit's `<warning>` reads as failed, and
+    /// says so.
+    label: Option<&'static str>,
     owner: Owner,
     message: Option<String>,
     kind: Option<String>,
@@ -282,9 +309,28 @@ struct Case {
     /// Counted as skipped in the suites' summary attributes, as CTest
     /// counts a test it could not run, though it is errored here.
     skipped_in_summary: bool,
+    /// Surefire's reruns of this case, each of which its summary counts.
+    attempts: Counts,
 }
 
 impl Case {
+    /// A record for something the report counts but holds in no test case.
+    fn synthetic(suite: String, name: String, status: TestStatus, message: Option<String>) -> Case {
+        Case {
+            suite,
+            name,
+            source: None,
+            duration_ms: None,
+            status,
+            message,
+            flaky_message: None,
+            requirements: Vec::new(),
+            not_run_mark: false,
+            skipped_in_summary: false,
+            attempts: Counts::default(),
+        }
+    }
+
     fn record(&mut self, status: TestStatus, message: Option<String>) {
         if status > self.status {
             self.status = status;
@@ -412,6 +458,8 @@ impl Parser<'_, '_, '_> {
                 };
                 let mut element = OutcomeElement {
                     outcome: outcome_of(name).unwrap_or(Outcome::Status(TestStatus::Failed)),
+                    attempt: attempt_of(name),
+                    label: (name == "warning").then_some("warning"),
                     owner,
                     message: None,
                     kind: None,
@@ -440,12 +488,14 @@ impl Parser<'_, '_, '_> {
                 let owner = *owner;
                 let mut wanted = false;
                 let mut tap_mark = None;
+                let mut go_version = false;
                 let mut value = None;
                 let names = &self.ctx.options.requirement_properties;
                 xml.for_each_attribute(e, |key, v| {
                     match key {
                         b"name" => {
                             let name = v.trim();
+                            go_version = name == "go.version";
                             wanted = names.iter().any(|p| p.eq_ignore_ascii_case(name));
                             tap_mark = ["skip", "todo"]
                                 .into_iter()
@@ -456,6 +506,12 @@ impl Parser<'_, '_, '_> {
                     }
                     Ok(())
                 })?;
+                if go_version
+                    && owner == Owner::Suite
+                    && let Some(suite) = self.innermost_suite()
+                {
+                    suite.go = true;
+                }
                 // node-tap marks a skipped or todo test with a property
                 // named `skip` or `todo` (its reason the value) and no
                 // `<skipped>`: skipped, as tap counts it.
@@ -493,10 +549,12 @@ impl Parser<'_, '_, '_> {
             name: String::new(),
             declared: Declared::default(),
             counted: Counts::default(),
+            attempts: Counts::default(),
             requirements: Vec::new(),
             first_case: 0,
+            go: false,
         };
-        let mut disabled = None;
+        let (mut disabled, mut warnings) = (None, None);
         xml.for_each_attribute(e, |key, value| {
             match key {
                 b"name" => suite.name = value.into_owned(),
@@ -505,6 +563,7 @@ impl Parser<'_, '_, '_> {
                 b"errors" => suite.declared.errors = parse_count(&value),
                 b"skipped" | b"skips" => suite.declared.skipped = parse_count(&value),
                 b"disabled" => disabled = parse_count(&value),
+                b"warnings" => warnings = parse_count(&value),
                 _ => {}
             }
             Ok(())
@@ -514,6 +573,11 @@ impl Parser<'_, '_, '_> {
         // without `skipped` the skip count cannot be checked.
         if let (Some(skipped), Some(disabled)) = (suite.declared.skipped, disabled) {
             suite.declared.skipped = Some(skipped.saturating_add(disabled));
+        }
+        // PHPUnit counts its `<warning>`s apart from failures; they read as
+        // failed here.
+        if let (Some(failures), Some(warnings)) = (suite.declared.failures, warnings) {
+            suite.declared.failures = Some(failures.saturating_add(warnings));
         }
         Ok(FrameKind::Suite(Box::new(suite)))
     }
@@ -587,6 +651,7 @@ impl Parser<'_, '_, '_> {
             message: None,
             flaky_message: None,
             requirements: Vec::new(),
+            attempts: Counts::default(),
             not_run_mark: status_notrun && !has_result,
             skipped_in_summary: false,
         })
@@ -658,11 +723,22 @@ impl Parser<'_, '_, '_> {
     }
 
     fn end_outcome(&mut self, element: OutcomeElement) {
+        let case = self.case.as_ref().filter(|_| element.owner == Owner::Case);
         let message = element
             .message
-            .or_else(|| element.text.as_deref().and_then(first_line))
+            .or_else(|| {
+                let text = element.text.as_deref()?;
+                telling_line(text, case.map_or("", |c| c.name.as_str()))
+            })
             .or(element.kind)
+            .map(|m| match element.label {
+                Some(label) => format!("{label}: {m}"),
+                None => m,
+            })
             .map(|m| truncate_chars(&m, MAX_MESSAGE_CHARS));
+        if let (Some(status), Some(case)) = (element.attempt, self.case.as_mut()) {
+            case.attempts.add_status(status);
+        }
         match (element.owner, element.outcome) {
             (Owner::Case, Outcome::Status(status)) => {
                 if let Some(case) = self.case.as_mut() {
@@ -709,18 +785,7 @@ impl Parser<'_, '_, '_> {
              '{name}::{name}' with status {}",
             status_word(status)
         ));
-        let case = Case {
-            suite: name.clone(),
-            name,
-            source: None,
-            duration_ms: None,
-            status,
-            message,
-            flaky_message: None,
-            requirements: Vec::new(),
-            not_run_mark: false,
-            skipped_in_summary: false,
-        };
+        let case = Case::synthetic(name.clone(), name, status, message);
         self.emit(case);
     }
 
@@ -760,15 +825,13 @@ impl Parser<'_, '_, '_> {
         } else {
             case.message
         };
-        if let Some(suite) = self.stack.iter_mut().rev().find_map(|f| match &mut f.kind {
-            FrameKind::Suite(s) => Some(s),
-            _ => None,
-        }) {
+        if let Some(suite) = self.innermost_suite() {
             suite.counted.add_status(if case.skipped_in_summary {
                 TestStatus::Skipped
             } else {
                 case.status
             });
+            suite.attempts.add(case.attempts);
         }
         self.cases += 1;
         let id = format!("{}::{}", case.suite, case.name);
@@ -800,10 +863,7 @@ impl Parser<'_, '_, '_> {
                 };
                 last.duration_ms = case.duration_ms;
                 // pytest's own `tests` counts the test once, not per attempt.
-                if let Some(suite) = self.stack.iter_mut().rev().find_map(|f| match &mut f.kind {
-                    FrameKind::Suite(s) => Some(s),
-                    _ => None,
-                }) {
+                if let Some(suite) = self.innermost_suite() {
                     suite.counted.total = suite.counted.total.saturating_sub(1);
                 }
                 return;
@@ -853,8 +913,16 @@ impl Parser<'_, '_, '_> {
         }
         let d = &suite.declared;
         let mut c = suite.counted;
+        let mut attempts = suite.attempts;
+        // Surefire counts each rerun of a test as one more test (with its
+        // failure or error); use that count where it is the one declared.
+        if attempts.total > 0 && d.tests == Some(c.total + attempts.total) {
+            c.add(attempts);
+            attempts = Counts::default();
+        }
         if self.stack.is_empty() {
             self.unlisted_cases(&suite, &mut c);
+            self.failures_outside_cases(&suite, &mut c);
         }
         let disagrees = d.tests.is_some_and(|n| n != c.total)
             || d.failures.is_some_and(|n| n != c.failed)
@@ -889,12 +957,136 @@ impl Parser<'_, '_, '_> {
                 if c.total == 1 { "was" } else { "were" },
             ));
         }
-        if let Some(parent) = self.stack.iter_mut().rev().find_map(|f| match &mut f.kind {
-            FrameKind::Suite(s) => Some(s),
-            _ => None,
-        }) {
+        if let Some(parent) = self.innermost_suite() {
             parent.counted.add(c);
+            parent.attempts.add(attempts);
         }
+        if suite.go {
+            self.go_reruns(suite.first_case);
+        }
+    }
+
+    fn innermost_suite(&mut self) -> Option<&mut Suite> {
+        self.stack.iter_mut().rev().find_map(|f| match &mut f.kind {
+            FrameKind::Suite(s) => Some(&mut **s),
+            _ => None,
+        })
+    }
+
+    /// Failures and errors the root's summary counts outside any test case,
+    /// as one record per status: when its `tests` matches the cases found,
+    /// the summary is counting cases, so failures beyond theirs happened
+    /// where no case could hold them. gotestsum writes a package that fails
+    /// to build only as the root's `errors`; jest-junit a test file that
+    /// fails to load the same way. Without a record the run would read as
+    /// one without them.
+    fn failures_outside_cases(&mut self, root: &Suite, counted: &mut Counts) {
+        let d = &root.declared;
+        if d.tests != Some(counted.total) {
+            return;
+        }
+        let suite = if root.name.trim().is_empty() {
+            "(report)".to_string()
+        } else {
+            root.name.clone()
+        };
+        for (status, declared, found, word) in [
+            (TestStatus::Failed, d.failures, counted.failed, "failures"),
+            (TestStatus::Errored, d.errors, counted.errored, "errors"),
+        ] {
+            let Some(extra) = declared
+                .and_then(|n| n.checked_sub(found))
+                .filter(|&n| n > 0)
+            else {
+                continue;
+            };
+            let name = format!("({extra} {word} outside any test case)");
+            self.ctx.warnings.push(format!(
+                "the report's summary counts {} {word} but its test cases hold {found}; the \
+                 {extra} outside any test case (gotestsum writes a Go package that fails to \
+                 build that way) are reported as test case '{suite}::{name}' with status {}",
+                declared.unwrap_or_default(),
+                status_word(status),
+            ));
+            self.emit(Case::synthetic(
+                suite.clone(),
+                name,
+                status,
+                Some(format!(
+                    "the report's summary counts {extra} more {word} than its test cases hold; \
+                     see the tool's console output for what failed"
+                )),
+            ));
+            counted.add_status(status);
+            // The summary's `tests` did not count it.
+            counted.total -= 1;
+        }
+    }
+
+    /// gotestsum's `--rerun-fails` writes every attempt of a failed test as
+    /// another case of the same name in the package's suite, not next to
+    /// the first. When every repeated test failed in all attempts but its
+    /// last, the last decides and a pass after failures is flaky, as
+    /// gotestsum's own summary has it. `go test -count=N` also repeats
+    /// names, passing tests' too: then the records are left as written,
+    /// and a test that failed once stays failed.
+    fn go_reruns(&mut self, first_case: usize) {
+        let Some(records) = self.out.get_mut(first_case..) else {
+            return;
+        };
+        let mut attempts: HashMap<&str, Vec<usize>> = HashMap::new();
+        for (i, t) in records.iter().enumerate() {
+            attempts.entry(t.id.as_str()).or_default().push(i);
+        }
+        let mut reruns: Vec<Vec<usize>> = attempts.into_values().filter(|a| a.len() > 1).collect();
+        let failed = |t: &TestCase| matches!(t.status, TestStatus::Failed | TestStatus::Errored);
+        if reruns.is_empty()
+            || !reruns
+                .iter()
+                .all(|a| a[..a.len() - 1].iter().all(|&i| failed(&records[i])))
+        {
+            return;
+        }
+        reruns.sort_unstable();
+        let mut drop = vec![false; records.len()];
+        let mut flaky = 0;
+        for a in &reruns {
+            let (&keep, &last) = (&a[0], &a[a.len() - 1]);
+            let tries = a.len() - 1;
+            let last = records[last].clone();
+            let first = &mut records[keep];
+            if last.status == TestStatus::Passed {
+                flaky += 1;
+                first.message = Some(truncate_chars(
+                    &format!(
+                        "passed on a rerun after {tries} failed attempt(s); first failure: {}",
+                        first.message.as_deref().unwrap_or("(no message)")
+                    ),
+                    MAX_MESSAGE_CHARS,
+                ));
+                first.flaky = true;
+            } else {
+                first.message = last.message;
+            }
+            first.status = last.status;
+            first.duration_ms = last.duration_ms;
+            for &i in &a[1..] {
+                drop[i] = true;
+            }
+        }
+        let mut i = 0;
+        self.out.retain(|_| {
+            let keep = i < first_case || !drop[i - first_case];
+            i += 1;
+            keep
+        });
+        self.ctx.warnings.push(format!(
+            "{} Go test(s) were run more than once (gotestsum --rerun-fails); each is one record \
+             whose last attempt decides: {flaky} passed on a rerun and are marked flaky, {} failed \
+             every attempt",
+            reruns.len(),
+            reruns.len() - flaky,
+        ));
     }
 
     /// Test cases the root's summary counts but the report does not list,
@@ -928,21 +1120,15 @@ impl Parser<'_, '_, '_> {
             // A summary this far from the file is not a reporter leaving
             // pending tests out; one record per case could exhaust memory
             // on a hostile `tests="4000000000"`. Fail closed, once.
-            self.emit(Case {
-                suite: suite.clone(),
-                name: format!("({missing} tests not listed in the report)"),
-                source: None,
-                duration_ms: None,
-                status: TestStatus::Errored,
-                message: Some(format!(
+            self.emit(Case::synthetic(
+                suite.clone(),
+                format!("({missing} tests not listed in the report)"),
+                TestStatus::Errored,
+                Some(format!(
                     "the report's summary counts {missing} tests that it does not list; too many \
                      to be a reporter leaving skips out, so the report cannot be read as complete"
                 )),
-                flaky_message: None,
-                requirements: Vec::new(),
-                not_run_mark: false,
-                skipped_in_summary: false,
-            });
+            ));
             counted.add_status(TestStatus::Errored);
             self.ctx.warnings.push(format!(
                 "the report's summary says tests={} but lists {} test cases; the {missing} it \
@@ -962,21 +1148,15 @@ impl Parser<'_, '_, '_> {
             described.push(format!("{count} {word}"));
             for n in 1..=count {
                 let name = format!("({word} test not listed in the report, {n} of {count})");
-                self.emit(Case {
-                    suite: suite.clone(),
+                self.emit(Case::synthetic(
+                    suite.clone(),
                     name,
-                    source: None,
-                    duration_ms: None,
                     status,
-                    message: Some(format!(
+                    Some(format!(
                         "the report's summary counts {count} {word} test(s) that it does not list \
                          as test cases"
                     )),
-                    flaky_message: None,
-                    requirements: Vec::new(),
-                    not_run_mark: false,
-                    skipped_in_summary: false,
-                });
+                ));
                 counted.add_status(status);
             }
         }
@@ -1020,12 +1200,25 @@ impl Parser<'_, '_, '_> {
 
 fn outcome_of(tag: &str) -> Option<Outcome> {
     Some(match tag {
-        "failure" | "rerunFailure" => Outcome::Status(TestStatus::Failed),
+        // PHPUnit's `<warning>` (a test's addWarning(), "No tests found in
+        // class"): PHPUnit prints WARNINGS!, not OK, and fails the run with
+        // `--fail-on-warning`; never a pass here.
+        "failure" | "rerunFailure" | "warning" => Outcome::Status(TestStatus::Failed),
         "error" | "rerunError" => Outcome::Status(TestStatus::Errored),
-        "skipped" => Outcome::Status(TestStatus::Skipped),
+        // Ant's `<junitlauncher>` writes an aborted assumption as `<aborted>`.
+        "skipped" | "aborted" => Outcome::Status(TestStatus::Skipped),
         "flakyFailure" | "flakyError" => Outcome::Flaky,
         _ => return None,
     })
+}
+
+/// The status of the extra attempt a Surefire rerun element records.
+fn attempt_of(tag: &str) -> Option<TestStatus> {
+    match tag {
+        "rerunFailure" | "flakyFailure" => Some(TestStatus::Failed),
+        "rerunError" | "flakyError" => Some(TestStatus::Errored),
+        _ => None,
+    }
 }
 
 fn status_word(status: TestStatus) -> &'static str {
@@ -1137,18 +1330,33 @@ fn push_capped(collected: &mut String, text: &str) {
     collected.push_str(text.get(..cut).unwrap_or_default());
 }
 
-/// The first non-blank line, trimmed.
-fn first_line(text: &str) -> Option<String> {
-    text.lines()
-        .map(str::trim)
-        .find(|l| !l.is_empty())
-        .map(str::to_string)
+/// The first non-blank line of an outcome's text that says something,
+/// trimmed: PHPUnit starts the text with the test's own name
+/// (`Class::method`, or `Warning`/`Error` for a case it made up) and
+/// Catch2 with a bare `FAILED:`, the reason following on the next line.
+fn telling_line(text: &str, name: &str) -> Option<String> {
+    let names_the_case = |l: &str| {
+        !name.is_empty()
+            && l.strip_suffix(name)
+                .is_some_and(|rest| rest.is_empty() || rest.ends_with("::"))
+    };
+    let mut lines = text.lines().map(str::trim).filter(|l| !l.is_empty());
+    let first = lines.next()?;
+    let first = if names_the_case(first) || first == "FAILED:" {
+        lines.next().unwrap_or(first)
+    } else {
+        first
+    };
+    Some(first.to_string())
 }
 
 /// Requirement ids the pattern finds in a test or class name. A match
 /// counts only as a whole token: not preceded by a letter or digit, not
 /// followed by a digit (`_` separates, so `test_req_002_alarm` names
-/// REQ-002 and `test_req_0021` names nothing). Ids are spelled upper case
+/// REQ-002 and `test_req_0021` names nothing). A capital after a small
+/// letter also starts a token, as camel case spells words (Go's
+/// `TestREQ030_Limit` must start with `Test`; PHPUnit's `testReq042`), so
+/// `test_prereq_002` still names nothing. Ids are spelled upper case
 /// with `-` for `_` (`req_002` → `REQ-002`), as requirement files write
 /// them.
 pub(crate) fn ids_in(pattern: &regex::Regex, text: &str) -> Vec<String> {
@@ -1156,8 +1364,11 @@ pub(crate) fn ids_in(pattern: &regex::Regex, text: &str) -> Vec<String> {
         .find_iter(text)
         .filter(|m| {
             let before = text[..m.start()].chars().next_back();
+            let first = m.as_str().chars().next();
             let after = text[m.end()..].chars().next();
-            !before.is_some_and(|c| c.is_ascii_alphanumeric())
+            let camel = before.is_some_and(|c| c.is_ascii_lowercase())
+                && first.is_some_and(|c| c.is_ascii_uppercase());
+            (camel || !before.is_some_and(|c| c.is_ascii_alphanumeric()))
                 && !after.is_some_and(|c| c.is_ascii_digit())
         })
         .map(|m| m.as_str().to_ascii_uppercase().replace('_', "-"))
@@ -1180,5 +1391,10 @@ mod requirement_ids {
         assert!(super::ids_in(&pattern, "test_prereq_002").is_empty());
         assert_eq!(super::ids_in(&pattern, "test_req_0021x"), ["REQ-0021"]);
         assert!(super::ids_in(&pattern, "test_req_12345678901a").len() == 1);
+        // Camel case: a capital after a small letter starts a token.
+        assert_eq!(super::ids_in(&pattern, "TestREQ030_DoseLimit"), ["REQ030"]);
+        assert_eq!(super::ids_in(&pattern, "testReq042CamelCase"), ["REQ042"]);
+        assert!(super::ids_in(&pattern, "testPrereq002").is_empty());
+        assert!(super::ids_in(&pattern, "TESTREQ030").is_empty());
     }
 }

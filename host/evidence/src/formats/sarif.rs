@@ -146,6 +146,7 @@ struct Stats {
     bad_security_severity: u64,
     unknown_message_id: u64,
     level_contradicts_kind: u64,
+    uncompiled: u64,
 }
 
 impl Stats {
@@ -178,6 +179,11 @@ impl Stats {
         say(
             self.unknown_message_id,
             "result message id(s) are not defined by the rule or tool; those messages are empty",
+        );
+        say(
+            self.uncompiled,
+            "result(s) are Staticcheck's `compile` problems, written without a level: code that \
+             does not compile was not analysed, so they are read as errors",
         );
         say(
             self.level_contradicts_kind,
@@ -888,6 +894,17 @@ fn convert(
             level
         }
         (None, Some(Kind::Other)) => FindingLevel::None,
+        // Staticcheck writes code it could not compile as results of a rule
+        // it does not define, with no level; its console calls them errors
+        // and exits 1 whatever `-fail` says.
+        (None, _)
+            if rule.is_none()
+                && rule_id == "compile"
+                && tool.driver.name.eq_ignore_ascii_case("staticcheck") =>
+        {
+            stats.uncompiled += 1;
+            FindingLevel::Error
+        }
         (None, _) => rule
             .and_then(|r| r.default_configuration.as_ref())
             .and_then(|c| c.level)

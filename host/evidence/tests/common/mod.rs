@@ -6,7 +6,9 @@
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use regops_evidence::{Error, Evidence, EvidenceKind, Format, Input, Options, load};
+use regops_evidence::{
+    Error, Evidence, EvidenceKind, Format, Input, Options, TestCase, TestStatus, load,
+};
 
 pub fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
@@ -81,4 +83,56 @@ pub fn malformed_at(err: &Error) -> (Option<u64>, Option<u64>) {
         Error::Malformed { position, .. } => (position.line, position.column),
         other => panic!("expected Error::Malformed, got {other:?}"),
     }
+}
+
+/// A producer's fixture: `rel` under `tests/fixtures/`.
+pub fn producer(rel: &str, kind: EvidenceKind) -> Evidence {
+    fixture(&format!("tests/fixtures/{rel}"), kind)
+}
+
+pub fn try_producer(rel: &str, kind: EvidenceKind) -> Result<Evidence, Error> {
+    try_fixture(&format!("tests/fixtures/{rel}"), kind)
+}
+
+/// A producer's JUnit report (`rel` under `tests/fixtures/`), which must be
+/// detected as JUnit.
+pub fn junit(rel: &str) -> Evidence {
+    let e = producer(rel, EvidenceKind::Tests);
+    assert_eq!(e.files[0].format, Format::Junit, "{rel}");
+    e
+}
+
+/// Passed, failed, errored, skipped.
+pub fn statuses(e: &Evidence) -> [usize; 4] {
+    let n = |s| e.tests.iter().filter(|t| t.status == s).count();
+    [
+        n(TestStatus::Passed),
+        n(TestStatus::Failed),
+        n(TestStatus::Errored),
+        n(TestStatus::Skipped),
+    ]
+}
+
+/// The one test with this id.
+pub fn case<'e>(e: &'e Evidence, id: &str) -> &'e TestCase {
+    e.tests
+        .iter()
+        .find(|t| t.id == id)
+        .unwrap_or_else(|| panic!("no test {id} in {:#?}", e.tests))
+}
+
+/// Every record with this id.
+pub fn cases<'e>(e: &'e Evidence, id: &str) -> Vec<&'e TestCase> {
+    e.tests.iter().filter(|t| t.id == id).collect()
+}
+
+/// Lines and branches (covered, total) of the file at `path`.
+pub fn lines_and_branches(e: &Evidence, path: &str) -> ((u64, u64), (u64, u64)) {
+    let f = e
+        .coverage
+        .iter()
+        .find(|f| f.path == path)
+        .unwrap_or_else(|| panic!("no {path} in {:#?}", e.coverage));
+    let b = f.branches.expect("branches");
+    ((f.lines.covered, f.lines.total), (b.covered, b.total))
 }
