@@ -4,18 +4,7 @@
 mod common;
 
 use common::*;
-use regops_evidence::{CoverageCounts, Error, EvidenceKind, FileCoverage, Format};
-
-fn counts(covered: u64, total: u64) -> CoverageCounts {
-    CoverageCounts { covered, total }
-}
-
-fn file<'a>(files: &'a [FileCoverage], path: &str) -> &'a FileCoverage {
-    files
-        .iter()
-        .find(|f| f.path == path)
-        .unwrap_or_else(|| panic!("no coverage for {path}"))
-}
+use regops_evidence::{Error, EvidenceKind, Format};
 
 // ---------------------------------------------------------------------------
 // LCOV

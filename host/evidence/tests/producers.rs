@@ -392,3 +392,24 @@ fn a_summary_far_beyond_the_file_fails_closed_without_a_record_per_case() {
             .contains("cannot be read as complete")
     );
 }
+
+#[test]
+fn errors_a_summary_counts_outside_its_cases_are_one_record_however_many() {
+    // Shaped like gotestsum's build failure (tests agree, errors do not),
+    // with a hostile count: one errored record, not one per error.
+    let e = common::try_bytes(
+        "junit.xml",
+        b"<testsuites tests=\"1\" failures=\"0\" errors=\"18446744073709551615\">\
+          <testsuite name=\"rate\"><testcase classname=\"rate\" name=\"works\"/></testsuite>\
+          </testsuites>",
+        EvidenceKind::Tests,
+        None,
+    )
+    .expect("loads");
+    assert_eq!(statuses(&e), [1, 0, 1, 0]);
+    let record = case(
+        &e,
+        "(report)::(18446744073709551615 errors outside any test case)",
+    );
+    assert_eq!(record.status, TestStatus::Errored);
+}

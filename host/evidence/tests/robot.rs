@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::{fixture, malformed_at, try_bytes, warnings};
+use common::{fixture, malformed_at, statuses, try_bytes, warnings};
 use regops_evidence::{Evidence, EvidenceKind, Format, TestStatus};
 
 const DIR: &str = "tests/fixtures/robot";
@@ -15,17 +15,6 @@ fn robot(name: &str) -> Evidence {
     let e = fixture(&format!("{DIR}/{name}"), EvidenceKind::Tests);
     assert_eq!(e.files[0].format, Format::RobotOutput, "{name}");
     e
-}
-
-/// Passed, failed, errored, skipped.
-fn statuses(e: &Evidence) -> [usize; 4] {
-    let n = |s| e.tests.iter().filter(|t| t.status == s).count();
-    [
-        n(TestStatus::Passed),
-        n(TestStatus::Failed),
-        n(TestStatus::Errored),
-        n(TestStatus::Skipped),
-    ]
 }
 
 /// Each test's id, status and requirement ids, in file order.

@@ -11,17 +11,6 @@ use regops_evidence::{CoverageCounts, Error, EvidenceKind, FileCoverage, Format,
 
 const GCOVR_SONAR: &str = "tests/fixtures/gcovr/gcovr-sonar.xml";
 
-fn counts(covered: u64, total: u64) -> CoverageCounts {
-    CoverageCounts { covered, total }
-}
-
-fn file<'a>(files: &'a [FileCoverage], path: &str) -> &'a FileCoverage {
-    files
-        .iter()
-        .find(|f| f.path == path)
-        .unwrap_or_else(|| panic!("no coverage for {path}"))
-}
-
 /// What detection makes of a file's head, as the loader reads it.
 fn detected(path: &Path) -> Result<Format, String> {
     let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));

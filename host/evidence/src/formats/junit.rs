@@ -240,6 +240,18 @@ struct Suite {
     go: bool,
 }
 
+impl Suite {
+    /// The suite of a record made for something this (root) suite's summary
+    /// counts outside its cases.
+    fn record_suite(&self) -> String {
+        if self.name.trim().is_empty() {
+            "(report)".to_string()
+        } else {
+            self.name.clone()
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Owner {
     Case,
@@ -259,9 +271,8 @@ struct OutcomeElement {
     /// For Surefire's `<rerun…>` and `<flaky…>`: the status of that one
     /// extra attempt, which Surefire's summary counts as a test.
     attempt: Option<TestStatus>,
-    /// Put before the message: PHPUnit's `<warning>` reads as failed, and
-    /// says so.
-    label: Option<&'static str>,
+    /// PHPUnit's `<warning>`: failed here, and its message says so.
+    warning: bool,
     owner: Owner,
     message: Option<String>,
     kind: Option<String>,
@@ -459,7 +470,7 @@ impl Parser<'_, '_, '_> {
                 let mut element = OutcomeElement {
                     outcome: outcome_of(name).unwrap_or(Outcome::Status(TestStatus::Failed)),
                     attempt: attempt_of(name),
-                    label: (name == "warning").then_some("warning"),
+                    warning: name == "warning",
                     owner,
                     message: None,
                     kind: None,
@@ -731,11 +742,14 @@ impl Parser<'_, '_, '_> {
                 telling_line(text, case.map_or("", |c| c.name.as_str()))
             })
             .or(element.kind)
-            .map(|m| match element.label {
-                Some(label) => format!("{label}: {m}"),
-                None => m,
-            })
-            .map(|m| truncate_chars(&m, MAX_MESSAGE_CHARS));
+            .map(|m| {
+                let m = if element.warning {
+                    format!("warning: {m}")
+                } else {
+                    m
+                };
+                truncate_chars(&m, MAX_MESSAGE_CHARS)
+            });
         if let (Some(status), Some(case)) = (element.attempt, self.case.as_mut()) {
             case.attempts.add_status(status);
         }
@@ -985,11 +999,7 @@ impl Parser<'_, '_, '_> {
         if d.tests != Some(counted.total) {
             return;
         }
-        let suite = if root.name.trim().is_empty() {
-            "(report)".to_string()
-        } else {
-            root.name.clone()
-        };
+        let suite = root.record_suite();
         for (status, declared, found, word) in [
             (TestStatus::Failed, d.failures, counted.failed, "failures"),
             (TestStatus::Errored, d.errors, counted.errored, "errors"),
@@ -1038,7 +1048,7 @@ impl Parser<'_, '_, '_> {
         for (i, t) in records.iter().enumerate() {
             attempts.entry(t.id.as_str()).or_default().push(i);
         }
-        let mut reruns: Vec<Vec<usize>> = attempts.into_values().filter(|a| a.len() > 1).collect();
+        let reruns: Vec<Vec<usize>> = attempts.into_values().filter(|a| a.len() > 1).collect();
         let failed = |t: &TestCase| matches!(t.status, TestStatus::Failed | TestStatus::Errored);
         if reruns.is_empty()
             || !reruns
@@ -1047,39 +1057,42 @@ impl Parser<'_, '_, '_> {
         {
             return;
         }
-        reruns.sort_unstable();
-        let mut drop = vec![false; records.len()];
+        let mut gone = vec![false; records.len()];
         let mut flaky = 0;
         for a in &reruns {
-            let (&keep, &last) = (&a[0], &a[a.len() - 1]);
-            let tries = a.len() - 1;
-            let last = records[last].clone();
+            let (keep, last) = (a[0], a[a.len() - 1]);
+            // The last attempt decides; its record goes.
+            let last = &mut records[last];
+            let (status, duration_ms, message) =
+                (last.status, last.duration_ms, last.message.take());
             let first = &mut records[keep];
-            if last.status == TestStatus::Passed {
+            if status == TestStatus::Passed {
                 flaky += 1;
                 first.message = Some(truncate_chars(
                     &format!(
-                        "passed on a rerun after {tries} failed attempt(s); first failure: {}",
+                        "passed on a rerun after {} failed attempt(s); first failure: {}",
+                        a.len() - 1,
                         first.message.as_deref().unwrap_or("(no message)")
                     ),
                     MAX_MESSAGE_CHARS,
                 ));
                 first.flaky = true;
             } else {
-                first.message = last.message;
+                first.message = message;
             }
-            first.status = last.status;
-            first.duration_ms = last.duration_ms;
+            first.status = status;
+            first.duration_ms = duration_ms;
             for &i in &a[1..] {
-                drop[i] = true;
+                gone[i] = true;
             }
         }
-        let mut i = 0;
-        self.out.retain(|_| {
-            let keep = i < first_case || !drop[i - first_case];
-            i += 1;
-            keep
-        });
+        let kept: Vec<TestCase> = self
+            .out
+            .drain(first_case..)
+            .zip(gone)
+            .filter_map(|(t, gone)| (!gone).then_some(t))
+            .collect();
+        self.out.extend(kept);
         self.ctx.warnings.push(format!(
             "{} Go test(s) were run more than once (gotestsum --rerun-fails); each is one record \
              whose last attempt decides: {flaky} passed on a rerun and are marked flaky, {} failed \
@@ -1111,11 +1124,7 @@ impl Parser<'_, '_, '_> {
         if missing == 0 || by_status.iter().map(|(_, n)| n).sum::<u64>() != missing {
             return;
         }
-        let suite = if root.name.trim().is_empty() {
-            "(report)".to_string()
-        } else {
-            root.name.clone()
-        };
+        let suite = root.record_suite();
         if missing > MAX_UNLISTED {
             // A summary this far from the file is not a reporter leaving
             // pending tests out; one record per case could exhaust memory

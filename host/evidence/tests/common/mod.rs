@@ -7,7 +7,8 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use regops_evidence::{
-    Error, Evidence, EvidenceKind, Format, Input, Options, TestCase, TestStatus, load,
+    CoverageCounts, Error, Evidence, EvidenceKind, FileCoverage, Format, Input, Options, TestCase,
+    TestStatus, load,
 };
 
 pub fn repo() -> PathBuf {
@@ -135,4 +136,16 @@ pub fn lines_and_branches(e: &Evidence, path: &str) -> ((u64, u64), (u64, u64)) 
         .unwrap_or_else(|| panic!("no {path} in {:#?}", e.coverage));
     let b = f.branches.expect("branches");
     ((f.lines.covered, f.lines.total), (b.covered, b.total))
+}
+
+pub fn counts(covered: u64, total: u64) -> CoverageCounts {
+    CoverageCounts { covered, total }
+}
+
+/// The coverage record of the file at `path`.
+pub fn file<'a>(files: &'a [FileCoverage], path: &str) -> &'a FileCoverage {
+    files
+        .iter()
+        .find(|f| f.path == path)
+        .unwrap_or_else(|| panic!("no coverage for {path}"))
 }
