@@ -79,14 +79,12 @@ fn openvex_statements() {
     assert_eq!(a.timestamp.as_deref(), Some("2026-02-01T09:00:00+01:00"));
     assert_eq!(a.evidence, OPENVEX);
 
-    // The id from the last segment of vulnerability.@id; products with
-    // their subcomponents; the document's timestamp when the statement has none.
+    // The id from the last segment of vulnerability.@id; a product with
+    // subcomponents stands for them, not for itself; the document's
+    // timestamp when the statement has none.
     let lodash = &e.vex[2];
     assert_eq!(lodash.vulnerability, "GHSA-35jh-r3h4-6jhm");
-    assert_eq!(
-        lodash.products,
-        ["pkg:npm/pump-display@0.3.0", "pkg:npm/lodash@4.17.20"]
-    );
+    assert_eq!(lodash.products, ["pkg:npm/lodash@4.17.20"]);
     assert_eq!(lodash.assessment.status, VexStatus::Affected);
     assert_eq!(
         lodash.assessment.detail.as_deref(),
@@ -125,7 +123,8 @@ fn openvex_v0_0_1_strings_and_impact_statement_as_justification() {
     .expect("loads");
     let s = &e.vex[0];
     assert_eq!(s.vulnerability, "CVE-2023-1234");
-    assert_eq!(s.products, ["pkg:npm/a@1.0.0", "pkg:npm/b@2.0.0"]);
+    // Statement-level subcomponents are what it is about, in the products.
+    assert_eq!(s.products, ["pkg:npm/b@2.0.0"]);
     // OpenVEX accepts an impact statement instead of a justification label.
     assert_eq!(
         s.assessment.justification.as_deref(),
@@ -190,7 +189,8 @@ fn cyclonedx_analysis_states_map_to_openvex_statuses() {
         // Products are the affected components' purls.
         assert_eq!(e.vex[0].products, ["pkg:npm/lodash@4.17.20"]);
         assert_eq!(e.vex[0].aliases, ["CVE-2021-23337"]);
-        assert!(e.vex[3].products.is_empty());
+        // No affects[]: the document's product, not every product.
+        assert_eq!(e.vex[3].products, ["pkg:npm/pump-display@0.3.0"]);
         let a = &e.vex[0].assessment;
         assert_eq!(a.author.as_deref(), Some("Example Medical PSIRT"));
         // analysis.lastUpdated; without one, metadata.timestamp.
@@ -399,7 +399,9 @@ fn one_cyclonedx_file_serves_three_kinds() {
         ]
     );
     assert_eq!(e.components.len(), 3);
-    assert_eq!(e.vulnerabilities.len(), 5);
+    // Five affected components, and one vulnerability without affects[]
+    // reported against the document's product.
+    assert_eq!(e.vulnerabilities.len(), 6);
     assert_eq!(e.vex.len(), 5);
     let by_id = |id: &str| {
         e.vulnerabilities

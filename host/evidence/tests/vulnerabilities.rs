@@ -190,7 +190,7 @@ fn grype_matches_with_scanner_and_database_time() {
         warnings(&e),
         [
             "1 vulnerability has a severity from the scanner that differs from the one computed from \
-          the CVSS vector; the computed severity is used (first: CVE-2024-0727: stated none, \
+          the CVSS vector; the higher of the two is used (first: CVE-2024-0727: stated none, \
           CVSS:3.1/AV:L/AC:L/PR:N/UI:R/S:U/C:N/I:N/A:H scores 5.5 (medium))"
         ]
     );
@@ -224,9 +224,10 @@ fn trivy_vulnerabilities_with_vendor_vectors() {
     assert_eq!(cookie.purl.as_deref(), Some("pkg:pypi/urllib3@1.26.4"));
     assert_eq!(cookie.scanner, "trivy");
 
-    // Trivy says HIGH, the vector scores 4.4: computed wins, with a warning.
+    // Trivy says HIGH, the vector scores 4.4: the scanner's word is not
+    // lowered, and the disagreement is warned.
     let proxy = vuln(&e.vulnerabilities, "CVE-2024-37891");
-    assert_eq!(proxy.severity, Severity::Medium);
+    assert_eq!(proxy.severity, Severity::High);
     assert_eq!(proxy.cvss_score, Some(4.4));
     // No PkgIdentifier: the purl is built from the result's Type (pip).
     assert_eq!(proxy.purl.as_deref(), Some("pkg:pypi/urllib3@1.26.4"));
@@ -246,7 +247,7 @@ fn trivy_vulnerabilities_with_vendor_vectors() {
         warnings(&e),
         [
             "1 vulnerability has a severity from the scanner that differs from the one computed from \
-          the CVSS vector; the computed severity is used (first: CVE-2024-37891: stated high, \
+          the CVSS vector; the higher of the two is used (first: CVE-2024-37891: stated high, \
           CVSS:3.1/AV:N/AC:H/PR:H/UI:N/S:U/C:H/I:N/A:N scores 4.4 (medium))"
         ]
     );
@@ -373,8 +374,8 @@ fn cyclonedx_vulnerabilities_resolve_affected_components() {
         assert_eq!(lodash.purl.as_deref(), Some("pkg:npm/lodash@4.17.20"));
         assert_eq!(lodash.aliases, ["CVE-2021-23337"]);
         // The rating's vector lacks its prefix (method CVSSv31) and scores
-        // 7.2; the rating says critical.
-        assert_eq!(lodash.severity, Severity::High);
+        // 7.2; the rating says critical, and the higher of the two counts.
+        assert_eq!(lodash.severity, Severity::Critical);
         assert_eq!(lodash.cvss_score, Some(7.2));
         assert_eq!(lodash.scanner, "Dependency-Track");
         // Analysis is VEX: not applied from the vulnerabilities kind.
@@ -405,7 +406,7 @@ fn cyclonedx_vulnerabilities_resolve_affected_components() {
             warnings(&e),
             [
                 "1 vulnerability has a severity from the scanner that differs from the one \
-                 computed from the CVSS vector; the computed severity is used (first: \
+                 computed from the CVSS vector; the higher of the two is used (first: \
                  GHSA-35jh-r3h4-6jhm: stated critical, CVSS:3.1/AV:N/AC:L/PR:H/UI:N/S:U/C:H/I:H/A:H \
                  scores 7.2 (high))",
                 "1 vulnerability has no affects[] and so no package; skipped",

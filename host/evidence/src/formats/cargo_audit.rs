@@ -145,8 +145,7 @@ fn convert(
         &id,
         &SeverityInput {
             vectors: advisory.cvss.as_deref().into_iter().collect(),
-            word: None,
-            score: None,
+            ..SeverityInput::default()
         },
     );
     Vulnerability {

@@ -31,11 +31,12 @@
 //!   the package name. `aliases` are `references[].id`. Severity follows
 //!   the rule of [`super::vuln`] over `ratings[]`: vectors of ratings whose
 //!   `method` is `CVSSv3`/`CVSSv31`/`CVSSv4` (a vector written without its
-//!   `CVSS:3.x/` prefix gets the one the method names), the first stated
-//!   `severity` and `score`. `scanner` is the first tool in
+//!   `CVSS:3.x/` prefix gets the one the method names), every rating's
+//!   `severity` and the first stated `score`. `scanner` is the first tool in
 //!   `metadata.tools` (either the 1.4 array or the 1.5 `{components,
 //!   services}` object), else `cyclonedx`. A vulnerability with no
-//!   `affects` names no package and is skipped with a warning; one with an
+//!   `affects` is reported against `metadata.component` (else a package
+//!   named "(no affected component stated)"), with a warning; one with an
 //!   `analysis` gets a warning saying to list the file under `vex` as well
 //!   (the analysis is not applied from here).
 //! * `vex`: one statement per vulnerability with an `analysis`. Its
@@ -202,10 +203,28 @@ pub(crate) struct BomVulnerability {
     pub id: String,
     pub references: Vec<String>,
     pub ratings: Vec<BomRating>,
-    pub affects: Vec<String>,
+    pub affects: Vec<BomAffects>,
     pub analysis: Option<BomAnalysis>,
     pub published: Option<String>,
     pub updated: Option<String>,
+}
+
+/// One `affects[]` entry: the component and, when given, which of its
+/// versions the vulnerability affects.
+#[derive(Debug, Default)]
+pub(crate) struct BomAffects {
+    pub reference: String,
+    pub versions: Vec<BomVersion>,
+}
+
+/// One `affects[].versions[]` entry: an exact `version` or a `range`
+/// (`vers:` syntax), with its `status` (absent: `affected`, the schema's
+/// default).
+#[derive(Debug, Default)]
+pub(crate) struct BomVersion {
+    pub version: Option<String>,
+    pub range: Option<String>,
+    pub status: Option<String>,
 }
 
 /// A vector as the rating's method says it should be written.
@@ -355,6 +374,18 @@ fn component_index(bom: &Bom) -> HashMap<&str, &BomComponent> {
     by_ref
 }
 
+/// `purl` naming `version` instead of the version it names, if any
+/// (qualifiers and subpath kept).
+fn purl_with_version(purl: &str, version: &str) -> String {
+    let end = purl.find(['?', '#']).unwrap_or(purl.len());
+    let (core, rest) = purl.split_at(end);
+    let core = match core.rsplit_once('@') {
+        Some((path, v)) if !v.contains('/') && !path.ends_with('/') => path,
+        _ => core,
+    };
+    format!("{core}@{}{rest}", super::vuln::purl_encode(version, false))
+}
+
 /// A BOM-Link `urn:cdx:<serial>/<version>#<bom-ref>` names the ref after `#`.
 fn local_ref(r: &str) -> &str {
     if r.starts_with("urn:cdx:")
@@ -385,34 +416,49 @@ fn emit_vulnerabilities(
         }
         if v.affects.is_empty() {
             unaffecting += 1;
-            continue;
         }
         let vectors: Vec<String> = v.ratings.iter().filter_map(normalised_vector).collect();
         let input = SeverityInput {
             vectors: vectors.iter().map(String::as_str).collect(),
-            word: v.ratings.iter().find_map(|r| r.severity.as_deref()),
+            words: v
+                .ratings
+                .iter()
+                .filter_map(|r| r.severity.as_deref())
+                .collect(),
             score: v.ratings.iter().find_map(|r| r.score),
+            ..SeverityInput::default()
         };
         let (severity, cvss_score) = judge.judge(&v.id, &input);
         let mut aliases = Vec::new();
         for r in &v.references {
             push_alias(&mut aliases, r, &v.id);
         }
+        // A vulnerability naming no affected component is still reported
+        // (a gate must see it): against the document's product, if any.
+        let mut targets: Vec<(String, Option<String>, Option<String>)> = Vec::new();
+        if v.affects.is_empty() {
+            targets.push(match &bom.product {
+                Some(p) => (p.display_name(), p.version.clone(), p.purl.clone()),
+                None => ("(no affected component stated)".to_string(), None, None),
+            });
+        }
         let mut seen = Vec::new();
         for affected in &v.affects {
-            let r = local_ref(affected);
+            let r = local_ref(&affected.reference);
             if seen.contains(&r) {
                 continue;
             }
             seen.push(r);
-            let (package, version, purl) = match by_ref.get(r) {
+            targets.push(match by_ref.get(r) {
                 Some(c) => (c.display_name(), c.version.clone(), c.purl.clone()),
                 None if r.starts_with("pkg:") => {
                     let (name, version) = purl_name_version(r);
                     (name, version, Some(r.to_string()))
                 }
                 None => (r.to_string(), None, None),
-            };
+            });
+        }
+        for (package, version, purl) in targets {
             out.push(Vulnerability {
                 id: v.id.clone(),
                 aliases: aliases.clone(),
@@ -432,7 +478,9 @@ fn emit_vulnerabilities(
     judge.report(&mut ctx.warnings);
     if unaffecting > 0 {
         ctx.warnings.push(format!(
-            "{unaffecting} vulnerabilit{} no affects[] and so no package; skipped",
+            "{unaffecting} vulnerabilit{} no affects[], so no affected component; reported \
+             against the document's product (metadata.component), else as \
+             \"(no affected component stated)\"",
             if unaffecting == 1 {
                 "y has"
             } else {
@@ -458,6 +506,9 @@ fn emit_vex(
     let by_ref = component_index(&bom);
     let mut without_analysis = 0u64;
     let mut unjustified = Vec::new();
+    let mut ranges: Vec<String> = Vec::new();
+    let mut unversioned: Vec<String> = Vec::new();
+    let mut uncovering: Vec<String> = Vec::new();
     for v in &bom.vulnerabilities {
         let Some(analysis) = &v.analysis else {
             without_analysis += 1;
@@ -492,12 +543,54 @@ fn emit_vex(
         if status == VexStatus::NotAffected && justification.is_none() {
             unjustified.push(v.id.clone());
         }
+        let clears = matches!(status, VexStatus::NotAffected | VexStatus::Fixed);
         let mut products = Vec::new();
         for affected in &v.affects {
-            let r = local_ref(affected);
-            match by_ref.get(r).and_then(|c| c.purl.as_deref()) {
-                Some(purl) => push_unique(&mut products, purl),
-                None => push_unique(&mut products, r),
+            let r = local_ref(&affected.reference);
+            let product = by_ref.get(r).and_then(|c| c.purl.as_deref()).unwrap_or(r);
+            if affected.versions.is_empty() {
+                push_unique(&mut products, product);
+                continue;
+            }
+            // Only the versions the entry names, and only those whose own
+            // status agrees with the analysis: a not-affected analysis covers
+            // the versions listed `unaffected`, not the ones listed
+            // `affected` beside them.
+            for listed in &affected.versions {
+                let unaffected = listed
+                    .status
+                    .as_deref()
+                    .is_some_and(|s| s.trim() == "unaffected");
+                if unaffected != clears {
+                    continue;
+                }
+                match (
+                    listed.version.as_deref().map(str::trim),
+                    product.starts_with("pkg:"),
+                ) {
+                    (Some(version), true) if !version.is_empty() => {
+                        push_unique(&mut products, &purl_with_version(product, version));
+                    }
+                    (Some(_), false) => unversioned.push(format!("{}: {product}", v.id)),
+                    _ => {
+                        if let Some(range) = &listed.range {
+                            ranges.push(format!("{}: {}", v.id, range.trim()));
+                        }
+                    }
+                }
+            }
+        }
+        if products.is_empty() {
+            // An analysis that names no component is about the document's
+            // product; without one it identifies nothing. Either way it must
+            // not become a statement about every product.
+            if let (Some(product), true) = (&bom.product, v.affects.is_empty()) {
+                let id = product.purl.as_deref().or(product.bom_ref.as_deref());
+                push_unique(&mut products, id.unwrap_or(&product.name));
+            }
+            if products.is_empty() {
+                uncovering.push(v.id.clone());
+                continue;
             }
         }
         let mut aliases = Vec::new();
@@ -543,6 +636,28 @@ fn emit_vex(
         ctx.warnings.push(format!(
             "{} not-affected statement(s) give no justification (first: {first}); the status is kept",
             unjustified.len()
+        ));
+    }
+    if let Some(first) = ranges.first() {
+        ctx.warnings.push(format!(
+            "{} affects[].versions range(s) are not evaluated, so a statement covers only the \
+             exact versions it lists (first: {first})",
+            ranges.len()
+        ));
+    }
+    if let Some(first) = unversioned.first() {
+        ctx.warnings.push(format!(
+            "{} affects[].versions entr(ies) name a version of a component without a purl, which \
+             cannot be matched by version, and were not applied (first: {first})",
+            unversioned.len()
+        ));
+    }
+    if let Some(first) = uncovering.first() {
+        ctx.warnings.push(format!(
+            "{} analysed vulnerabilit(ies) cover no component or version regops can match (no \
+             affects[] and no metadata.component, or only version ranges), so they make no VEX \
+             statement (first: {first})",
+            uncovering.len()
         ));
     }
     if without_analysis > 0 {
@@ -689,6 +804,16 @@ struct RawRating {
 struct RawAffects {
     #[serde(rename = "ref")]
     reference: Option<Text>,
+    #[serde(deserialize_with = "null_default")]
+    versions: Vec<RawAffectedVersion>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct RawAffectedVersion {
+    version: Option<Text>,
+    range: Option<String>,
+    status: Option<String>,
 }
 
 #[derive(Deserialize, Default)]
@@ -837,8 +962,21 @@ impl RawBom {
                     .collect(),
                 affects: v
                     .affects
-                    .iter()
-                    .filter_map(|a| Text::opt(&a.reference))
+                    .into_iter()
+                    .filter_map(|a| {
+                        Some(BomAffects {
+                            reference: Text::opt(&a.reference)?,
+                            versions: a
+                                .versions
+                                .into_iter()
+                                .map(|x| BomVersion {
+                                    version: Text::opt(&x.version),
+                                    range: x.range,
+                                    status: x.status,
+                                })
+                                .collect(),
+                        })
+                    })
                     .collect(),
                 analysis: v.analysis.map(|a| BomAnalysis {
                     state: a.state,

@@ -21,7 +21,8 @@
 //! * `<dependencies><dependency ref><dependency ref/>`.
 //! * `<vulnerabilities><vulnerability>`: `<id>`, `<references><reference><id>`,
 //!   `<ratings><rating>` (`<score>`, `<severity>`, `<method>`, `<vector>`),
-//!   `<affects><target><ref>`, `<analysis>` (`<state>`, `<justification>`,
+//!   `<affects><target>` (`<ref>`, `<versions><version>` with `<version>`
+//!   or `<range>` and `<status>`), `<analysis>` (`<state>`, `<justification>`,
 //!   `<detail>`, `<firstIssued>`, `<lastUpdated>`), `<published>`, `<updated>`.
 //!
 //! Refused, like the other XML formats: a DOCTYPE declaring entities, a root
@@ -33,8 +34,8 @@ use quick_xml::events::{BytesStart, Event};
 
 use super::ParseContext;
 use super::cyclonedx::{
-    Bom, BomAnalysis, BomComponent, BomRating, BomVulnerability, MAX_NESTING, check_spec_version,
-    emit,
+    Bom, BomAffects, BomAnalysis, BomComponent, BomRating, BomVersion, BomVulnerability,
+    MAX_NESTING, check_spec_version, emit,
 };
 use super::junit::MAX_DEPTH;
 use super::vuln::push_unique;
@@ -116,6 +117,8 @@ struct Parser {
     dependency: Option<String>,
     vulnerability: Option<BomVulnerability>,
     rating: Option<BomRating>,
+    /// The `<affects><target><versions><version>` being read.
+    affected_version: Option<BomVersion>,
 }
 
 impl Parser {
@@ -460,7 +463,25 @@ impl Parser {
             }
             ("ref", "target", "affects") => {
                 if let Some(r) = value {
-                    v.affects.push(r);
+                    v.affects.push(BomAffects {
+                        reference: r,
+                        versions: Vec::new(),
+                    });
+                }
+            }
+            (field @ ("version" | "range" | "status"), "version", "versions") => {
+                let listed = self.affected_version.get_or_insert_default();
+                match field {
+                    "version" => listed.version = value,
+                    "range" => listed.range = value,
+                    _ => listed.status = value,
+                }
+            }
+            ("version", "versions", "target") => {
+                if let (Some(listed), Some(target)) =
+                    (self.affected_version.take(), v.affects.last_mut())
+                {
+                    target.versions.push(listed);
                 }
             }
             (field, "analysis", "vulnerability") => {

@@ -10,10 +10,10 @@
 //! * `id` from `vulnerability.id`; `aliases` are the ids of
 //!   `relatedVulnerabilities[]` (Grype relates a GHSA to its CVE).
 //! * `package`, `version`, `purl` from `artifact`.
-//! * Severity ([`super::vuln`]): the vectors of `vulnerability.cvss[]` (the
-//!   entries of `type` `Primary` first), then those of the related
-//!   vulnerabilities; else the `vulnerability.severity` word (`Negligible`
-//!   is none) with the first `metrics.baseScore`.
+//! * Severity ([`super::vuln`]): the highest of the `vulnerability.severity`
+//!   word (`Negligible` is none) and the vectors of `vulnerability.cvss[]`
+//!   (those of the related vulnerabilities when it has none); without a
+//!   vector, the first `metrics.baseScore` (`Primary` entries first).
 //! * `fixed_versions` from `vulnerability.fix.versions`.
 //! * `scanner` is `descriptor.name` (else `grype`); `database_time` is the
 //!   vulnerability database's build time, `descriptor.db.built` (schema v5)
@@ -82,11 +82,14 @@ pub fn parse(
             .chain(v.cvss.iter().filter(|c| !primary(c)))
             .collect();
         let related: Vec<&RawCvss> = m.related.iter().flat_map(|r| r.cvss.iter()).collect();
-        let vectors: Vec<&str> = own
-            .iter()
-            .chain(related.iter())
-            .filter_map(|c| c.vector.as_deref())
-            .collect();
+        // Grype rates a match by its own record; the related ones (the CVE
+        // behind a GHSA) count only when that gives no vector.
+        let own_vectors: Vec<&str> = own.iter().filter_map(|c| c.vector.as_deref()).collect();
+        let vectors = if own_vectors.is_empty() {
+            related.iter().filter_map(|c| c.vector.as_deref()).collect()
+        } else {
+            own_vectors
+        };
         let score = own
             .iter()
             .chain(related.iter())
@@ -95,8 +98,9 @@ pub fn parse(
             &id,
             &SeverityInput {
                 vectors,
-                word: v.severity.as_deref(),
+                words: v.severity.as_deref().into_iter().collect(),
                 score,
+                ..SeverityInput::default()
             },
         );
         let artifact = m.artifact;

@@ -108,8 +108,14 @@ pub fn parse(
                 &id,
                 &SeverityInput {
                     vectors: vector.into_iter().collect(),
-                    word: a.severity.as_deref().or(entry.severity.as_deref()),
+                    words: a
+                        .severity
+                        .as_deref()
+                        .or(entry.severity.as_deref())
+                        .into_iter()
+                        .collect(),
                     score,
+                    ..SeverityInput::default()
                 },
             );
             let fixed_versions = match &entry.fix_available {

@@ -6,11 +6,14 @@
 //! * `vulnerability`: `vulnerability.name`, else the last path segment of
 //!   `vulnerability.@id` (an NVD or GHSA URL); v0.0.x writes the id as a
 //!   plain string. `aliases` from `vulnerability.aliases`.
-//! * `products`: each product's `@id` and `identifiers.purl`, and each
-//!   subcomponent's `@id` (the packages inside the product the statement is
-//!   really about); v0.0.x writes products and statement-level
-//!   `subcomponents` as strings. No products: the statement covers every
-//!   product.
+//! * `products`: each product's `@id` and `identifiers.purl`; for a
+//!   product with `subcomponents`, the subcomponents' instead (the packages
+//!   inside the product the statement is about: the product itself is not
+//!   covered). v0.0.x writes products and statement-level `subcomponents` as
+//!   strings; statement-level subcomponents replace the products. No
+//!   products: the statement covers every product. Products none of which
+//!   has an `@id` or purl identify nothing: the statement is ignored, with a
+//!   warning.
 //! * `status`: `not_affected`, `affected`, `fixed` or `under_investigation`
 //!   (anything else is refused, naming the value).
 //! * `justification`: the `justification` label
@@ -64,6 +67,7 @@ pub fn parse(
     let doc_time = non_empty(doc.timestamp.as_deref());
     let mut unjustified = Vec::new();
     let mut nameless = 0u64;
+    let mut unidentified = 0u64;
     if statements.is_empty() {
         ctx.warnings
             .push("the document has no statements".to_string());
@@ -106,43 +110,30 @@ pub fn parse(
                 )));
             }
         };
+        // A product's subcomponents are where in it the statement applies:
+        // the statement is about them, not about the product itself.
         let mut products = Vec::new();
         for p in &s.products {
             match p {
-                RawProduct::Id(id) => push_unique(&mut products, id),
-                RawProduct::Object(p) => {
-                    if let Some(id) = &p.id {
-                        push_unique(&mut products, id);
-                    }
-                    if let Some(purl) = p.identifiers.as_ref().and_then(|i| i.purl.as_deref()) {
-                        push_unique(&mut products, purl);
-                    }
-                    for sub in &p.subcomponents {
-                        match sub {
-                            RawProduct::Id(id) => push_unique(&mut products, id),
-                            RawProduct::Object(o) => {
-                                if let Some(id) = &o.id {
-                                    push_unique(&mut products, id);
-                                }
-                                if let Some(purl) =
-                                    o.identifiers.as_ref().and_then(|i| i.purl.as_deref())
-                                {
-                                    push_unique(&mut products, purl);
-                                }
-                            }
-                        }
-                    }
+                RawProduct::Object(o) if !o.subcomponents.is_empty() => {
+                    o.subcomponents
+                        .iter()
+                        .for_each(|sub| sub.push_ids(&mut products));
                 }
+                p => p.push_ids(&mut products),
             }
         }
-        for sub in &s.subcomponents {
-            if let RawProduct::Id(id) = sub {
-                push_unique(&mut products, id);
-            } else if let RawProduct::Object(o) = sub
-                && let Some(id) = &o.id
-            {
-                push_unique(&mut products, id);
-            }
+        // v0.0.x: subcomponents beside the products, for all of them.
+        if !s.subcomponents.is_empty() {
+            products.clear();
+            s.subcomponents
+                .iter()
+                .for_each(|sub| sub.push_ids(&mut products));
+        }
+        // Products none of which has an id cover nothing, not everything.
+        if products.is_empty() && !(s.products.is_empty() && s.subcomponents.is_empty()) {
+            unidentified += 1;
+            continue;
         }
         let impact = non_empty(s.impact_statement.as_deref());
         let justification = non_empty(s.justification.as_deref()).or_else(|| {
@@ -182,6 +173,12 @@ pub fn parse(
     if nameless > 0 {
         ctx.warnings.push(format!(
             "{nameless} statement(s) name no vulnerability and were ignored"
+        ));
+    }
+    if unidentified > 0 {
+        ctx.warnings.push(format!(
+            "{unidentified} statement(s) list products or subcomponents without an `@id` or \
+             purl, so they identify no package, and were ignored"
         ));
     }
     Ok(())
@@ -258,4 +255,21 @@ struct RawProductObject {
 #[serde(default)]
 struct RawIdentifiers {
     purl: Option<String>,
+}
+
+impl RawProduct {
+    /// The product's `@id` and `identifiers.purl`, whichever it gives.
+    fn push_ids(&self, out: &mut Vec<String>) {
+        match self {
+            RawProduct::Id(id) => push_unique(out, id),
+            RawProduct::Object(o) => {
+                if let Some(id) = &o.id {
+                    push_unique(out, id);
+                }
+                if let Some(purl) = o.identifiers.as_ref().and_then(|i| i.purl.as_deref()) {
+                    push_unique(out, purl);
+                }
+            }
+        }
+    }
 }

@@ -18,11 +18,13 @@
 //!   given, else built from the ecosystem (`crates.io` → `pkg:cargo`, `PyPI`
 //!   → `pkg:pypi`, `npm`, `Go`, `Maven`, `RubyGems`, `NuGet`, `Packagist`,
 //!   `Pub`, `Hex`; distribution ecosystems get none).
-//! * Severity ([`super::vuln`]): the CVSS vectors in `severity[] {type,
-//!   score}` of the group's entries (`CVSS_V3` before `CVSS_V4`); else the
-//!   first `database_specific.severity` word (GHSA writes `MODERATE`); else
-//!   the group's `max_severity` (a numeric string) as the score.
-//! * `fixed_versions`: the `fixed` events of `affected[].ranges[]` of the
+//! * Severity ([`super::vuln`]): the highest of the CVSS vectors in
+//!   `severity[] {type, score}` of every entry in the group (`CVSS_V3`,
+//!   `CVSS_V4`), their `database_specific.severity` words (GHSA writes
+//!   `MODERATE`) and the group's `max_severity` (a numeric string, the
+//!   highest score OSV-Scanner found).
+//! * `fixed_versions`: the `fixed` events of `affected[].ranges[]` (not of
+//!   `GIT` ranges, whose events are commits) of the
 //!   `affected[]` entries for this package (name and ecosystem, compared
 //!   without case; all entries when none names it), duplicates dropped.
 //! * `scanner` is `osv-scanner`; the report has no database time.
@@ -165,15 +167,17 @@ fn convert(
                 }
             }
         }
-        let word = entries
+        let words = entries
             .iter()
-            .find_map(|e| e.database_specific.as_ref()?.severity.as_ref()?.as_str());
+            .filter_map(|e| e.database_specific.as_ref()?.severity.as_ref()?.as_str())
+            .collect();
         let (severity, cvss_score) = judge.judge(
             &id,
             &SeverityInput {
                 vectors,
-                word,
-                score: max_severity,
+                words,
+                highest_score: max_severity,
+                ..SeverityInput::default()
             },
         );
         let mut fixed = Vec::new();
@@ -200,7 +204,13 @@ fn convert(
                 matching
             };
             for a in affected {
-                for r in &a.ranges {
+                // A GIT range's events are commits, not versions of the package.
+                let version_ranges = a.ranges.iter().filter(|r| {
+                    !r.kind
+                        .as_deref()
+                        .is_some_and(|k| k.trim().eq_ignore_ascii_case("GIT"))
+                });
+                for r in version_ranges {
                     for ev in &r.events {
                         if let Some(f) = ev.fixed.as_ref().and_then(Text::non_empty) {
                             push_unique(&mut fixed, f);
@@ -314,6 +324,8 @@ struct RawAffectedPackage {
 #[derive(Deserialize, Default)]
 #[serde(default)]
 struct RawRange {
+    #[serde(rename = "type")]
+    kind: Option<String>,
     #[serde(deserialize_with = "null_default")]
     events: Vec<RawEvent>,
 }

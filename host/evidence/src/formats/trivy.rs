@@ -14,10 +14,12 @@
 //!   `PkgIdentifier.PURL`, else built from the result's `Type` for language
 //!   ecosystems (`pip`, `npm`, `cargo`, `gomod`, `jar`...; OS packages get
 //!   none, their purls need the distribution).
-//! * Severity ([`super::vuln`]): the `V3Vector` of the `CVSS` entry of the
-//!   vendor named by `SeveritySource`, then `nvd`, then `ghsa`, then the
-//!   other vendors in name order; then their `V40Vector`s; else the
-//!   `Severity` word (`UNKNOWN` is unknown), with that vendor's `V3Score`.
+//! * Severity ([`super::vuln`]): the highest of the `Severity` word
+//!   (`UNKNOWN` is unknown) and the `V3Vector`/`V40Vector` of the `CVSS`
+//!   entry of the vendor named by `SeveritySource` (the vendor whose rating
+//!   Trivy reports); when that vendor gives no vector, every vendor's
+//!   vectors count. Without any vector, the first stated `V3Score` (the
+//!   `SeveritySource` vendor's, then `nvd`'s, `ghsa`'s, the others').
 //! * `fixed_versions`: `FixedVersion` split at commas (`"2.0.6, 1.26.17"`).
 //! * `scanner` is `trivy`; Trivy's JSON report does not record its
 //!   database's time.
@@ -105,11 +107,23 @@ fn convert(v: RawVuln, kind: &str, evidence: &str, judge: &mut SeverityJudge) ->
         };
         (rank, vendor)
     });
-    let vectors: Vec<&str> = vendors
+    // The rating Trivy reports is its SeveritySource vendor's; other
+    // vendors' vectors count only when that vendor gives none.
+    let own: Vec<&str> = vendors
         .iter()
-        .filter_map(|(_, c)| c.v3_vector.as_deref())
-        .chain(vendors.iter().filter_map(|(_, c)| c.v40_vector.as_deref()))
+        .filter(|(vendor, _)| !source.is_empty() && vendor.eq_ignore_ascii_case(&source))
+        .flat_map(|(_, c)| [c.v3_vector.as_deref(), c.v40_vector.as_deref()])
+        .flatten()
         .collect();
+    let vectors: Vec<&str> = if own.is_empty() {
+        vendors
+            .iter()
+            .flat_map(|(_, c)| [c.v3_vector.as_deref(), c.v40_vector.as_deref()])
+            .flatten()
+            .collect()
+    } else {
+        own
+    };
     let score = vendors
         .iter()
         .find_map(|(_, c)| c.v3_score.0.or(c.v40_score.0));
@@ -117,8 +131,9 @@ fn convert(v: RawVuln, kind: &str, evidence: &str, judge: &mut SeverityJudge) ->
         &id,
         &SeverityInput {
             vectors,
-            word: v.severity.as_deref(),
+            words: v.severity.as_deref().into_iter().collect(),
             score,
+            ..SeverityInput::default()
         },
     );
     let fixed_versions = v

@@ -1,22 +1,27 @@
 //! What the vulnerability formats share: severity from CVSS vectors, purls
 //! built from ecosystem names, and small lenient JSON value types.
 //!
-//! Severity rule, the same for every scanner:
+//! Severity rule, the same for every scanner: the highest of what the
+//! scanner says, never lower than any of it (a gate must not pass a
+//! vulnerability because one source rated it lower than another).
 //!
-//! 1. A CVSS v3.0/v3.1 vector, else a CVSS v4.0 vector, is scored with the
-//!    RustSec `cvss` crate (base score); the severity is the CVSS qualitative
-//!    rating of that score. Vectors are tried in the order the caller gives
-//!    (each format documents its preference).
-//! 2. Otherwise the scanner's severity word (`moderate` is `medium`,
-//!    `negligible` is `none`), and its stated score when it gives one.
-//! 3. Otherwise a stated score alone gives the rating.
-//! 4. Otherwise [`Severity::Unknown`], which gates treat as the worst case.
+//! 1. Every CVSS v3.0/v3.1/v4.0 vector the caller gives is scored with the
+//!    RustSec `cvss` crate (base score); the highest score counts. Each
+//!    format documents which vectors it gives (Trivy: its `SeveritySource`
+//!    vendor's; Grype: the vulnerability's own, else its related ones).
+//! 2. The scanner's severity words (`moderate` is `medium`, `negligible` is
+//!    `none`): the highest counts.
+//! 3. A score the scanner states as the highest (OSV-Scanner's group
+//!    `max_severity`) counts too; its other stated score is used only when
+//!    no vector could be scored.
+//! 4. The severity is the highest of these (a score gives the CVSS
+//!    qualitative rating); nothing at all gives [`Severity::Unknown`], which
+//!    gates treat as the worst case.
 //!
-//! When a vector was scored and the scanner's own word says something else,
-//! the computed severity is kept and one warning per file counts the
-//! disagreements (naming the first). A vector that cannot be parsed (or a
-//! CVSS v2 vector, which has no critical rating and is not used) is skipped;
-//! unparseable ones are counted in one warning.
+//! When a scored vector and the scanner's own word disagree, one warning per
+//! file counts the disagreements (naming the first). A vector that cannot be
+//! parsed (or a CVSS v2 vector, which has no critical rating and is not
+//! used) is skipped; unparseable ones are counted in one warning.
 
 use serde::Deserialize;
 use serde::de::{self, Deserializer};
@@ -47,12 +52,14 @@ pub(crate) fn score_vector(vector: &str) -> Result<Option<f64>, ()> {
 /// One vulnerability's severity inputs, gathered by a format parser.
 #[derive(Default)]
 pub(crate) struct SeverityInput<'a> {
-    /// CVSS vectors in order of preference; v3 ones are tried before v4 ones.
+    /// CVSS vectors; the highest-scoring one counts.
     pub vectors: Vec<&'a str>,
-    /// The scanner's own word (`HIGH`, `moderate`...).
-    pub word: Option<&'a str>,
-    /// The scanner's own score.
+    /// The scanner's own words (`HIGH`, `moderate`...); the highest counts.
+    pub words: Vec<&'a str>,
+    /// The scanner's own score, used when no vector can be scored.
     pub score: Option<f64>,
+    /// A score the scanner states as the vulnerability's highest.
+    pub highest_score: Option<f64>,
 }
 
 /// Applies the severity rule and counts what a file's warning must say.
@@ -69,67 +76,63 @@ pub(crate) struct SeverityJudge {
 impl SeverityJudge {
     /// The severity and CVSS score of vulnerability `id`.
     pub(crate) fn judge(&mut self, id: &str, input: &SeverityInput<'_>) -> (Severity, Option<f64>) {
-        let stated_word = input.word.map(str::trim).filter(|w| !w.is_empty());
-        let stated = match stated_word {
-            Some(w) => match Severity::from_word(w) {
-                Some(s) => Some(s),
+        let mut stated: Option<Severity> = None;
+        for w in input
+            .words
+            .iter()
+            .map(|w| w.trim())
+            .filter(|w| !w.is_empty())
+        {
+            match Severity::from_word(w) {
+                Some(Severity::Unknown) => {}
+                Some(s) => stated = stated.max(Some(s)),
                 None => {
                     self.unknown_words += 1;
                     if self.first_unknown_word.is_none() {
                         self.first_unknown_word = Some(format!("{id}: \"{w}\""));
                     }
-                    None
                 }
-            },
-            None => None,
-        };
-        let v3 = input
-            .vectors
-            .iter()
-            .filter(|v| v.trim().starts_with("CVSS:3."));
-        let v4 = input
-            .vectors
-            .iter()
-            .filter(|v| v.trim().starts_with("CVSS:4."));
-        for vector in v3.chain(v4) {
+            }
+        }
+        let mut scored: Option<(f64, &str)> = None;
+        for vector in input.vectors.iter().map(|v| v.trim()) {
             match score_vector(vector) {
                 Ok(Some(score)) => {
-                    let computed = Severity::from_cvss_score(score);
-                    if let Some(word) = stated
-                        && word != Severity::Unknown
-                        && word != computed
-                    {
-                        self.disagreements += 1;
-                        if self.first_disagreement.is_none() {
-                            self.first_disagreement = Some(format!(
-                                "{id}: stated {}, {} scores {score:.1} ({})",
-                                severity_word(word),
-                                vector.trim(),
-                                severity_word(computed)
-                            ));
-                        }
+                    if scored.is_none_or(|(best, _)| score > best) {
+                        scored = Some((score, vector));
                     }
-                    return (computed, Some(score));
                 }
                 Ok(None) => {}
                 Err(()) => {
                     self.bad_vectors += 1;
                     if self.first_bad_vector.is_none() {
-                        self.first_bad_vector = Some(format!("{id}: \"{}\"", vector.trim()));
+                        self.first_bad_vector = Some(format!("{id}: \"{vector}\""));
                     }
                 }
             }
         }
-        let score = input
-            .score
-            .filter(|s| s.is_finite() && (0.0..=10.0).contains(s));
-        match stated {
-            Some(word) if word != Severity::Unknown => (word, score),
-            _ => match score {
-                Some(s) => (Severity::from_cvss_score(s), Some(s)),
-                None => (Severity::Unknown, None),
-            },
+        if let (Some(word), Some((score, vector))) = (stated, scored) {
+            let computed = Severity::from_cvss_score(score);
+            if word != computed {
+                self.disagreements += 1;
+                if self.first_disagreement.is_none() {
+                    self.first_disagreement = Some(format!(
+                        "{id}: stated {}, {vector} scores {score:.1} ({})",
+                        severity_word(word),
+                        severity_word(computed)
+                    ));
+                }
+            }
         }
+        let valid = |s: &f64| s.is_finite() && (0.0..=10.0).contains(s);
+        let score = scored
+            .map(|(s, _)| s)
+            .or(input.score.filter(valid))
+            .into_iter()
+            .chain(input.highest_score.filter(valid))
+            .reduce(f64::max);
+        let severity = stated.max(score.map(Severity::from_cvss_score));
+        (severity.unwrap_or(Severity::Unknown), score)
     }
 
     /// The file's warnings, at most one per kind.
@@ -137,7 +140,7 @@ impl SeverityJudge {
         if let Some(first) = self.first_disagreement {
             warnings.push(format!(
                 "{} vulnerabilit{} a severity from the scanner that differs from the one computed \
-                 from the CVSS vector; the computed severity is used (first: {first})",
+                 from the CVSS vector; the higher of the two is used (first: {first})",
                 self.disagreements,
                 if self.disagreements == 1 {
                     "y has"
@@ -472,16 +475,33 @@ mod tests {
                 "CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:L/VI:N/VA:N/SC:N/SI:N/SA:N",
                 "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H",
             ],
-            word: Some("HIGH"),
-            score: None,
+            words: vec!["HIGH"],
+            ..SeverityInput::default()
         };
         assert_eq!(j.judge("X", &input), (Severity::Critical, Some(9.8)));
         let words = SeverityInput {
-            word: Some("moderate"),
+            words: vec!["moderate"],
             score: Some(5.3),
             ..SeverityInput::default()
         };
         assert_eq!(j.judge("Y", &words), (Severity::Medium, Some(5.3)));
+        // A vector scoring lower than the scanner's word does not lower it.
+        let stated_higher = SeverityInput {
+            vectors: vec!["CVSS:3.1/AV:N/AC:H/PR:L/UI:N/S:C/C:H/I:H/A:H"],
+            words: vec!["Critical", "unknown"],
+            ..SeverityInput::default()
+        };
+        assert_eq!(
+            j.judge("W", &stated_higher),
+            (Severity::Critical, Some(8.5))
+        );
+        // The scanner's highest score counts beside the vectors.
+        let highest = SeverityInput {
+            vectors: vec!["CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:L/I:N/A:N"],
+            highest_score: Some(9.8),
+            ..SeverityInput::default()
+        };
+        assert_eq!(j.judge("V", &highest), (Severity::Critical, Some(9.8)));
         assert_eq!(
             j.judge("Z", &SeverityInput::default()),
             (Severity::Unknown, None)
@@ -489,6 +509,6 @@ mod tests {
         let mut w = Vec::new();
         j.report(&mut w);
         assert_eq!(w.len(), 1);
-        assert!(w[0].starts_with("1 vulnerability has"), "{w:?}");
+        assert!(w[0].starts_with("2 vulnerabilities have"), "{w:?}");
     }
 }
