@@ -363,10 +363,17 @@ fn cyclonedx_vulnerabilities_resolve_affected_components() {
                 "GHSA-35jh-r3h4-6jhm",
                 "GHSA-xvch-5gv4-984h",
                 "CVE-2022-24999",
+                "CVE-2024-0001",
                 "GHSA-gxpj-cx7g-858c",
                 "CVE-2023-0002"
             ],
             "{rel}"
+        );
+        // No affects[]: reported against the document's product, not dropped.
+        let unaffecting = vuln(&e.vulnerabilities, "CVE-2024-0001");
+        assert_eq!(
+            (unaffecting.package.as_str(), unaffecting.purl.as_deref()),
+            ("pump-display", Some("pkg:npm/pump-display@0.3.0"))
         );
         let lodash = vuln(&e.vulnerabilities, "GHSA-35jh-r3h4-6jhm");
         assert_eq!(lodash.package, "lodash");
@@ -409,7 +416,9 @@ fn cyclonedx_vulnerabilities_resolve_affected_components() {
                  computed from the CVSS vector; the higher of the two is used (first: \
                  GHSA-35jh-r3h4-6jhm: stated critical, CVSS:3.1/AV:N/AC:L/PR:H/UI:N/S:U/C:H/I:H/A:H \
                  scores 7.2 (high))",
-                "1 vulnerability has no affects[] and so no package; skipped",
+                "1 vulnerability has no affects[], so no affected component; reported against \
+                 the document's product (metadata.component), else as \"(no affected component \
+                 stated)\"",
                 "5 vulnerabilities have an analysis (VEX), which is not applied from a file listed \
                  under `vulnerabilities`; list the file under `vex` as well to apply it",
             ],
