@@ -27,8 +27,11 @@
 //!   top-level value (the items of an array, or the keys of an object), and
 //!   whether `results` is an array. A SARIF log has a `$schema` mentioning
 //!   sarif, or a top-level `runs` array next to a `version` key or whose runs
-//!   have a `tool` (Bandit writes `runs` first and `version` last, possibly
-//!   beyond the head). CycloneDX has `bomFormat`, a CycloneDX `$schema`,
+//!   have a property of a SARIF run (`tool`, `results`, `artifacts`, ...):
+//!   Bandit and gosec write `runs` first and `$schema` and `version` last,
+//!   gosec its `results` before its `tool`, and CodeQL 2.0 sorts keys
+//!   (`artifacts` first, no `$schema`), so a large log has only `runs` in
+//!   the head. Nothing else regops reads has a top-level `runs`. CycloneDX has `bomFormat`, a CycloneDX `$schema`,
 //!   `specVersion` beside `components`/`metadata`/`vulnerabilities`, or
 //!   `components` whose items have `bom-ref` (or `purl` and `type`):
 //!   cyclonedx-py writes `bomFormat` last. SPDX 2 has `spdxVersion` (SPDX 3's
@@ -49,7 +52,9 @@
 //! StrictDoc JSON export has `DOCUMENTS`. Text opening with a `---` front
 //! matter block that has an `id:` key is a markdown requirement. YAML
 //! with doorstop's item keys (`text`, `links` and one of `active`,
-//! `normative`, `level`) or document `settings` is doorstop.
+//! `normative`, `level`) or document `settings` is doorstop, and so is
+//! front matter with those keys (but `text`, which is the body) and no
+//! `id:` (a doorstop 3 markdown item).
 //! regops' own change record (`regops.change/v1`) has `head-commit` beside
 //! `schema` or `approvals`.
 //!
@@ -117,17 +122,28 @@ fn first_yaml_key_is(s: &[u8], key: &str) -> bool {
 }
 
 /// A doorstop item (keys `active`, `links`, `normative`, `text`, … at the
-/// top level) or document settings (`settings:` with `prefix:`).
+/// top level) or document settings (`settings:` with `prefix:`); or a
+/// doorstop 3 markdown item, whose front matter holds the item's keys but
+/// its text is the body (and, unlike a markdown requirement, has no `id`).
 fn is_doorstop(s: &[u8]) -> bool {
     let text = String::from_utf8_lossy(s);
+    let in_front_matter = text.lines().next().map(str::trim_end) == Some("---");
     let top: Vec<&str> = text
         .lines()
+        .skip(usize::from(in_front_matter))
+        .take_while(|l| !in_front_matter || l.trim_end() != "---")
         .filter(|l| !l.starts_with([' ', '\t', '-', '#']) && l.contains(':'))
         .filter_map(|l| l.split(':').next())
         .collect();
     let has = |k: &str| top.contains(&k);
-    (has("text") && has("links") && (has("active") || has("normative") || has("level")))
-        || (has("settings") && text.contains("prefix:"))
+    let item_keys = has("links") && (has("active") || has("normative") || has("level"));
+    let item = item_keys
+        && if in_front_matter {
+            !has("id")
+        } else {
+            has("text")
+        };
+    item || (has("settings") && text.contains("prefix:"))
 }
 
 /// Markdown text: YAML front matter or a heading first.
@@ -244,6 +260,12 @@ fn classify_root(tag: &[u8]) -> Result<Format, String> {
         "report" => Ok(Format::Jacoco),
         "bom" => Ok(Format::CycloneDxXml),
         "coverage" => classify_coverage(tag.get(name_len..).unwrap_or_default()),
+        // Globs like `target/failsafe-reports/*.xml` pick it up beside the
+        // reports; it holds only counts.
+        "failsafe-summary" => Err("Maven Failsafe's summary (root element \
+                                   <failsafe-summary>), not a test report: list the TEST-*.xml \
+                                   files instead"
+            .to_string()),
         _ => Err(format!(
             "XML with root element <{}>",
             truncate_chars(&name, 60)
@@ -375,8 +397,6 @@ struct JsonShape {
     top_keys: Vec<String>,
     version: Option<String>,
     schema: Option<String>,
-    /// Keys of the objects inside the top-level `runs` array.
-    run_keys: Vec<String>,
     /// Keys of the objects inside the top-level `dependencies` array.
     dependency_keys: Vec<String>,
     /// Keys of the objects directly inside a top-level array.
@@ -483,10 +503,8 @@ fn scan_json(s: &[u8]) -> JsonShape {
                         2 if shape.top_is_array => push_key(&mut shape.item_keys, &text),
                         2 if !shape.top_is_array => push_nested(&mut shape, &top_key, &text),
                         3 if !shape.top_is_array => {
-                            match top_key.as_str() {
-                                "runs" => push_key(&mut shape.run_keys, &text),
-                                "dependencies" => push_key(&mut shape.dependency_keys, &text),
-                                _ => {}
+                            if top_key == "dependencies" {
+                                push_key(&mut shape.dependency_keys, &text);
                             }
                             if matches!(stack.get(1), Some(Container::Array)) {
                                 push_nested(&mut shape, &top_key, &text);
@@ -543,6 +561,38 @@ fn has(keys: &[String], key: &str) -> bool {
     keys.iter().any(|k| k == key)
 }
 
+/// The properties of a SARIF 2.1.0 run (§3.14).
+const SARIF_RUN_KEYS: [&str; 28] = [
+    "tool",
+    "conversion",
+    "invocations",
+    "language",
+    "versionControlProvenance",
+    "originalUriBaseIds",
+    "artifacts",
+    "logicalLocations",
+    "graphs",
+    "results",
+    "automationDetails",
+    "runAggregates",
+    "baselineGuid",
+    "redactionTokens",
+    "defaultEncoding",
+    "defaultSourceLanguage",
+    "newlineSequences",
+    "columnKind",
+    "externalPropertyFileReferences",
+    "threadFlowLocations",
+    "taxonomies",
+    "addresses",
+    "translations",
+    "policies",
+    "webRequests",
+    "webResponses",
+    "specialLocations",
+    "properties",
+];
+
 fn detect_json(s: &[u8]) -> Result<Format, String> {
     let shape = scan_json(s);
     if shape.top_is_array {
@@ -570,8 +620,11 @@ fn detect_json(s: &[u8]) -> Result<Format, String> {
         .as_deref()
         .is_some_and(|s| s.to_ascii_lowercase().contains("sarif"));
     let has_runs = has(&shape.top_keys, "runs");
-    if schema_says_sarif || (has_runs && (shape.version.is_some() || has(&shape.run_keys, "tool")))
-    {
+    let sarif_runs = shape
+        .nested("runs")
+        .iter()
+        .any(|k| SARIF_RUN_KEYS.contains(&k.as_str()));
+    if schema_says_sarif || (has_runs && (shape.version.is_some() || sarif_runs)) {
         return Ok(Format::Sarif);
     }
     let top = |k: &str| has(&shape.top_keys, k);
@@ -757,6 +810,10 @@ mod tests {
             detect(b"<project/>"),
             Err("XML with root element <project>".to_string())
         );
+        assert!(
+            detect(b"<?xml version=\"1.0\"?>\n<failsafe-summary result=\"255\" timeout=\"false\">")
+                .is_err_and(|e| e.contains("list the TEST-*.xml files instead"))
+        );
         assert!(detect(b"<coverage clover=\"4\" generated=\"1\">").is_err());
         assert!(detect(b"<coverage version=\"1\" clover=\"4\"><file path=\"a\"/>").is_err());
         // PHPUnit writes Clover without the attribute.
@@ -817,6 +874,16 @@ mod tests {
             detect(br#"{"runs":[{"tool":{"driver":{"name":"x"}}}]"#),
             Ok(Format::Sarif)
         );
+        // The head of a large gosec or CodeQL 2.0 log: only a run's first key.
+        assert_eq!(
+            detect(br#"{"runs":[{"results":[{"level":"error","locations":["#),
+            Ok(Format::Sarif)
+        );
+        assert_eq!(
+            detect(br#"{"runs":[{"artifacts":[{"location":{"index":0,"#),
+            Ok(Format::Sarif)
+        );
+        assert!(detect(br#"{"runs":[{"name":"nightly","passed":3}]}"#).is_err());
         assert_eq!(
             detect(br#"{"$schema":"https://json.schemastore.org/sarif-2.1.0.json"}"#),
             Ok(Format::Sarif)

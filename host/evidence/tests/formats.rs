@@ -979,8 +979,8 @@ fn sarif_levels_rules_messages_and_suppressions() {
     let f = &e.findings;
 
     // ruleIndex → the rule's default level, messageStrings with arguments,
-    // artifact index → uri, first of several locations, partial fingerprints
-    // in key order.
+    // artifact index → uri, first of several locations, CodeQL's line hash
+    // preferred among partial fingerprints.
     assert_eq!(f[0].tool, "PyScan");
     assert_eq!(f[0].rule, "PY001");
     assert_eq!(f[0].level, FindingLevel::Error);
@@ -991,7 +991,10 @@ fn sarif_levels_rules_messages_and_suppressions() {
         (location.file.as_str(), location.line, location.column),
         ("src/b.py", Some(3), Some(5))
     );
-    assert_eq!(f[0].fingerprint.as_deref(), Some("another=zzz"));
+    assert_eq!(
+        f[0].fingerprint.as_deref(),
+        Some("primaryLocationLineHash=abc:1")
+    );
     assert_eq!(f[0].baseline, BaselineState::Unknown);
     assert!(f[0].suppressions.is_empty());
 
@@ -1111,8 +1114,9 @@ fn sarif_without_runs_is_malformed() {
 fn sarif_deep_nesting_does_not_overflow_the_stack() {
     // Deeply nested values where regops reads nothing are skipped iteratively.
     let depth = 100_000;
-    let mut json =
-        String::from(r#"{"version":"2.1.0","runs":[{"tool":{"driver":{"name":"x"}},"properties":"#);
+    let mut json = String::from(
+        r#"{"version":"2.1.0","runs":[{"tool":{"driver":{"name":"x"}},"results":[],"properties":"#,
+    );
     json.push_str(&"[".repeat(depth));
     json.push_str(&"]".repeat(depth));
     json.push_str("}]}");
@@ -1451,13 +1455,22 @@ fn sarif_runs_that_did_not_complete_are_reported() {
         None,
     )
     .expect("loads");
-    assert!(e.findings.is_empty());
+    // One error-level finding, so that no gate passes on a run that did
+    // not analyse the code.
+    assert_eq!(e.findings.len(), 1);
+    assert_eq!(e.findings[0].rule, "regops/analysis-failed");
+    assert_eq!(e.findings[0].level, FindingLevel::Error);
+    assert_eq!(
+        e.findings[0].message,
+        "Scanner did not analyse the code: invocations[].executionSuccessful is false; \
+         \"results\" is null"
+    );
     assert_eq!(
         warnings(&e),
         [
-            "the run of Scanner has \"results\": null, meaning the tool did not compute results",
-            "Scanner reports that its execution was not successful (invocations[].executionSuccessful \
-             is false); its results may be incomplete",
+            "the run of Scanner did not analyse the code (invocations[].executionSuccessful is \
+             false; \"results\" is null); it is read as 1 error-level finding(s) \
+             regops/analysis-failed",
         ]
     );
 

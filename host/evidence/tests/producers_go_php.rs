@@ -412,26 +412,21 @@ fn phpunit_cobertura_matches_its_coverage_text_summary() {
 }
 
 #[test]
-fn phpunit_xdebug_branch_totals_only_at_the_root_give_no_branches_and_a_warning() {
+fn phpunit_xdebug_branch_totals_only_at_the_root_are_refused_for_several_files() {
     // Xdebug with --path-coverage: "Branches: 50.00% (5/10)" in the text
     // report, but the Cobertura file carries it only as the root's
     // branches-covered/valid and per-class rates; no line has
-    // condition-coverage, so no file has branch counts.
-    let e = load_fixture("phpunit/cobertura-xdebug-path.xml", EvidenceKind::Coverage);
-    assert!(e.coverage.iter().all(|f| f.branches.is_none()));
-    let dose = e
-        .coverage
-        .iter()
-        .find(|f| f.path == "Dose.php")
-        .expect("Dose.php");
-    assert_eq!((dose.lines.covered, dose.lines.total), (6, 11));
+    // condition-coverage. Which of its two files has which branches is
+    // unknown, and leaving the 10 out would overstate any branch total,
+    // so the file is refused.
+    let err = try_load("phpunit/cobertura-xdebug-path.xml", EvidenceKind::Coverage)
+        .expect_err("root-only branches over two files");
+    let message = err.to_string();
     assert!(
-        e.files[0]
-            .warnings
-            .iter()
-            .any(|w| w.contains("branches-covered=5 branches-valid=10")),
-        "{:?}",
-        e.files[0].warnings
+        message.contains("branch totals only on the root")
+            && message.contains("branches-covered=5 branches-valid=10")
+            && message.contains("--path-coverage"),
+        "{message}"
     );
 }
 

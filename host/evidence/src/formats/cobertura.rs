@@ -4,7 +4,12 @@
 //! The file is streamed; only per-file line tables are kept. What is read:
 //! `<coverage>` (the root) → `<packages><package><classes><class filename>` →
 //! `<lines><line number hits branch condition-coverage>`. Lines under
-//! `<methods><method><lines>` repeat the class's lines and are ignored.
+//! `<methods><method><lines>` repeat the class's lines and are ignored,
+//! except in a class with no `<line>` of its own (xcresultparser writes
+//! only method lines): its methods' lines are unioned by number like split
+//! classes (below), and one warning counts such classes. They are kept
+//! only until the class shows a line of its own, so the class-level run of
+//! lines is read as before.
 //!
 //! Decisions:
 //!
@@ -20,6 +25,10 @@
 //!   are kept. A report in which any line carries branch data measured
 //!   branches, so every file of it gets `branches` (0 of 0 for a file without
 //!   branch points); a report without branch data gives `None` everywhere.
+//! * A root declaring `branches-valid` > 0 while no line gives a branch
+//!   count (PHPUnit's path coverage) has branches that would otherwise
+//!   vanish from any total: they are its only file's, with a warning, and
+//!   a report of several files is refused (which file has which is unknown).
 //! * The root's `lines-covered` / `lines-valid` / `branches-covered` /
 //!   `branches-valid`, when present, are checked against the counted totals;
 //!   if they disagree (duplicated lines in split classes, a buggy producer),
@@ -87,7 +96,7 @@ fn parse_with(
         (Err(walk), Some(line)) => return Err(earlier(line, walk)),
     }
     xml.check_complete(p.stack.last().map(Tag::name), p.root_seen, "<coverage>")?;
-    p.finish(lines, ctx, out);
+    p.finish(lines, ctx, out)?;
     xml.warn_replaced_utf8(&mut ctx.warnings);
     Ok(())
 }
@@ -105,6 +114,8 @@ enum Tag {
     Coverage,
     Class,
     Lines,
+    /// A method's `<lines>` inside a class.
+    MethodLines,
     /// Another Cobertura element (no allocation for the usual ones).
     Known(&'static str),
     /// An element Cobertura does not define.
@@ -136,7 +147,7 @@ impl Tag {
         match self {
             Tag::Coverage => "coverage",
             Tag::Class => "class",
-            Tag::Lines => "lines",
+            Tag::Lines | Tag::MethodLines => "lines",
             Tag::Known(name) => name,
             Tag::Unknown(name) => name,
         }
@@ -163,6 +174,15 @@ struct Parser {
     /// The file of the `<class>` being read.
     current: Option<usize>,
     sink: LineSink,
+    /// Whether the open `<class>` has had a `<line>` of its own.
+    class_has_lines: bool,
+    /// The open class's method lines, kept only until it shows a `<line>`
+    /// of its own; used when it ends without one (xcresultparser).
+    method_lines: Vec<LineAttrs>,
+    /// Classes whose lines were read from their methods.
+    classes_with_method_lines_only: u64,
+    /// Where the root starts, for errors about what it declares.
+    root_at: u64,
     nameless_classes: u64,
     anonymous_classes: u64,
 }
@@ -174,6 +194,7 @@ impl Parser {
         xml.check_start(name, self.stack.len(), self.root_closed, b"coverage")?;
         let tag = if self.stack.is_empty() {
             self.root_seen = true;
+            self.root_at = xml.event_offset();
             self.root(xml, e)?;
             Tag::Coverage
         } else {
@@ -185,12 +206,31 @@ impl Parser {
                 .and_then(|i| self.stack.get(i));
             match (name, parent) {
                 (b"class", _) if self.current.is_none() => {
+                    self.class_has_lines = false;
+                    self.method_lines.clear();
                     self.class(xml, e)?;
                     Tag::Class
                 }
                 (b"lines", Some(Tag::Class)) => Tag::Lines,
+                (b"lines", Some(Tag::Known("method"))) if self.current.is_some() => {
+                    Tag::MethodLines
+                }
                 (b"line", Some(Tag::Lines)) if grandparent == Some(&Tag::Class) => {
+                    // The first `<line>` of every class-level run passes here
+                    // (the rest come through `run_element`), so the flag costs
+                    // nothing per line.
+                    if !self.class_has_lines {
+                        self.class_has_lines = true;
+                        self.method_lines.clear();
+                    }
                     self.line(xml, e)?;
+                    Tag::Known("line")
+                }
+                (b"line", Some(Tag::MethodLines)) => {
+                    if !self.class_has_lines && self.file().is_some() {
+                        let attrs = LineAttrs::read(|f| xml.for_each_attribute(e, f))?;
+                        self.method_lines.push(attrs);
+                    }
                     Tag::Known("line")
                 }
                 _ => Tag::of(name),
@@ -202,11 +242,32 @@ impl Parser {
 
     fn end(&mut self) {
         if self.stack.pop() == Some(Tag::Class) {
-            self.current = None;
+            self.end_class();
         }
         if self.stack.is_empty() {
             self.root_closed = true;
         }
+    }
+
+    /// A class without lines of its own takes its methods' lines: their
+    /// union, as for classes sharing a file.
+    fn end_class(&mut self) {
+        if !self.class_has_lines
+            && !self.method_lines.is_empty()
+            && let Some(file) = self.file()
+        {
+            self.classes_with_method_lines_only += 1;
+            for attrs in self.method_lines.drain(..) {
+                // A stopped lines thread has an error of its own, earlier in
+                // the file, which `parse` reports.
+                if self.sink.parsed(file, attrs).is_err() {
+                    break;
+                }
+            }
+        }
+        self.method_lines.clear();
+        self.class_has_lines = false;
+        self.current = None;
     }
 
     fn root(&mut self, xml: &XmlReader<'_>, e: &BytesStart<'_>) -> Result<(), FormatError> {
@@ -272,17 +333,23 @@ impl Parser {
         self.current.filter(|&i| i < self.files.len())
     }
 
-    fn finish(self, mut all: Lines, ctx: &mut ParseContext<'_>, out: &mut Vec<FileCoverage>) {
+    fn finish(
+        self,
+        mut all: Lines,
+        ctx: &mut ParseContext<'_>,
+        out: &mut Vec<FileCoverage>,
+    ) -> Result<(), FormatError> {
         let mut lines_total = CoverageCounts::default();
         let mut branches_total = CoverageCounts::default();
         let no_files = self.files.is_empty();
+        let mut records = Vec::with_capacity(self.files.len());
         for (i, path) in self.files.into_iter().enumerate() {
             let mut file = all.files.get_mut(i).map(std::mem::take).unwrap_or_default();
             let lines = file.lines.counts();
             let branches = merge_branches(&mut file.branches);
             lines_total.add(lines);
             branches_total.add(branches);
-            out.push(FileCoverage {
+            records.push(FileCoverage {
                 path,
                 lines,
                 branches: all.any_branches.then_some(branches),
@@ -290,6 +357,43 @@ impl Parser {
             });
         }
         let d = &self.declared;
+        // PHPUnit's path coverage declares branches only on the root (and
+        // as rates on classes). Left out, they would vanish from a total
+        // that other reports feed, raising its rate; so they are the one
+        // file's when there is one, and the file is refused otherwise.
+        let root_only_branches =
+            branches_total.total == 0 && d.branches_valid.is_some_and(|n| n > 0);
+        if let Some(valid) = d.branches_valid.filter(|_| root_only_branches) {
+            let covered = d.branches_covered.unwrap_or(0).min(valid);
+            let [only] = records.as_mut_slice() else {
+                return Err(FormatError::at_offset(
+                    self.root_at,
+                    format!(
+                        "branch totals only on the root: <coverage> declares \
+                         branches-covered={} branches-valid={valid}, but no <line> carries \
+                         condition-coverage, so the branches of each of the {} source files are \
+                         unknown and leaving them out would overstate the branch coverage of any \
+                         total this report enters; write the report without branch or path \
+                         coverage (PHPUnit: without --path-coverage) to read its lines, or use a \
+                         format that gives branches per line",
+                        show(d.branches_covered),
+                        records.len()
+                    ),
+                ));
+            };
+            only.branches = Some(CoverageCounts {
+                covered,
+                total: valid,
+            });
+            ctx.warnings.push(format!(
+                "no <line> carries condition-coverage; the <coverage> root's \
+                 branches-covered={} branches-valid={valid} are read as the branches of {}, the \
+                 report's only source file",
+                show(d.branches_covered),
+                only.path
+            ));
+        }
+        out.append(&mut records);
         let mut disagreements = Vec::new();
         if d.lines_covered.is_some_and(|n| n != lines_total.covered)
             || d.lines_valid.is_some_and(|n| n != lines_total.total)
@@ -307,6 +411,7 @@ impl Parser {
             || d.branches_valid.is_some_and(|n| n > 0)
             || d.branches_covered.is_some_and(|n| n > 0);
         if branch_attrs_meaningful
+            && !root_only_branches
             && (d
                 .branches_covered
                 .is_some_and(|n| n != branches_total.covered)
@@ -324,6 +429,13 @@ impl Parser {
             ctx.warnings.push(format!(
                 "the <coverage> root says {} (after merging classes that share a file); the counted values are used",
                 disagreements.join(", and ")
+            ));
+        }
+        if self.classes_with_method_lines_only > 0 {
+            ctx.warnings.push(format!(
+                "{} <class> element(s) have no <line> of their own; their methods' lines were \
+                 read instead (a line in several methods counts once)",
+                self.classes_with_method_lines_only
             ));
         }
         if no_files {
@@ -360,6 +472,7 @@ impl Parser {
                 all.bad_conditions
             ));
         }
+        Ok(())
     }
 }
 
@@ -1157,6 +1270,81 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn method_lines_count_only_in_a_class_without_lines_of_its_own() {
+        let method = |name: &str, lines: &str| {
+            format!("<method name=\"{name}\"><lines>{lines}</lines></method>")
+        };
+        let f = method(
+            "f",
+            "<line number=\"1\" hits=\"0\"/>\
+             <line number=\"2\" hits=\"0\" branch=\"true\" condition-coverage=\"50% (1/2)\"/>",
+        );
+        let g = method(
+            "g",
+            "<line number=\"2\" hits=\"3\" branch=\"true\" condition-coverage=\"100% (2/2)\"/>\
+             <line number=\"3\" hits=\"1\"/>",
+        );
+        let xml = format!(
+            "<coverage><packages><package><classes>\
+             <class filename=\"m.swift\"><methods>{f}{g}</methods></class>\
+             <class filename=\"e.swift\"><methods>{f}</methods><lines/></class>\
+             <class filename=\"c.py\"><methods>{g}</methods>\
+             <lines><line number=\"9\" hits=\"0\"/></lines></class>\
+             <class filename=\"d.py\"><lines><line number=\"9\" hits=\"1\"/></lines>\
+             <methods>{g}</methods></class>\
+             </classes></package></packages></coverage>"
+        );
+        let read = same_on_one_or_two_threads(xml.as_bytes(), 1);
+        // m.swift: lines 1, 2, 3 once each, 2 and 3 covered; line 2's
+        // branches the larger of its two records. e.swift: an empty
+        // <lines/> is no line of its own. c.py and d.py: their own lines
+        // only, whether the methods come before or after.
+        for part in [
+            "path: \"m.swift\", lines: CoverageCounts { covered: 2, total: 3 }, \
+             branches: Some(CoverageCounts { covered: 2, total: 2 })",
+            "path: \"e.swift\", lines: CoverageCounts { covered: 0, total: 2 }, \
+             branches: Some(CoverageCounts { covered: 1, total: 2 })",
+            "path: \"c.py\", lines: CoverageCounts { covered: 0, total: 1 }, \
+             branches: Some(CoverageCounts { covered: 0, total: 0 })",
+            "path: \"d.py\", lines: CoverageCounts { covered: 1, total: 1 }",
+            "2 <class> element(s) have no <line> of their own",
+        ] {
+            assert!(read.contains(part), "{part} in {read}");
+        }
+    }
+
+    #[test]
+    fn branch_totals_only_on_the_root() {
+        let one = |classes: &str| {
+            format!(
+                "<coverage branches-covered=\"2\" branches-valid=\"5\"><packages><package>\
+                 <classes>{classes}</classes></package></packages></coverage>"
+            )
+        };
+        let a = "<class filename=\"a.php\"><lines><line number=\"1\" hits=\"1\"/></lines></class>";
+        let b = "<class filename=\"b.php\"><lines><line number=\"1\" hits=\"0\" branch=\"true\"/></lines></class>";
+        let read = outcome(&mut one(a).as_bytes(), u64::MAX);
+        assert!(
+            read.contains("branches: Some(CoverageCounts { covered: 2, total: 5 })"),
+            "{read}"
+        );
+        // A `branch="true"` without counts gives none either.
+        let read = outcome(&mut one(&format!("{a}{b}")).as_bytes(), u64::MAX);
+        assert!(
+            read.starts_with("Err") && read.contains("each of the 2 source files"),
+            "{read}"
+        );
+        // Producers without branch data write branches-valid="0".
+        let none =
+            "<coverage branches-covered=\"0\" branches-valid=\"0\"><packages><package><classes>";
+        let read = outcome(
+            &mut format!("{none}{a}{b}</classes></package></packages></coverage>").as_bytes(),
+            u64::MAX,
+        );
+        assert!(read.starts_with("Ok"), "{read}");
     }
 
     #[test]

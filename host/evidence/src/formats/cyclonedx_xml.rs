@@ -18,7 +18,10 @@
 //!   `<authors><author><name>`, `<publisher>`. Nesting is capped at
 //!   [`super::cyclonedx::MAX_NESTING`] components (and every element at
 //!   [`super::junit::MAX_DEPTH`]).
-//! * `<dependencies><dependency ref><dependency ref/>`.
+//! * `<dependencies><dependency ref><dependency ref/>`. A nested
+//!   `<dependency>` is an edge from the `<dependency>` it sits in, at any
+//!   depth (cyclonedx-python-lib writes a dependency's own dependencies
+//!   inside it), as the JSON encoding's `dependsOn` of that ref.
 //! * `<vulnerabilities><vulnerability>`: `<id>`, `<references><reference><id>`,
 //!   `<ratings><rating>` (`<score>`, `<severity>`, `<method>`, `<vector>`),
 //!   `<affects><target>` (`<ref>`, `<versions><version>` with `<version>`
@@ -113,8 +116,8 @@ struct Parser {
     hash_alg: Option<String>,
     /// `<id>` and `<name>` of the open `<license>`.
     licence: (Option<String>, Option<String>),
-    /// The `ref` of the open top-level `<dependency>`.
-    dependency: Option<String>,
+    /// The `ref`s of the open `<dependency>` elements, outermost first.
+    dependencies: Vec<Option<String>>,
     vulnerability: Option<BomVulnerability>,
     rating: Option<BomRating>,
     /// The `<affects><target><versions><version>` being read.
@@ -250,17 +253,17 @@ impl Parser {
                     }
                     Ok(())
                 })?;
-                match (parent.as_str(), reference) {
-                    ("dependencies", Some(r)) => {
-                        self.bom.graph.node(&r);
-                        self.dependency = Some(r);
-                    }
+                match (parent.as_str(), &reference) {
+                    ("dependencies", Some(r)) => self.bom.graph.node(r),
                     ("dependency", Some(to)) => {
-                        if let Some(from) = &self.dependency {
-                            self.bom.graph.edge(from, &to);
+                        if let Some(Some(from)) = self.dependencies.last() {
+                            self.bom.graph.edge(from, to);
                         }
                     }
                     _ => {}
+                }
+                if matches!(parent.as_str(), "dependencies" | "dependency") {
+                    self.dependencies.push(reference);
                 }
             }
             "vulnerability" if parent == "vulnerabilities" && grandparent == "bom" => {
@@ -420,8 +423,8 @@ impl Parser {
             }
             return;
         }
-        if &*name == "dependency" && parent == "dependencies" {
-            self.dependency = None;
+        if &*name == "dependency" && matches!(parent.as_str(), "dependencies" | "dependency") {
+            self.dependencies.pop();
             return;
         }
         // Vulnerabilities.
@@ -498,5 +501,52 @@ impl Parser {
             }
             _ => {}
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn graph_of(dependencies: &str) -> Bom {
+        let xml = format!(
+            "<bom xmlns=\"http://cyclonedx.org/schema/bom/1.4\"><dependencies>{dependencies}\
+             </dependencies></bom>"
+        );
+        let mut reader = xml.as_bytes();
+        let mut xml = XmlReader::new(&mut reader).expect("reader");
+        let mut p = Parser::default();
+        let mut buf = Vec::new();
+        loop {
+            buf.clear();
+            match xml.next(&mut buf).expect("event") {
+                Event::Start(e) => p.start(&xml, &e).expect("start"),
+                Event::Empty(e) => {
+                    p.start(&xml, &e).expect("start");
+                    p.end();
+                }
+                Event::End(_) => p.end(),
+                Event::Eof => break,
+                _ => {}
+            }
+        }
+        p.bom
+    }
+
+    #[test]
+    fn nested_dependencies_hang_from_their_parent() {
+        let bom = graph_of(
+            "<dependency ref=\"app\"><dependency ref=\"a\"><dependency ref=\"b\"/>\
+             </dependency><dependency ref=\"c\"/></dependency>\
+             <dependency ref=\"d\"><dependency><dependency ref=\"e\"/></dependency></dependency>",
+        );
+        let roots = ["app".to_string()];
+        let refs = [Some("a"), Some("b"), Some("c"), Some("e")];
+        let names = ["a", "b", "c", "e"].map(String::from);
+        let mut warnings = Vec::new();
+        let flags = bom.graph.direct_flags(&roots, &refs, &names, &mut warnings);
+        // b under a, c back under app after a closed; e under a
+        // `<dependency>` without ref hangs from nothing, not from d.
+        assert_eq!(flags, [Some(true), Some(false), Some(true), None]);
     }
 }

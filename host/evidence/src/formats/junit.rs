@@ -19,6 +19,8 @@
 //!   given. pytest writes `line` 0-based (pointing at the first decorator), so
 //!   in a pytest report (recognised by a suite named `pytest` or `pytest
 //!   tests`, pytest's defaults) 1 is added; elsewhere `line="0"` means unknown.
+//!   A case without `file` takes the `file` and `line` of its first outcome
+//!   element that has them (Catch2 writes where the assertion failed).
 //! * Outcome elements: `<failure>` → failed, `<error>` → errored, `<skipped>`
 //!   → skipped; Surefire reruns: `<rerunFailure>` / `<rerunError>` → failed /
 //!   errored, `<flakyFailure>` / `<flakyError>` → passed with `flaky = true`
@@ -47,13 +49,19 @@
 //!   then the records stay as written.
 //! * node-tap marks a skipped or todo test with a `<property name="skip">`
 //!   or `name="todo"` (the reason its value) and no `<skipped>`: skipped.
-//! * `message`: the deciding element's `message` attribute, else the first
-//!   non-empty line of its text (CDATA included) that says more than the
-//!   test's name (PHPUnit) or `FAILED:` (Catch2), else its `type` attribute;
-//!   cut to 500 characters. A flaky case keeps the message of its first
+//! * Qt Test (a suite with a `QTestVersion` property) writes a `QSKIP` in
+//!   `initTestCase` only as a comment in the case, `<!-- type="skip"
+//!   message="…" -->`: skipped, with that message.
+//! * `message`: the deciding element's `message` attribute, trimmed
+//!   (Surefire starts some with a line break), else the first non-empty
+//!   line of its text (CDATA included) that says more than the test's name
+//!   (PHPUnit) or `FAILED:` (Catch2), a `.phpt` test's name glued to its
+//!   start dropped (PHPUnit), else its `type` attribute; cut to 500
+//!   characters. A flaky case keeps the message of its first
 //!   flaky failure, so reviewers see what went wrong before the rerun.
-//! * `time` in seconds: `1.5`, `1,234.5` (thousands separator) and `1,5`
-//!   (decimal comma) are read; a missing or unreadable time gives no duration.
+//! * `time` in seconds: `1.5`, `1,234.5` and `1,234` (thousands separator),
+//!   `1,5` and `0,123` (decimal comma) are read; a missing or unreadable time
+//!   gives no duration.
 //!   Milliseconds are rounded.
 //! * Requirement ids: `<property name value>` (or the value as element text)
 //!   whose name is one of `Options::requirement_properties`, compared without
@@ -89,10 +97,15 @@
 //!   report, n of m)` with that status, so skips and failures are not lost,
 //!   and the warning says so instead. More than [`MAX_UNLISTED`] missing
 //!   cases are one errored record instead: no reporter leaves that many
-//!   out, and a record each could exhaust memory. When the root's `tests`
-//!   equals the cases found but its `failures` / `errors` exceed theirs,
-//!   the excess is one record per status (`root::(N errors outside any
-//!   test case)`): gotestsum writes a package that fails to build that way.
+//!   out, and a record each could exhaust memory. When a suite's `tests`
+//!   equals the cases found (nested suites' included) but its `failures` +
+//!   `errors` exceed their failed + errored, the excess is one record per
+//!   status (`suite::(N errors outside any test case)`): gotestsum writes a
+//!   package that fails to build that way on the root, old
+//!   TAP::Formatter::JUnit a script that died after its tests on the
+//!   script's suite. The sum is compared, as some writers count a
+//!   `<failure>` as an error; an enclosing suite finds the record's count
+//!   among its cases', so it is not made twice.
 //!   Surefire counts each rerun attempt as a test: where counting the
 //!   `<rerun…>` / `<flaky…>` elements so makes a suite agree, that is the
 //!   count checked. PHPUnit's `warnings` are added to `failures`.
@@ -108,6 +121,7 @@
 //! `<testsuite>`, a file that ends inside an element (truncated), a second root
 //! element, and nesting deeper than [`MAX_DEPTH`].
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::io::BufRead;
 
@@ -115,7 +129,7 @@ use quick_xml::events::{BytesStart, Event};
 
 use super::ParseContext;
 use super::truncate_chars;
-use super::xml::XmlReader;
+use super::xml::{MAX_FAST_ATTRIBUTES, XmlReader, split_attributes};
 use crate::error::FormatError;
 use crate::model::{Location, TestCase, TestLevel, TestStatus};
 
@@ -170,6 +184,10 @@ pub fn parse(
                 let text = xml.decode(&c);
                 parser.text(&text);
             }
+            Event::Comment(c) if parser.wants_comment() => {
+                let text = xml.decode(&c);
+                parser.qt_skip_comment(&text);
+            }
             Event::DocType(d) => xml.check_doctype(&d)?,
             Event::Eof => break,
             _ => {}
@@ -206,10 +224,12 @@ impl Counts {
     }
 
     fn add(&mut self, other: Counts) {
-        self.total += other.total;
-        self.failed += other.failed;
-        self.errored += other.errored;
-        self.skipped += other.skipped;
+        // Saturating: a record made for a hostile summary count stands for
+        // that many failures.
+        self.total = self.total.saturating_add(other.total);
+        self.failed = self.failed.saturating_add(other.failed);
+        self.errored = self.errored.saturating_add(other.errored);
+        self.skipped = self.skipped.saturating_add(other.skipped);
     }
 }
 
@@ -238,10 +258,12 @@ struct Suite {
     first_case: usize,
     /// A Go package as gotestsum writes it (a `go.version` property).
     go: bool,
+    /// A Qt Test class (a `QTestVersion` property).
+    qt: bool,
 }
 
 impl Suite {
-    /// The suite of a record made for something this (root) suite's summary
+    /// The suite of a record made for something this suite's summary
     /// counts outside its cases.
     fn record_suite(&self) -> String {
         if self.name.trim().is_empty() {
@@ -278,6 +300,8 @@ struct OutcomeElement {
     kind: Option<String>,
     /// Text collected when there is no `message` attribute.
     text: Option<String>,
+    /// Where the assertion failed (Catch2's `file` and `line`).
+    location: Option<Location>,
 }
 
 #[derive(Debug)]
@@ -418,6 +442,40 @@ impl Parser<'_, '_, '_> {
         }
     }
 
+    /// A comment directly in a case of a Qt Test class.
+    fn wants_comment(&self) -> bool {
+        matches!(self.stack.last().map(|f| &f.kind), Some(FrameKind::Case))
+            && self
+                .stack
+                .iter()
+                .any(|f| matches!(&f.kind, FrameKind::Suite(s) if s.qt))
+    }
+
+    /// Qt Test writes a `QSKIP` in `initTestCase` (which skips the whole
+    /// class) only as a comment in the case, `<!-- type="skip"
+    /// message="…" -->`, the way it writes its log messages: read as a
+    /// `<skipped>`, or the class would read as passed.
+    fn qt_skip_comment(&mut self, text: &str) {
+        let mut pairs: [(&[u8], &[u8]); MAX_FAST_ATTRIBUTES] = [(&[], &[]); MAX_FAST_ATTRIBUTES];
+        let Some(split) = split_attributes(text.as_bytes(), &mut pairs) else {
+            return;
+        };
+        let value = |key: &[u8]| {
+            let raw = pairs.iter().take(split.n).find(|(k, _)| *k == key)?.1;
+            let raw = std::str::from_utf8(raw).ok()?;
+            Some(quick_xml::escape::unescape(raw).map_or_else(|_| raw.to_string(), Cow::into_owned))
+        };
+        if value(b"type").as_deref() != Some("skip") {
+            return;
+        }
+        let message = value(b"message")
+            .map(|m| truncate_chars(m.trim(), MAX_MESSAGE_CHARS))
+            .filter(|m| !m.is_empty());
+        if let Some(case) = self.case.as_mut() {
+            case.record(TestStatus::Skipped, message);
+        }
+    }
+
     fn start(&mut self, xml: &XmlReader<'_>, e: &BytesStart<'_>) -> Result<(), FormatError> {
         let local = e.local_name();
         let tag = String::from_utf8_lossy(local.as_ref()).into_owned();
@@ -475,19 +533,29 @@ impl Parser<'_, '_, '_> {
                     message: None,
                     kind: None,
                     text: None,
+                    location: None,
                 };
+                let (mut file, mut line) = (None, None);
                 xml.for_each_attribute(e, |key, value| {
                     match key {
+                        // Surefire starts some messages with a line break.
                         b"message" if !value.trim().is_empty() => {
-                            element.message = Some(value.into_owned())
+                            element.message = Some(value.trim().to_string())
                         }
                         b"type" if !value.trim().is_empty() => {
                             element.kind = Some(value.into_owned())
                         }
+                        b"file" if !value.trim().is_empty() => file = Some(value.into_owned()),
+                        b"line" => line = value.trim().parse::<u32>().ok().filter(|l| *l > 0),
                         _ => {}
                     }
                     Ok(())
                 })?;
+                element.location = file.map(|file| Location {
+                    file,
+                    line,
+                    column: None,
+                });
                 if element.message.is_none() {
                     element.text = Some(String::new());
                 }
@@ -500,6 +568,7 @@ impl Parser<'_, '_, '_> {
                 let mut wanted = false;
                 let mut tap_mark = None;
                 let mut go_version = false;
+                let mut qt_version = false;
                 let mut value = None;
                 let names = &self.ctx.options.requirement_properties;
                 xml.for_each_attribute(e, |key, v| {
@@ -507,6 +576,7 @@ impl Parser<'_, '_, '_> {
                         b"name" => {
                             let name = v.trim();
                             go_version = name == "go.version";
+                            qt_version = name == "QTestVersion";
                             wanted = names.iter().any(|p| p.eq_ignore_ascii_case(name));
                             tap_mark = ["skip", "todo"]
                                 .into_iter()
@@ -522,6 +592,12 @@ impl Parser<'_, '_, '_> {
                     && let Some(suite) = self.innermost_suite()
                 {
                     suite.go = true;
+                }
+                if qt_version
+                    && owner == Owner::Suite
+                    && let Some(suite) = self.innermost_suite()
+                {
+                    suite.qt = true;
                 }
                 // node-tap marks a skipped or todo test with a property
                 // named `skip` or `todo` (its reason the value) and no
@@ -564,6 +640,7 @@ impl Parser<'_, '_, '_> {
             requirements: Vec::new(),
             first_case: 0,
             go: false,
+            qt: false,
         };
         let (mut disabled, mut warnings) = (None, None);
         xml.for_each_attribute(e, |key, value| {
@@ -753,6 +830,13 @@ impl Parser<'_, '_, '_> {
         if let (Some(status), Some(case)) = (element.attempt, self.case.as_mut()) {
             case.attempts.add_status(status);
         }
+        // Catch2 writes where an assertion failed on the `<failure>`, and
+        // nothing on the case: the test's file, at least.
+        if let (Owner::Case, Some(case)) = (element.owner, self.case.as_mut())
+            && case.source.is_none()
+        {
+            case.source = element.location;
+        }
         match (element.owner, element.outcome) {
             (Owner::Case, Outcome::Status(status)) => {
                 if let Some(case) = self.case.as_mut() {
@@ -810,10 +894,24 @@ impl Parser<'_, '_, '_> {
         }
     }
 
-    /// Emits a finished case. Requirement ids: the case's properties, then
-    /// the enclosing suites' (outermost first), then the pattern's matches in
-    /// the name and the suite ([`ids_in`]).
-    fn emit(&mut self, mut case: Case) {
+    /// Emits a finished case, counted in the innermost open suite.
+    fn emit(&mut self, case: Case) {
+        if let Some(suite) = self.innermost_suite() {
+            suite.counted.add_status(if case.skipped_in_summary {
+                TestStatus::Skipped
+            } else {
+                case.status
+            });
+            suite.attempts.add(case.attempts);
+        }
+        self.add_record(case);
+    }
+
+    /// Adds a case's record, uncounted: [`Parser::end_suite`] counts the
+    /// records it makes itself. Requirement ids: the case's properties,
+    /// then the enclosing suites' (outermost first), then the pattern's
+    /// matches in the name and the suite ([`ids_in`]).
+    fn add_record(&mut self, mut case: Case) {
         for frame in &self.stack {
             if let FrameKind::Suite(s) = &frame.kind {
                 for id in &s.requirements {
@@ -839,14 +937,6 @@ impl Parser<'_, '_, '_> {
         } else {
             case.message
         };
-        if let Some(suite) = self.innermost_suite() {
-            suite.counted.add_status(if case.skipped_in_summary {
-                TestStatus::Skipped
-            } else {
-                case.status
-            });
-            suite.attempts.add(case.attempts);
-        }
         self.cases += 1;
         let id = format!("{}::{}", case.suite, case.name);
         if self.pytest
@@ -916,15 +1006,6 @@ impl Parser<'_, '_, '_> {
     }
 
     fn end_suite(&mut self, suite: Suite) {
-        // A suite's requirement properties reach the cases emitted before
-        // them too: Robot Framework writes them after its test cases.
-        if !suite.requirements.is_empty() {
-            for case in self.out.get_mut(suite.first_case..).unwrap_or_default() {
-                for id in &suite.requirements {
-                    push_unique(&mut case.requirements, id);
-                }
-            }
-        }
         let d = &suite.declared;
         let mut c = suite.counted;
         let mut attempts = suite.attempts;
@@ -936,7 +1017,20 @@ impl Parser<'_, '_, '_> {
         }
         if self.stack.is_empty() {
             self.unlisted_cases(&suite, &mut c);
-            self.failures_outside_cases(&suite, &mut c);
+        }
+        // Every suite, not only the root: old TAP::Formatter::JUnit writes
+        // a script that died after its tests passed only as its suite's
+        // `errors`. A parent's count then includes the record made here,
+        // so it is not made twice.
+        self.failures_outside_cases(&suite, &mut c);
+        // A suite's requirement properties reach the cases emitted before
+        // them too: Robot Framework writes them after its test cases.
+        if !suite.requirements.is_empty() {
+            for case in self.out.get_mut(suite.first_case..).unwrap_or_default() {
+                for id in &suite.requirements {
+                    push_unique(&mut case.requirements, id);
+                }
+            }
         }
         let disagrees = d.tests.is_some_and(|n| n != c.total)
             || d.failures.is_some_and(|n| n != c.failed)
@@ -987,50 +1081,89 @@ impl Parser<'_, '_, '_> {
         })
     }
 
-    /// Failures and errors the root's summary counts outside any test case,
+    /// Failures and errors a suite's summary counts outside any test case,
     /// as one record per status: when its `tests` matches the cases found,
     /// the summary is counting cases, so failures beyond theirs happened
     /// where no case could hold them. gotestsum writes a package that fails
     /// to build only as the root's `errors`; jest-junit a test file that
     /// fails to load the same way. Without a record the run would read as
-    /// one without them.
-    fn failures_outside_cases(&mut self, root: &Suite, counted: &mut Counts) {
-        let d = &root.declared;
+    /// one without them. Failures and errors are compared as a sum: some
+    /// writers (Nette Tester, older Ruby ones) count a `<failure>` as an
+    /// error. Of an excess the summary's split cannot place, errors come
+    /// first, the worse status.
+    fn failures_outside_cases(&mut self, suite: &Suite, counted: &mut Counts) {
+        let d = &suite.declared;
         if d.tests != Some(counted.total) {
             return;
         }
-        let suite = root.record_suite();
-        for (status, declared, found, word) in [
-            (TestStatus::Failed, d.failures, counted.failed, "failures"),
-            (TestStatus::Errored, d.errors, counted.errored, "errors"),
+        let declared = d
+            .failures
+            .unwrap_or(0)
+            .saturating_add(d.errors.unwrap_or(0));
+        let Some(mut extra) = declared
+            .checked_sub(counted.failed.saturating_add(counted.errored))
+            .filter(|&n| n > 0)
+        else {
+            return;
+        };
+        let beyond = |declared: Option<u64>, found: u64, extra: &mut u64| {
+            let n = declared.map_or(0, |n| n.saturating_sub(found)).min(*extra);
+            *extra -= n;
+            n
+        };
+        let (failed, errored) = (counted.failed, counted.errored);
+        let errors = beyond(d.errors, errored, &mut extra);
+        let failures = beyond(d.failures, failed, &mut extra);
+        let record_suite = suite.record_suite();
+        let mut reported = Vec::new();
+        for (status, n, word) in [
+            (TestStatus::Failed, failures, "failures"),
+            (TestStatus::Errored, errors, "errors"),
         ] {
-            let Some(extra) = declared
-                .and_then(|n| n.checked_sub(found))
-                .filter(|&n| n > 0)
-            else {
+            if n == 0 {
                 continue;
-            };
-            let name = format!("({extra} {word} outside any test case)");
-            self.ctx.warnings.push(format!(
-                "the report's summary counts {} {word} but its test cases hold {found}; the \
-                 {extra} outside any test case (gotestsum writes a Go package that fails to \
-                 build that way) are reported as test case '{suite}::{name}' with status {}",
-                declared.unwrap_or_default(),
-                status_word(status),
+            }
+            let name = format!("({n} {word} outside any test case)");
+            reported.push(format!(
+                "'{record_suite}::{name}' with status {}",
+                status_word(status)
             ));
-            self.emit(Case::synthetic(
-                suite.clone(),
+            self.add_record(Case::synthetic(
+                record_suite.clone(),
                 name,
                 status,
                 Some(format!(
-                    "the report's summary counts {extra} more {word} than its test cases hold; \
-                     see the tool's console output for what failed"
+                    "the summary counts {n} more {word} than its test cases hold; see the \
+                     tool's console output for what failed"
                 )),
             ));
-            counted.add_status(status);
-            // The summary's `tests` did not count it.
-            counted.total -= 1;
+            // It stands for all of them (a parent summing its suites' counts
+            // must find them there), and the summary's `tests` did not
+            // count it.
+            let count = match status {
+                TestStatus::Failed => &mut counted.failed,
+                _ => &mut counted.errored,
+            };
+            *count = count.saturating_add(n);
         }
+        let says: Vec<String> = [("failures", d.failures), ("errors", d.errors)]
+            .into_iter()
+            .filter_map(|(attr, n)| Some(format!("{attr}={}", n?)))
+            .collect();
+        let whose = if self.stack.is_empty() {
+            "the report's summary".to_string()
+        } else {
+            format!("testsuite '{}'", suite.name)
+        };
+        self.ctx.warnings.push(format!(
+            "{whose} says {} but its test cases hold {} failed and {} errored; the excess is \
+             reported as {} (a producer may count a failure that no test case holds only in \
+             the summary, as gotestsum does for a Go package that fails to build)",
+            says.join(" "),
+            failed,
+            errored,
+            reported.join(" and "),
+        ));
     }
 
     /// gotestsum's `--rerun-fails` writes every attempt of a failed test as
@@ -1129,7 +1262,7 @@ impl Parser<'_, '_, '_> {
             // A summary this far from the file is not a reporter leaving
             // pending tests out; one record per case could exhaust memory
             // on a hostile `tests="4000000000"`. Fail closed, once.
-            self.emit(Case::synthetic(
+            self.add_record(Case::synthetic(
                 suite.clone(),
                 format!("({missing} tests not listed in the report)"),
                 TestStatus::Errored,
@@ -1157,7 +1290,7 @@ impl Parser<'_, '_, '_> {
             described.push(format!("{count} {word}"));
             for n in 1..=count {
                 let name = format!("({word} test not listed in the report, {n} of {count})");
-                self.emit(Case::synthetic(
+                self.add_record(Case::synthetic(
                     suite.clone(),
                     name,
                     status,
@@ -1254,8 +1387,10 @@ fn parse_duration_ms(value: &str) -> Option<u64> {
         // `1,234.5`: the comma groups thousands.
         v.replace(',', "")
     } else if let Some((int, frac)) = v.split_once(',') {
-        if frac.contains(',') || (frac.len() == 3 && int.len() <= 3 && !int.is_empty()) {
-            // `1,234` or `1,234,567`: thousands.
+        let group_lead = (1..=3).contains(&int.len()) && !int.starts_with('0');
+        if frac.contains(',') || (frac.len() == 3 && group_lead) {
+            // `1,234` or `1,234,567`: thousands (`0,123` is not: no
+            // thousands group starts with 0).
             v.replace(',', "")
         } else {
             // `1,5`: a decimal comma.
@@ -1353,6 +1488,13 @@ fn telling_line(text: &str, name: &str) -> Option<String> {
     let first = lines.next()?;
     let first = if names_the_case(first) || first == "FAILED:" {
         lines.next().unwrap_or(first)
+    } else if name.ends_with(".phpt")
+        && let Some(rest) = first.strip_prefix(name).map(str::trim_start)
+        && !rest.is_empty()
+    {
+        // PHPUnit glues a .phpt test's name to its message:
+        // `deprecated.phptFailed asserting that …`.
+        rest
     } else {
         first
     };
@@ -1365,23 +1507,38 @@ fn telling_line(text: &str, name: &str) -> Option<String> {
 /// REQ-002 and `test_req_0021` names nothing). A capital after a small
 /// letter also starts a token, as camel case spells words (Go's
 /// `TestREQ030_Limit` must start with `Test`; PHPUnit's `testReq042`), so
-/// `test_prereq_002` still names nothing. Ids are spelled upper case
-/// with `-` for `_` (`req_002` → `REQ-002`), as requirement files write
-/// them.
+/// `test_prereq_002` still names nothing. A token right after a version
+/// number and `-` or `.` is the version's pre-release tag
+/// (`1.0.0-rc_2`), not an id. Ids are spelled upper case with `-` for
+/// `_` (`req_002` → `REQ-002`), as requirement files write them.
 pub(crate) fn ids_in(pattern: &regex::Regex, text: &str) -> Vec<String> {
     pattern
         .find_iter(text)
         .filter(|m| {
-            let before = text[..m.start()].chars().next_back();
+            let before = &text[..m.start()];
             let first = m.as_str().chars().next();
             let after = text[m.end()..].chars().next();
-            let camel = before.is_some_and(|c| c.is_ascii_lowercase())
+            let last = before.chars().next_back();
+            let camel = last.is_some_and(|c| c.is_ascii_lowercase())
                 && first.is_some_and(|c| c.is_ascii_uppercase());
-            (camel || !before.is_some_and(|c| c.is_ascii_alphanumeric()))
+            (camel || !last.is_some_and(|c| c.is_ascii_alphanumeric()))
                 && !after.is_some_and(|c| c.is_ascii_digit())
+                && !ends_in_version(before)
         })
         .map(|m| m.as_str().to_ascii_uppercase().replace('_', "-"))
         .collect()
+}
+
+/// `text` ends with a version number of two parts or more and a `-` or
+/// `.` (`…1.0.0-`): what follows is its pre-release tag.
+fn ends_in_version(text: &str) -> bool {
+    let Some(rest) = text.strip_suffix(['-', '.']) else {
+        return false;
+    };
+    let version = &rest[rest
+        .trim_end_matches(|c: char| c.is_ascii_digit() || c == '.')
+        .len()..];
+    version.split('.').filter(|part| !part.is_empty()).count() >= 2
 }
 
 #[cfg(test)]
@@ -1396,6 +1553,22 @@ mod requirement_ids {
         assert_eq!(
             super::ids_in(&pattern, "test_REQ-010_and_rc_1"),
             ["REQ-010", "RC-1"]
+        );
+        // RC needs its separator: exit codes and release candidates
+        // (`test_rc4_rejected`, `TestParseVersionRC1`) are not risk
+        // controls, nor is a version's pre-release tag.
+        assert!(super::ids_in(&pattern, "test_rc4_rejected").is_empty());
+        assert!(super::ids_in(&pattern, "TestParseVersionRC1").is_empty());
+        assert!(super::ids_in(&pattern, "TestCompare/1.0.0-rc_2_vs_1.0.0").is_empty());
+        assert!(super::ids_in(&pattern, "v2.1.RC-3").is_empty());
+        assert_eq!(super::ids_in(&pattern, "test_3_rc_12_limit"), ["RC-12"]);
+        assert_eq!(
+            super::ids_in(&pattern, "REQ-001-REQ-002"),
+            ["REQ-001", "REQ-002"]
+        );
+        assert_eq!(
+            super::ids_in(&pattern, "test_req5_risk7"),
+            ["REQ5", "RISK7"]
         );
         assert!(super::ids_in(&pattern, "test_prereq_002").is_empty());
         assert_eq!(super::ids_in(&pattern, "test_req_0021x"), ["REQ-0021"]);

@@ -12,16 +12,19 @@
 //! The monitor shall …
 //! ```
 //!
-//! `id` is required; the title is `title` or the first `#` heading; the kind
-//! is `type` (default `requirement`); a risk control when the type is a
-//! risk-control kind or `risk-control: true`. Other keys are kept out of
-//! the model but allowed (documents carry authors, reviewers, training…).
+//! `id` is required (a whole number is read as written: `id: 12` is "12");
+//! the title is `title` or the first `#` heading; the kind is `type`
+//! (default `requirement`); a risk control when the type, lower-cased with
+//! spaces as `-` (`Risk Control`), is a risk-control kind, or
+//! `risk-control` is true (YAML 1.1's `yes`/`on` too, a common habit).
+//! Other keys are kept out of the model but allowed (documents carry
+//! authors, reviewers, training…).
 
 use std::io::BufRead;
 
 use super::{ParseContext, front_matter, read_text, yaml_strings};
 use crate::error::FormatError;
-use crate::formats::doorstop::RISK_CONTROL_KINDS;
+use crate::formats::doorstop::{RISK_CONTROL_KINDS, yaml11_bool};
 use crate::model::{Location, Requirement};
 
 pub fn parse(
@@ -41,11 +44,14 @@ pub fn parse(
             .and_then(serde_norway::Value::as_str)
             .map(str::to_string)
     };
-    let id = text_of("id")
-        .filter(|id| !id.trim().is_empty())
-        .ok_or_else(|| {
-            FormatError::whole_file("the front matter has no `id`; a requirement file names its id")
-        })?;
+    let id = match get("id") {
+        Some(serde_norway::Value::Number(n)) => number_id(n, &text)?,
+        _ => text_of("id"),
+    }
+    .filter(|id| !id.trim().is_empty())
+    .ok_or_else(|| {
+        FormatError::whole_file("the front matter has no `id`; a requirement file names its id")
+    })?;
     let kind = text_of("type").unwrap_or_else(|| "requirement".to_string());
     let mut parents = Vec::new();
     for key in ["parents", "parent", "fulfills", "links"] {
@@ -63,12 +69,15 @@ pub fn parse(
             .trim()
             .to_string()
     });
-    let risk_control = RISK_CONTROL_KINDS
-        .iter()
-        .any(|k| k.eq_ignore_ascii_case(&kind))
+    let type_name = kind.trim().to_lowercase().replace(' ', "-");
+    let risk_control = RISK_CONTROL_KINDS.contains(&type_name.as_str())
         || ["risk-control", "risk_control"]
             .iter()
-            .any(|k| get(k).and_then(serde_norway::Value::as_bool) == Some(true));
+            .any(|k| match get(k) {
+                Some(serde_norway::Value::Bool(b)) => *b,
+                Some(serde_norway::Value::String(s)) => yaml11_bool(s) == Some(true),
+                _ => false,
+            });
     out.push(Requirement {
         id,
         title,
@@ -87,4 +96,21 @@ pub fn parse(
         },
     });
     Ok(())
+}
+
+/// A numeric `id` as the file writes it. YAML reads `id: 012` as 12 (and
+/// PyYAML as 10): an id whose text is not the number's is refused rather
+/// than guessed.
+fn number_id(n: &serde_norway::Number, text: &str) -> Result<Option<String>, FormatError> {
+    let written = text
+        .lines()
+        .find_map(|l| l.strip_prefix("id:"))
+        .map(|v| v.split(" #").next().unwrap_or(v).trim());
+    match (n.as_i64().map(|i| i.to_string()), written) {
+        (Some(id), Some(w)) if id == w => Ok(Some(id)),
+        _ => Err(FormatError::whole_file(format!(
+            "`id: {}` is read as the number {n}; quote it (`id: \"…\"`) to keep it as written",
+            written.unwrap_or_default()
+        ))),
+    }
 }

@@ -32,6 +32,20 @@
 //!   `status` attribute, is errored (fail closed; Robot itself would read
 //!   FAIL), and so is a word Robot does not write; one warning each counts
 //!   them.
+//! * Suite teardowns: `robot` writes a test's status before its suite's
+//!   teardown runs, and Robot applies a teardown that failed to the tests
+//!   when it reads the file back (its `handle_suite_teardown_failures`):
+//!   every test in the suite, nested suites' too, that did not skip
+//!   fails, message `Parent suite teardown failed:` and the teardown's
+//!   message (`Also parent suite teardown failed:` after the test's own).
+//!   So here, innermost suite first, as Robot does; the teardown is a
+//!   `<kw type="TEARDOWN">` directly in `<suite>` (`type="teardown"`
+//!   before Robot 4; Robot 2 left its status empty, the message only in
+//!   the suite's own status). A teardown that skipped skips the tests that
+//!   passed (`Skipped in parent suite teardown:`); a failed test stays
+//!   failed, where Robot would skip it. Not in a file whose `generator`
+//!   is `Rebot`: rebot applied them when it wrote it. One warning each
+//!   counts the tests Robot marks PASS that a teardown failed or skipped.
 //! * `message`: the status element's text, cut to 500 characters. A message
 //!   Robot marks `*HTML*` (rebot's merge messages) is reduced to its text,
 //!   one line per `<br>`/`<hr>` joined with `; `.
@@ -115,6 +129,9 @@ pub fn parse(
         dry: Vec::new(),
         passed: Vec::new(),
         executed: false,
+        rebot: false,
+        teardown_failed: 0,
+        teardown_skipped: 0,
         errors: 0,
         first_error: None,
     };
@@ -153,6 +170,10 @@ struct Suite {
     requirements: Vec<String>,
     /// Where its tests start in `out`.
     first_record: usize,
+    /// Its teardown keyword's status word and message.
+    teardown: Option<(String, String)>,
+    /// Its own status message (`Suite teardown failed:\n…`).
+    status_text: String,
 }
 
 /// What a `<status>` says.
@@ -206,12 +227,16 @@ enum Frame {
         text: Option<String>,
     },
     /// A keyword or control structure directly in a test or suite: only its
-    /// own `<status>` word is read.
+    /// own `<status>` is read.
     Body {
         tag: &'static str,
         owner: Owner,
         keyword: bool,
+        /// A suite's teardown (`<kw type="TEARDOWN">`, `type="teardown"`
+        /// before Robot 4).
+        teardown: bool,
         status: Option<String>,
+        message: String,
     },
     Errors,
     /// A message in `<errors>`; its text is collected for the first ERROR.
@@ -274,6 +299,12 @@ struct Parser<'c, 'p, 'o> {
     /// A body item of a test or suite passed or skipped: the file is from a
     /// real run.
     executed: bool,
+    /// `rebot` wrote the file, suite teardowns already applied to the tests.
+    rebot: bool,
+    /// Tests Robot marks PASS that a parent suite's teardown failed or
+    /// skipped.
+    teardown_failed: u64,
+    teardown_skipped: u64,
     errors: u64,
     first_error: Option<String>,
 }
@@ -320,7 +351,9 @@ impl Parser<'_, '_, '_> {
         let frame = match (tag, parent) {
             (b"suite", Frame::Robot | Frame::Suite(_)) => Frame::Suite(self.suite(xml, e)?),
             (b"test", Frame::Suite(_)) => Frame::Test(self.test(xml, e)?),
-            (b"status", Frame::Test(_)) => Frame::Status(Box::new(read_status(xml, e)?)),
+            (b"status", Frame::Test(_) | Frame::Suite(_) | Frame::Body { .. }) => {
+                Frame::Status(Box::new(read_status(xml, e)?))
+            }
             (b"tag", Frame::Test(_) | Frame::List("tags")) => Frame::Tag(String::new()),
             (b"tags", Frame::Test(_)) => Frame::List("tags"),
             (b"metadata", Frame::Suite(_)) => Frame::List("metadata"),
@@ -344,30 +377,29 @@ impl Parser<'_, '_, '_> {
                     text: wanted.then(String::new),
                 }
             }
-            (b"status", Frame::Body { .. }) => {
-                let mut word = None;
-                xml.for_each_attribute(e, |key, value| {
-                    if key == b"status" {
-                        word = Some(value.trim().to_ascii_uppercase());
-                    }
-                    Ok(())
-                })?;
-                if let Some(Frame::Body { status, .. }) = self.stack.last_mut() {
-                    *status = word;
-                }
-                return self.read_past(empty);
-            }
             (name, Frame::Test(_) | Frame::Suite(_)) if body_item_name(name).is_some() => {
                 let tag = body_item_name(name).unwrap_or("kw");
+                let owner = if matches!(parent, Frame::Test(_)) {
+                    Owner::Test
+                } else {
+                    Owner::Suite
+                };
+                let mut teardown = false;
+                if tag == "kw" && owner == Owner::Suite {
+                    xml.for_each_attribute(e, |key, value| {
+                        if key == b"type" {
+                            teardown = value.trim().eq_ignore_ascii_case("teardown");
+                        }
+                        Ok(())
+                    })?;
+                }
                 Frame::Body {
                     tag,
-                    owner: if matches!(parent, Frame::Test(_)) {
-                        Owner::Test
-                    } else {
-                        Owner::Suite
-                    },
+                    owner,
                     keyword: tag == "kw",
+                    teardown,
                     status: None,
+                    message: String::new(),
                 }
             }
             (b"errors", Frame::Robot) => Frame::Errors,
@@ -425,6 +457,13 @@ impl Parser<'_, '_, '_> {
             )));
         }
         self.root_seen = true;
+        xml.for_each_attribute(e, |key, value| {
+            if key == b"generator" {
+                let writer = value.split_whitespace().next().unwrap_or_default();
+                self.rebot = writer.eq_ignore_ascii_case("rebot");
+            }
+            Ok(())
+        })?;
         self.stack.push(Frame::Robot);
         if empty {
             self.close();
@@ -456,6 +495,8 @@ impl Parser<'_, '_, '_> {
             source,
             requirements: Vec::new(),
             first_record: self.out.len(),
+            teardown: None,
+            status_text: String::new(),
         }))
     }
 
@@ -501,11 +542,19 @@ impl Parser<'_, '_, '_> {
         match frame {
             Frame::Suite(suite) => self.end_suite(*suite),
             Frame::Test(test) => self.end_test(*test),
-            Frame::Status(status) => {
-                if let Some(Frame::Test(test)) = self.stack.last_mut() {
-                    test.status = Some(*status);
+            Frame::Status(status) => match self.stack.last_mut() {
+                Some(Frame::Test(test)) => test.status = Some(*status),
+                Some(Frame::Suite(suite)) => suite.status_text = status.text,
+                Some(Frame::Body {
+                    status: word,
+                    message,
+                    ..
+                }) => {
+                    *word = status.word.map(|w| w.trim().to_ascii_uppercase());
+                    *message = status.text;
                 }
-            }
+                _ => {}
+            },
             Frame::Tag(tag) => {
                 let ids = ids_in(&self.ctx.options.requirement_pattern, &tag);
                 if let Some(test) = self.test_mut() {
@@ -535,9 +584,17 @@ impl Parser<'_, '_, '_> {
             Frame::Body {
                 owner,
                 keyword,
+                teardown,
                 status,
+                message,
                 ..
             } => {
+                if teardown
+                    && let (Some(word), Some(Frame::Suite(suite))) =
+                        (&status, self.stack.last_mut())
+                {
+                    suite.teardown = Some((word.clone(), message));
+                }
                 let ran = matches!(status.as_deref(), Some("PASS" | "FAIL" | "SKIP"));
                 self.executed |= matches!(status.as_deref(), Some("PASS" | "SKIP"));
                 if owner == Owner::Test
@@ -609,8 +666,7 @@ impl Parser<'_, '_, '_> {
             Some(s) => {
                 let duration_ms = duration_ms(&s);
                 let lines = message_lines(&s.text);
-                let message = (!lines.is_empty())
-                    .then(|| truncate_chars(&lines.join("; "), MAX_MESSAGE_CHARS));
+                let message = (!lines.is_empty()).then(|| plain_message(&s.text));
                 let status = match s.word.as_deref().map(str::trim) {
                     None => {
                         self.no_status.push(id.clone());
@@ -662,15 +718,67 @@ impl Parser<'_, '_, '_> {
     }
 
     /// A suite's metadata applies to every test in it, which Robot writes
-    /// before the metadata.
+    /// before the metadata; so does a failed or skipped teardown.
     fn end_suite(&mut self, suite: Suite) {
-        if suite.requirements.is_empty() {
-            return;
-        }
         let from = suite.first_record.max(self.first);
+        if let Some((word, message)) = &suite.teardown
+            && matches!(word.as_str(), "FAIL" | "SKIP")
+            && !self.rebot
+        {
+            self.suite_teardown(from, word, message, &suite.status_text);
+        }
         for case in self.out.get_mut(from..).unwrap_or_default() {
             for id in &suite.requirements {
                 push_unique(&mut case.requirements, id);
+            }
+        }
+    }
+
+    /// `robot` writes each test's status before its suite's teardown runs;
+    /// a teardown that fails or skips changes the tests only when Robot
+    /// reads the file back (`rebot`, the log and report all do), and so
+    /// here: every test in the suite, nested suites' too, that did not
+    /// skip fails, with Robot's message (`Parent suite teardown failed:`
+    /// and the teardown's message, after the test's own if it had one). A
+    /// skipped teardown skips the tests that passed; unlike Robot, a
+    /// failed test stays failed, a skip must not hide a failure. `rebot`'s
+    /// own output has this applied already: not twice.
+    fn suite_teardown(&mut self, from: usize, word: &str, message: &str, suite_status: &str) {
+        // Robot 2 left the teardown keyword's status empty; the suite's
+        // own status quotes its message.
+        let reason = if message.trim().is_empty() && word == "FAIL" {
+            suite_status
+                .rsplit_once("uite teardown failed:")
+                .map_or("", |(_, reason)| reason.trim())
+        } else {
+            message
+        };
+        let fail = word == "FAIL";
+        for case in self.out.get_mut(from..).unwrap_or_default() {
+            if !fail && !matches!(case.status, TestStatus::Passed | TestStatus::Skipped) {
+                continue;
+            }
+            // Robot's texts; the message kept is already one line.
+            let text = match (fail, case.message.take()) {
+                (true, None) => format!("Parent suite teardown failed:\n{reason}"),
+                (true, Some(own)) => {
+                    format!("{own}\n\nAlso parent suite teardown failed:\n{reason}")
+                }
+                (false, None) => format!("Skipped in parent suite teardown:\n{reason}"),
+                (false, Some(earlier)) => format!(
+                    "Skipped in parent suite teardown:\n{reason}\n\nEarlier message:\n{earlier}"
+                ),
+            };
+            case.message = Some(plain_message(&text));
+            if case.status == TestStatus::Passed {
+                case.flaky = false;
+                if fail {
+                    case.status = TestStatus::Failed;
+                    self.teardown_failed += 1;
+                } else {
+                    case.status = TestStatus::Skipped;
+                    self.teardown_skipped += 1;
+                }
             }
         }
     }
@@ -682,7 +790,10 @@ impl Parser<'_, '_, '_> {
             not_executed.append(&mut self.passed);
         }
         for &index in &not_executed {
-            if let Some(case) = self.out.get_mut(index) {
+            // A suite teardown may have failed it since.
+            if let Some(case) = self.out.get_mut(index)
+                && case.status == TestStatus::Passed
+            {
                 case.status = TestStatus::Skipped;
                 case.message = Some(DRY_RUN_MESSAGE.to_string());
                 case.flaky = false;
@@ -701,6 +812,19 @@ impl Parser<'_, '_, '_> {
                     "were"
                 },
             ));
+        }
+        for (n, became) in [
+            (self.teardown_failed, "failed"),
+            (self.teardown_skipped, "skipped"),
+        ] {
+            if n > 0 {
+                warnings.push(format!(
+                    "{n} {} Robot marks PASS {became} in a parent suite's teardown, which \
+                     `robot` writes after the tests' own status; reported as {became}, as Robot \
+                     itself reports them",
+                    plural(n, "test", "tests"),
+                ));
+            }
         }
         if let Some(first) = self.no_status.first() {
             let n = self.no_status.len() as u64;
@@ -863,6 +987,12 @@ fn html_text(html: &str) -> String {
         .replace("&#39;", "'")
         .replace("&nbsp;", " ")
         .replace("&amp;", "&")
+}
+
+/// A status message as one line: [`message_lines`] joined with `; `, cut
+/// to [`MAX_MESSAGE_CHARS`].
+fn plain_message(text: &str) -> String {
+    truncate_chars(&message_lines(text).join("; "), MAX_MESSAGE_CHARS)
 }
 
 /// rebot's message on a test merged from a rerun (`rebot --merge`) whose

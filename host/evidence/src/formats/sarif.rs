@@ -20,9 +20,10 @@
 //! * Level (§3.27.10): `result.level` when present; else `none` when `kind`
 //!   is present and not `fail`; else the rule's `defaultConfiguration.level`;
 //!   else `warning`. `invocations[].ruleConfigurationOverrides` are not
-//!   applied (a warning says when a log has them). Levels, kinds, baseline
-//!   states and suppression statuses outside SARIF's vocabulary are errors
-//!   naming the value (compared without case).
+//!   applied (a warning says so when a result of that run has no level of
+//!   its own). Levels, kinds, baseline states and suppression statuses
+//!   outside SARIF's vocabulary are errors naming the value (compared
+//!   without case).
 //! * Message: `message.text`, else `message.id` looked up in the rule's
 //!   `messageStrings`, then the component's and the driver's
 //!   `globalMessageStrings`, else `message.markdown`, else empty; `{0}`-style
@@ -33,24 +34,45 @@
 //!   warning.
 //! * Location: the first of `locations`, its
 //!   `physicalLocation.artifactLocation.uri` (or, without a uri, the uri of
-//!   `run.artifacts[index]`), `region.startLine` and `startColumn`. A `file://`
-//!   prefix is removed and `%XX` escapes are decoded; a uri relative to a
-//!   `uriBaseId` is kept relative (base ids are not resolved).
-//! * Fingerprint: the first entry of `fingerprints` in key order, else of
-//!   `partialFingerprints`, written `key=value` so the scheme stays visible.
-//!   Empty values and semgrep's logged-out placeholder `requires login` (the
-//!   same for every result) are not fingerprints and are skipped.
-//! * `baselineState` → baseline (absent: unknown); `suppressions[]` → kind
+//!   `run.artifacts[index]`), `region.startLine` and `startColumn`. A `file:`
+//!   scheme is removed (`file:///x`, `file:/x` and `file://localhost/x` are
+//!   `/x`; `file://host/x` is `//host/x`) and `%XX` escapes are decoded; a
+//!   uri relative to a `uriBaseId` is kept relative (base ids are not
+//!   resolved); an empty uri is no location.
+//! * Fingerprint: the first entry of `fingerprints` in key order; else the
+//!   `partialFingerprints` entry that follows the code (CodeQL's
+//!   `primaryLocationLineHash`, then `primaryLocationStartColumnFingerprint`,
+//!   then a `matchBasedId…` or `equalIndicator…` key); else every partial
+//!   fingerprint joined in key order, `k=v;k=v`, so that the fingerprint
+//!   changes when any of them does (gitleaks' `author` alone is the same for
+//!   every secret one person commits). Entries are written `key=value` so
+//!   the scheme stays visible. A value is a string or an object with a string
+//!   `value` (Black Duck); other values, empty values and semgrep's
+//!   logged-out placeholder `requires login` (the same for every result) are
+//!   skipped.
+//! * `baselineState` → baseline (unknown when missing); `suppressions[]` → kind
 //!   (as written; `unknown` when missing), status (`accepted` when missing),
-//!   justification.
+//!   justification. A result whose `baselineState` is `absent` was in the
+//!   baseline and is not in this run (Qodana writes them): it is left out.
+//!
+//! What a tool says it could not analyse becomes error-level findings of
+//! rule `regops/analysis-failed` (so that no gate passes on it), with one
+//! warning per run: one finding per error-level
+//! `toolExecutionNotifications` or `toolConfigurationNotifications` entry
+//! (its message and location, so that a waiver names one file), and one
+//! without a location for a run that failed as a whole: no `results`
+//! (absent or null; SARIF §3.14.23: an empty array is a run that found
+//! nothing), or `invocations[].executionSuccessful` false with no error
+//! notification saying why.
 //!
 //! Warnings (each kind once per file, with a count where it repeats): a log
-//! without `version` (read as 2.1.0), no runs, a run with `"results": null`
-//! or `executionSuccessful: false`, `ruleConfigurationOverrides` (not
-//! applied), a `ruleIndex` or extension index out of range (looked up by id /
-//! driver instead), a `ruleId` contradicting the indexed rule, an artifact
-//! index out of range (no location), an unusable `security-severity`, an
-//! undefined message id, a non-`fail` kind with a level other than `none`.
+//! without `version` (read as 2.1.0), no runs, a run that did not analyse
+//! the code (once per run), `ruleConfigurationOverrides` (not applied), a
+//! `ruleIndex` or extension index out of range (looked up by id / driver
+//! instead), a `ruleId` contradicting the indexed rule, an artifact index
+//! out of range (no location), an unusable `security-severity` or
+//! fingerprint value, an undefined message id, a non-`fail` kind with a
+//! level other than `none`, results left out as `absent`.
 //!
 //! Refused: a `version` other than `2.1.0`, a log without `runs` (or with
 //! `"runs": null`), a run without `tool`, values outside SARIF's vocabularies,
@@ -107,6 +129,7 @@ fn parse_from<'de, R: serde_json::de::Read<'de>>(
         warnings: Vec::new(),
         stats: Stats::default(),
         runs: 0,
+        levelless: 0,
     };
     let log = LogSeed { state: &mut state }
         .deserialize(&mut de)
@@ -147,6 +170,8 @@ struct Stats {
     unknown_message_id: u64,
     level_contradicts_kind: u64,
     uncompiled: u64,
+    bad_fingerprint: u64,
+    absent: u64,
 }
 
 impl Stats {
@@ -189,6 +214,15 @@ impl Stats {
             self.level_contradicts_kind,
             "result(s) have a kind other than fail together with a level other than none; the level is used",
         );
+        say(
+            self.bad_fingerprint,
+            "fingerprint value(s) are neither a string nor an object with a string \"value\" and were ignored",
+        );
+        say(
+            self.absent,
+            "result(s) have baselineState absent (in the baseline, no longer found by this run) and \
+             were left out",
+        );
     }
 }
 
@@ -198,6 +232,40 @@ struct State<'o> {
     warnings: Vec<String>,
     stats: Stats,
     runs: u64,
+    /// Results of the current run without a level of their own.
+    levelless: u64,
+}
+
+impl State<'_> {
+    /// Converts `raw` and adds it to the findings, unless it is gone since
+    /// the baseline; an artifact index the run has not listed yet goes to
+    /// `pending`.
+    fn add(
+        &mut self,
+        raw: RawResult,
+        tool: &RunTool,
+        artifacts: Option<&[Option<String>]>,
+        pending: &mut Vec<Pending>,
+    ) -> Result<(), String> {
+        if matches!(raw.baseline_state, Some(Baseline(BaselineState::Absent))) {
+            self.stats.absent += 1;
+            return Ok(());
+        }
+        if raw.level.is_none() {
+            self.levelless += 1;
+        }
+        let (finding, index) = convert(raw, tool, artifacts, &self.evidence, &mut self.stats)?;
+        if let Some(index) = index {
+            pending.push(Pending {
+                finding: self.out.len(),
+                artifact: index.artifact,
+                line: index.line,
+                column: index.column,
+            });
+        }
+        self.out.push(finding);
+        Ok(())
+    }
 }
 
 struct LogSummary {
@@ -235,8 +303,14 @@ impl<'de> Visitor<'de> for LogSeed<'_, '_> {
                     let version: Option<String> = map.next_value()?;
                     let version = version.unwrap_or_else(|| "null".to_string());
                     if version != "2.1.0" {
+                        // Roslyn's /errorlog writes 1.0.0 unless asked for 2.1.
+                        let hint = if version == "1.0.0" {
+                            " (Roslyn: /errorlog:file,version=2.1)"
+                        } else {
+                            ""
+                        };
                         return Err(de::Error::custom(format!(
-                            "SARIF version {version} is not supported; regops reads 2.1.0"
+                            "SARIF version {version} is not supported; regops reads 2.1.0{hint}"
                         )));
                     }
                     summary.version_seen = true;
@@ -315,13 +389,13 @@ impl<'de> Visitor<'de> for RunSeed<'_, '_> {
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
         let state = self.state;
+        state.levelless = 0;
         let mut tool: Option<RunTool> = None;
         let mut artifacts: Option<Vec<Option<String>>> = None;
         let mut buffered: Vec<RawResult> = Vec::new();
         let mut pending: Vec<Pending> = Vec::new();
-        let mut results_null = false;
+        let mut completion = Completion::default();
         let mut overrides = false;
-        let mut failed_invocation = false;
         while let Some(key) = map.next_key::<Cow<'de, str>>()? {
             match key.as_ref() {
                 "tool" => tool = Some(RunTool::new(map.next_value::<RawTool>()?)),
@@ -339,8 +413,9 @@ impl<'de> Visitor<'de> for RunSeed<'_, '_> {
                     for invocation in raw.unwrap_or_default() {
                         overrides |= invocation
                             .rule_configuration_overrides
+                            .as_ref()
                             .is_some_and(|o| !o.is_empty());
-                        failed_invocation |= invocation.execution_successful == Some(false);
+                        completion.record(invocation);
                     }
                 }
                 "results" => {
@@ -351,7 +426,7 @@ impl<'de> Visitor<'de> for RunSeed<'_, '_> {
                         buffer: &mut buffered,
                         pending: &mut pending,
                     })?;
-                    results_null = !seen;
+                    completion.results = Some(seen);
                 }
                 _ => {
                     map.next_value::<IgnoredAny>()?;
@@ -364,40 +439,20 @@ impl<'de> Visitor<'de> for RunSeed<'_, '_> {
             ));
         };
         for raw in buffered {
-            let (finding, index) = convert(
-                raw,
-                &tool,
-                artifacts.as_deref(),
-                &state.evidence,
-                &mut state.stats,
-            )
-            .map_err(de::Error::custom)?;
-            if let Some(index) = index {
-                pending.push(Pending {
-                    finding: state.out.len(),
-                    artifact: index.artifact,
-                    line: index.line,
-                    column: index.column,
-                });
-            }
-            state.out.push(finding);
+            state
+                .add(raw, &tool, artifacts.as_deref(), &mut pending)
+                .map_err(de::Error::custom)?;
         }
         for p in pending {
-            let uri = artifacts
-                .as_deref()
-                .and_then(|a| usize::try_from(p.artifact).ok().and_then(|i| a.get(i)))
-                .and_then(|uri| uri.as_deref());
-            match uri {
-                Some(uri) => {
-                    if let Some(finding) = state.out.get_mut(p.finding) {
-                        finding.location = Some(Location {
-                            file: normalise_uri(uri),
-                            line: p.line,
-                            column: p.column,
-                        });
-                    }
-                }
-                None => state.stats.artifact_index_out_of_range += 1,
+            let found = artifact_location(
+                artifacts.as_deref().unwrap_or_default(),
+                usize::try_from(p.artifact).ok(),
+                p.line,
+                p.column,
+                &mut state.stats,
+            );
+            if let Some(finding) = state.out.get_mut(p.finding) {
+                finding.location = found;
             }
         }
         let name = if tool.name.is_empty() {
@@ -405,22 +460,118 @@ impl<'de> Visitor<'de> for RunSeed<'_, '_> {
         } else {
             tool.name.as_str()
         };
-        if results_null {
+
+        // One finding per error notification, at its own location, so that
+        // a waiver for one file the tool could not analyse does not cover
+        // the next; one more for a run that failed as a whole.
+        let run_reasons = completion.run_reasons();
+        let failures = completion.errors.len() + usize::from(!run_reasons.is_empty());
+        if failures > 0 {
             state.warnings.push(format!(
-                "the run of {name} has \"results\": null, meaning the tool did not compute results"
+                "the run of {name} did not analyse the code ({}); it is read as {failures} \
+                 error-level finding(s) {ANALYSIS_FAILED}",
+                completion.all_reasons()
             ));
         }
-        if failed_invocation {
-            state.warnings.push(format!(
-                "{name} reports that its execution was not successful (invocations[].executionSuccessful is false); its results may be incomplete"
+        // Every artifact is known by now: nothing is left pending.
+        let artifacts = artifacts.as_deref().unwrap_or_default();
+        let failed = |message: String, location: Option<Location>| Finding {
+            tool: tool.name.clone(),
+            rule: ANALYSIS_FAILED.to_string(),
+            level: FindingLevel::Error,
+            message,
+            security_severity: None,
+            location,
+            fingerprint: None,
+            baseline: BaselineState::Unknown,
+            suppressions: Vec::new(),
+            evidence: state.evidence.clone(),
+        };
+        for notification in completion.errors {
+            let text = notification.text();
+            let location = locate(notification.locations.0, Some(artifacts), &mut state.stats).0;
+            state.out.push(failed(
+                format!("{name} could not analyse the code: {text}"),
+                location,
             ));
         }
-        if overrides {
+        if !run_reasons.is_empty() {
+            state.out.push(failed(
+                format!("{name} did not analyse the code: {run_reasons}"),
+                None,
+            ));
+        }
+        // Overrides matter only where a level comes from a rule's default.
+        if overrides && state.levelless > 0 {
             state.warnings.push(format!(
                 "the run of {name} has ruleConfigurationOverrides, which regops does not apply; levels come from the results and the rules' defaultConfiguration"
             ));
         }
         Ok(())
+    }
+}
+
+/// The rule of the finding that stands for a run that did not analyse the
+/// code.
+pub const ANALYSIS_FAILED: &str = "regops/analysis-failed";
+
+/// What a run says of whether its tool analysed the code.
+#[derive(Default)]
+struct Completion {
+    /// `None`: no `results` key; `Some(false)`: `"results": null`.
+    results: Option<bool>,
+    execution_failed: bool,
+    /// Error-level notifications: each is something the tool could not
+    /// analyse.
+    errors: Vec<RawNotification>,
+}
+
+impl Completion {
+    fn record(&mut self, invocation: RawInvocation) {
+        self.execution_failed |= invocation.execution_successful == Some(false);
+        let errors = invocation
+            .tool_execution_notifications
+            .into_iter()
+            .chain(invocation.tool_configuration_notifications)
+            .filter(|n| matches!(n.level, Some(Level(FindingLevel::Error))));
+        self.errors.extend(errors);
+    }
+
+    /// Everything the run says of why it did not analyse the code.
+    fn all_reasons(&self) -> String {
+        let mut reasons = Vec::new();
+        if let Some(first) = self.errors.first() {
+            reasons.push(format!(
+                "{} error notification(s), the first: \"{}\"",
+                self.errors.len(),
+                first.text()
+            ));
+        }
+        if self.execution_failed {
+            reasons.push("invocations[].executionSuccessful is false".to_string());
+        }
+        match self.results {
+            None => reasons.push("the run has no results".to_string()),
+            Some(false) => reasons.push("\"results\" is null".to_string()),
+            Some(true) => {}
+        }
+        reasons.join("; ")
+    }
+
+    /// Why the run as a whole did not analyse the code; empty when nothing
+    /// says so, or when its error notifications already say why (they are
+    /// findings of their own) and it has results.
+    fn run_reasons(&self) -> String {
+        let mut reasons = Vec::new();
+        if self.execution_failed && (self.errors.is_empty() || self.results != Some(true)) {
+            reasons.push("invocations[].executionSuccessful is false".to_string());
+        }
+        match self.results {
+            None => reasons.push("the run has no results".to_string()),
+            Some(false) => reasons.push("\"results\" is null".to_string()),
+            Some(true) => {}
+        }
+        reasons.join("; ")
     }
 }
 
@@ -470,25 +621,10 @@ impl<'de> Visitor<'de> for ResultsSeed<'_, '_, '_> {
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<bool, A::Error> {
         while let Some(raw) = seq.next_element::<RawResult>()? {
             match self.tool {
-                Some(tool) => {
-                    let (finding, index) = convert(
-                        raw,
-                        tool,
-                        self.artifacts,
-                        &self.state.evidence,
-                        &mut self.state.stats,
-                    )
-                    .map_err(de::Error::custom)?;
-                    if let Some(index) = index {
-                        self.pending.push(Pending {
-                            finding: self.state.out.len(),
-                            artifact: index.artifact,
-                            line: index.line,
-                            column: index.column,
-                        });
-                    }
-                    self.state.out.push(finding);
-                }
+                Some(tool) => self
+                    .state
+                    .add(raw, tool, self.artifacts, self.pending)
+                    .map_err(de::Error::custom)?,
                 None => self.buffer.push(raw),
             }
         }
@@ -558,6 +694,38 @@ struct RawProperties {
 struct RawInvocation {
     rule_configuration_overrides: Option<Vec<IgnoredAny>>,
     execution_successful: Option<bool>,
+    #[serde(default, deserialize_with = "nullable")]
+    tool_execution_notifications: Vec<RawNotification>,
+    #[serde(default, deserialize_with = "nullable")]
+    tool_configuration_notifications: Vec<RawNotification>,
+}
+
+#[derive(Deserialize)]
+struct RawNotification {
+    /// `warning` when missing (§3.58.6).
+    level: Option<Level>,
+    message: Option<RawMessage>,
+    descriptor: Option<RawDescriptorReference>,
+    #[serde(default)]
+    locations: FirstOnly<RawLocation>,
+}
+
+impl RawNotification {
+    /// Its message, else its descriptor's id.
+    fn text(&self) -> String {
+        let message = self.message.as_ref().and_then(|m| {
+            let text = m.text.as_ref().or(m.markdown.as_ref())?;
+            Some(fill_placeholders(text, &m.arguments))
+        });
+        message
+            .or_else(|| self.descriptor.as_ref().and_then(|d| d.id.clone()))
+            .unwrap_or_default()
+    }
+}
+
+#[derive(Deserialize)]
+struct RawDescriptorReference {
+    id: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -576,8 +744,8 @@ struct RawResult {
     message: Option<RawMessage>,
     #[serde(default)]
     locations: FirstOnly<RawLocation>,
-    fingerprints: Option<BTreeMap<String, String>>,
-    partial_fingerprints: Option<BTreeMap<String, String>>,
+    fingerprints: Option<BTreeMap<String, FingerprintValue>>,
+    partial_fingerprints: Option<BTreeMap<String, FingerprintValue>>,
     baseline_state: Option<Baseline>,
     #[serde(default, deserialize_with = "nullable")]
     suppressions: Vec<RawSuppression>,
@@ -668,6 +836,76 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for FirstOnly<T> {
             }
         }
         d.deserialize_any(V(std::marker::PhantomData))
+    }
+}
+
+/// A fingerprint value: a string, or an object with a string `value` (Black
+/// Duck); anything else is unusable.
+enum FingerprintValue {
+    Text(String),
+    Unusable,
+}
+
+impl<'de> Deserialize<'de> for FingerprintValue {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        FingerprintSeed { in_object: false }.deserialize(d)
+    }
+}
+
+/// Reads a [`FingerprintValue`]; inside an object, only a string is one.
+struct FingerprintSeed {
+    in_object: bool,
+}
+
+impl<'de> DeserializeSeed<'de> for FingerprintSeed {
+    type Value = FingerprintValue;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<FingerprintValue, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for FingerprintSeed {
+    type Value = FingerprintValue;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a fingerprint")
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<FingerprintValue, E> {
+        Ok(FingerprintValue::Text(v.to_string()))
+    }
+    fn visit_string<E: de::Error>(self, v: String) -> Result<FingerprintValue, E> {
+        Ok(FingerprintValue::Text(v))
+    }
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<FingerprintValue, E> {
+        Ok(FingerprintValue::Unusable)
+    }
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<FingerprintValue, E> {
+        Ok(FingerprintValue::Unusable)
+    }
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<FingerprintValue, E> {
+        Ok(FingerprintValue::Unusable)
+    }
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<FingerprintValue, E> {
+        Ok(FingerprintValue::Unusable)
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<FingerprintValue, E> {
+        Ok(FingerprintValue::Unusable)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<FingerprintValue, A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(FingerprintValue::Unusable)
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<FingerprintValue, A::Error> {
+        let mut value = FingerprintValue::Unusable;
+        while let Some(key) = map.next_key::<Cow<'de, str>>()? {
+            if key == "value" && !self.in_object {
+                value = map.next_value_seed(FingerprintSeed { in_object: true })?;
+            } else {
+                map.next_value::<IgnoredAny>()?;
+            }
+        }
+        Ok(value)
     }
 }
 
@@ -934,64 +1172,9 @@ fn convert(
         }
     }
 
-    let mut location = None;
-    let mut pending = None;
-    if let Some(physical) = raw.locations.0.and_then(|l| l.physical_location) {
-        let line = physical
-            .region
-            .as_ref()
-            .and_then(|r| to_position(r.start_line));
-        let column = physical
-            .region
-            .as_ref()
-            .and_then(|r| to_position(r.start_column));
-        if let Some(artifact) = physical.artifact_location {
-            match (artifact.uri, artifact.index) {
-                (Some(uri), _) => {
-                    location = Some(Location {
-                        file: normalise_uri(&uri),
-                        line,
-                        column,
-                    })
-                }
-                (None, Some(index)) => match artifacts {
-                    Some(artifacts) => {
-                        let uri = usize::try_from(index)
-                            .ok()
-                            .and_then(|i| artifacts.get(i))
-                            .and_then(|u| u.as_deref());
-                        match uri {
-                            Some(uri) => {
-                                location = Some(Location {
-                                    file: normalise_uri(uri),
-                                    line,
-                                    column,
-                                })
-                            }
-                            None => stats.artifact_index_out_of_range += 1,
-                        }
-                    }
-                    None => {
-                        pending = u64::try_from(index).ok().map(|artifact| PendingIndex {
-                            artifact,
-                            line,
-                            column,
-                        });
-                        if pending.is_none() {
-                            stats.artifact_index_out_of_range += 1;
-                        }
-                    }
-                },
-                (None, None) => {}
-            }
-        }
-    }
+    let (location, pending) = locate(raw.locations.0, artifacts, stats);
 
-    let fingerprint = [raw.fingerprints, raw.partial_fingerprints]
-        .into_iter()
-        .flatten()
-        .find_map(|map| map.into_iter().find(|(_, v)| is_real_fingerprint(v)))
-        .map(|(k, v)| format!("{k}={v}"));
+    let fingerprint = fingerprint(raw.fingerprints, raw.partial_fingerprints, stats);
 
     let suppressions = raw
         .suppressions
@@ -1018,6 +1201,131 @@ fn convert(
         },
         pending,
     ))
+}
+
+/// A result's or notification's first location: known, or an artifact index
+/// to resolve once the run's artifacts are read (`artifacts` is `None` until
+/// then).
+fn locate(
+    first: Option<RawLocation>,
+    artifacts: Option<&[Option<String>]>,
+    stats: &mut Stats,
+) -> (Option<Location>, Option<PendingIndex>) {
+    let Some(physical) = first.and_then(|l| l.physical_location) else {
+        return (None, None);
+    };
+    let region = physical.region.as_ref();
+    let line = region.and_then(|r| to_position(r.start_line));
+    let column = region.and_then(|r| to_position(r.start_column));
+    let Some(artifact) = physical.artifact_location else {
+        return (None, None);
+    };
+    // SwiftLint writes `"uri": ""` for a violation without a file.
+    let uri = artifact.uri.filter(|u| !u.trim().is_empty());
+    match (uri, artifact.index) {
+        (Some(uri), _) => (location(&uri, line, column), None),
+        (None, Some(index)) => match artifacts {
+            Some(artifacts) => {
+                let index = usize::try_from(index).ok();
+                let found = artifact_location(artifacts, index, line, column, stats);
+                (found, None)
+            }
+            None => {
+                let pending = u64::try_from(index).ok().map(|artifact| PendingIndex {
+                    artifact,
+                    line,
+                    column,
+                });
+                if pending.is_none() {
+                    stats.artifact_index_out_of_range += 1;
+                }
+                (None, pending)
+            }
+        },
+        (None, None) => (None, None),
+    }
+}
+
+/// The location in `artifacts[index]`; none, counted, when the run has no
+/// such artifact with a uri.
+fn artifact_location(
+    artifacts: &[Option<String>],
+    index: Option<usize>,
+    line: Option<u32>,
+    column: Option<u32>,
+    stats: &mut Stats,
+) -> Option<Location> {
+    let uri = index
+        .and_then(|i| artifacts.get(i))
+        .and_then(|u| u.as_deref());
+    match uri {
+        Some(uri) => location(uri, line, column),
+        None => {
+            stats.artifact_index_out_of_range += 1;
+            None
+        }
+    }
+}
+
+/// A location in the file `uri`; none for an empty uri.
+fn location(uri: &str, line: Option<u32>, column: Option<u32>) -> Option<Location> {
+    (!uri.trim().is_empty()).then(|| Location {
+        file: normalise_uri(uri),
+        line,
+        column,
+    })
+}
+
+/// Partial fingerprints that follow the code rather than who committed it
+/// or when, by preference: exact keys, then key prefixes (`matchBasedId/v1`).
+const LOCATION_FINGERPRINTS: [&str; 2] = [
+    "primaryLocationLineHash",
+    "primaryLocationStartColumnFingerprint",
+];
+const LOCATION_FINGERPRINT_PREFIXES: [&str; 2] = ["matchBasedId", "equalIndicator"];
+
+/// The first of `full` in key order; else the partial fingerprint that
+/// follows the code; else all partial fingerprints, `k=v;k=v`: any one of
+/// them alone may be shared by unrelated results (gitleaks' `author`), and a
+/// waiver names a finding by it.
+fn fingerprint(
+    full: Option<BTreeMap<String, FingerprintValue>>,
+    partial: Option<BTreeMap<String, FingerprintValue>>,
+    stats: &mut Stats,
+) -> Option<String> {
+    let mut usable = |map: Option<BTreeMap<String, FingerprintValue>>| -> Vec<(String, String)> {
+        map.into_iter()
+            .flatten()
+            .filter_map(|(key, value)| match value {
+                FingerprintValue::Text(v) => is_real_fingerprint(&v).then_some((key, v)),
+                FingerprintValue::Unusable => {
+                    stats.bad_fingerprint += 1;
+                    None
+                }
+            })
+            .collect()
+    };
+    let full = usable(full);
+    let partial = usable(partial);
+    if let Some((key, value)) = full.into_iter().next() {
+        return Some(format!("{key}={value}"));
+    }
+    let preferred = LOCATION_FINGERPRINTS
+        .iter()
+        .find_map(|name| partial.iter().find(|(key, _)| key == name))
+        .or_else(|| {
+            LOCATION_FINGERPRINT_PREFIXES
+                .iter()
+                .find_map(|prefix| partial.iter().find(|(key, _)| key.starts_with(prefix)))
+        });
+    if let Some((key, value)) = preferred {
+        return Some(format!("{key}={value}"));
+    }
+    let joined: Vec<String> = partial
+        .iter()
+        .map(|(key, value)| format!("{key}={value}"))
+        .collect();
+    (!joined.is_empty()).then(|| joined.join(";"))
 }
 
 fn message_text(
@@ -1107,24 +1415,41 @@ fn fill_placeholders(template: &str, arguments: &[String]) -> String {
     out
 }
 
-/// Removes a `file://` scheme and decodes `%XX` escapes (when the result is UTF-8).
+/// Removes a `file:` scheme and decodes `%XX` escapes (when the result is
+/// UTF-8). RFC 8089 allows `file:///x`, `file:/x` (Java's `URI`, so
+/// Polyspace and PMD) and `file://localhost/x`, all the path `/x`; another
+/// host is kept as a UNC path, `file://host/share/x` → `//host/share/x`.
 fn normalise_uri(uri: &str) -> String {
-    let path = match uri.strip_prefix("file://") {
-        Some(rest) if rest.starts_with('/') => {
-            // `file:///C:/src/x.c` → `C:/src/x.c`
-            let b = rest.as_bytes();
-            if b.len() >= 3
-                && b.get(1).is_some_and(u8::is_ascii_alphabetic)
-                && b.get(2) == Some(&b':')
-            {
-                rest.get(1..).unwrap_or(rest)
-            } else {
-                rest
+    let rest = uri
+        .get(..5)
+        .filter(|scheme| scheme.eq_ignore_ascii_case("file:"))
+        .and_then(|_| uri.get(5..));
+    let path = match rest {
+        Some(rest) => match rest.strip_prefix("//") {
+            Some(authority) => {
+                let (host, path) =
+                    authority.split_at(authority.find('/').unwrap_or(authority.len()));
+                if !host.is_empty() && !host.eq_ignore_ascii_case("localhost") {
+                    return percent_decode(&format!("//{authority}"));
+                }
+                path
             }
-        }
-        // `file://host/share/x` → `//host/share/x`
-        Some(rest) => return percent_decode(&format!("//{rest}")),
+            None if rest.starts_with('/') => rest,
+            // `file:x` names no absolute path; kept as written.
+            None => uri,
+        },
         None => uri,
+    };
+    // `/C:/src/x.c` → `C:/src/x.c`
+    let b = path.as_bytes();
+    let path = if rest.is_some()
+        && b.first() == Some(&b'/')
+        && b.get(1).is_some_and(u8::is_ascii_alphabetic)
+        && b.get(2) == Some(&b':')
+    {
+        path.get(1..).unwrap_or(path)
+    } else {
+        path
     };
     percent_decode(path)
 }
@@ -1198,10 +1523,74 @@ mod tests {
     }
 
     #[test]
+    fn fingerprint_preference() {
+        let map = |pairs: &[(&str, &str)]| {
+            let map: BTreeMap<String, FingerprintValue> = pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), FingerprintValue::Text(v.to_string())))
+                .collect();
+            Some(map)
+        };
+        let pick = |full: &[(&str, &str)], partial: &[(&str, &str)]| {
+            fingerprint(map(full), map(partial), &mut Stats::default())
+        };
+        let codeql = [
+            ("primaryLocationStartColumnFingerprint", "4"),
+            ("primaryLocationLineHash", "ab:1"),
+            ("another", "x"),
+        ];
+        assert_eq!(
+            pick(&[("v2", "b"), ("v1", "a")], &codeql).as_deref(),
+            Some("v1=a")
+        );
+        assert_eq!(
+            pick(&[], &codeql).as_deref(),
+            Some("primaryLocationLineHash=ab:1")
+        );
+        assert_eq!(
+            pick(&[], &codeql[..1]).as_deref(),
+            Some("primaryLocationStartColumnFingerprint=4")
+        );
+        assert_eq!(
+            pick(
+                &[],
+                &[
+                    ("a", "1"),
+                    ("equalIndicator/v1", "e"),
+                    ("matchBasedId/v2", "m")
+                ]
+            )
+            .as_deref(),
+            Some("matchBasedId/v2=m")
+        );
+        assert_eq!(
+            pick(&[], &[("b", "2"), ("equalIndicator/v1", "e")]).as_deref(),
+            Some("equalIndicator/v1=e")
+        );
+        // Placeholders and empty values are no fingerprint.
+        assert_eq!(
+            pick(
+                &[("matchBasedId/v1", "requires login")],
+                &[("b", "2"), ("a", " "), ("c", "3")]
+            )
+            .as_deref(),
+            Some("b=2;c=3")
+        );
+        assert_eq!(pick(&[], &[]), None);
+    }
+
+    #[test]
     fn uris() {
         assert_eq!(normalise_uri("file:///work/a%20b.py"), "/work/a b.py");
         assert_eq!(normalise_uri("file:///C:/src/x.c"), "C:/src/x.c");
         assert_eq!(normalise_uri("src/x.py"), "src/x.py");
         assert_eq!(normalise_uri("src/%ff.py"), "src/%ff.py");
+        assert_eq!(normalise_uri("file:/example/x.c"), "/example/x.c");
+        assert_eq!(normalise_uri("FILE:/C:/src/x.c"), "C:/src/x.c");
+        assert_eq!(normalise_uri("file://localhost/x/y.c"), "/x/y.c");
+        assert_eq!(normalise_uri("file://LOCALHOST/C:/y.c"), "C:/y.c");
+        assert_eq!(normalise_uri("file://host/share/x"), "//host/share/x");
+        assert_eq!(normalise_uri("file:x.c"), "file:x.c");
+        assert_eq!(normalise_uri("/C:/x.c"), "/C:/x.c");
     }
 }

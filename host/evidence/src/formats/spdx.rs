@@ -8,14 +8,24 @@
 //! [`Component`] needs; `files[]`, `snippets[]` and annotations are skipped
 //! without being built.
 //!
-//! * The product is every package the document DESCRIBES: the targets of
+//! * The product is what the document DESCRIBES: the targets of
 //!   `documentDescribes[]` (SPDX 2.2) and of relationships `SPDXRef-DOCUMENT
-//!   DESCRIBES x` (and `x DESCRIBED_BY SPDXRef-DOCUMENT`). Those packages
-//!   are not components; every other entry of `packages[]` is one.
+//!   DESCRIBES x` (and `x DESCRIBED_BY SPDXRef-DOCUMENT`), less those
+//!   another described package reaches through the dependency edges below. FOSSA describes every package, fuchsia's
+//!   tool a root and the packages it CONTAINS: what ships must not be
+//!   dropped as "the product". The product's packages are not components;
+//!   every other entry of `packages[]` is one. Several product packages,
+//!   none (described packages reaching each other), or a document whose
+//!   packages give no component are each said in a warning.
 //! * `name`, `versionInfo` → version; the purl is the first
 //!   `externalRefs[]` entry with `referenceType` `purl` (category
 //!   `PACKAGE-MANAGER` or `PACKAGE_MANAGER`); `checksums[] {algorithm,
 //!   checksumValue}` → hashes with the algorithm as SPDX names it (`SHA256`).
+//! * GitHub's dependency graph writes `>= 3.5.0` as `versionInfo` when it
+//!   could not resolve a version: a range (starting with `<`, `>`, `=`,
+//!   `~`, `^` or `*`, or holding a space or a comma) is no version, with a
+//!   warning. Its names carry the ecosystem (`npm:left-pad`), dropped when
+//!   the purl names the same package.
 //! * Licences: `licenseConcluded`, then `licenseDeclared` when it differs;
 //!   `NOASSERTION` and `NONE` say nothing and are skipped.
 //! * Supplier: `supplier` with its `Organization: ` / `Person: ` / `Tool: `
@@ -24,13 +34,13 @@
 //!   `A CONTAINS B` are edges A → B; `B DEPENDENCY_OF A` (and the
 //!   `DEV_`, `BUILD_`, `RUNTIME_`, `TEST_`, `OPTIONAL_`, `PROVIDED_`
 //!   variants) and `B CONTAINED_BY A` are edges A → B too. Seen from the
-//!   described packages, as [`super::sbom`] explains; with no such
+//!   product, as [`super::sbom`] explains; with no such
 //!   relationship at all, `direct` is `None`.
 //!
 //! Refused: an `spdxVersion` other than `SPDX-2.x`, a package without
 //! `SPDXID`.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::io::BufRead;
 
 use serde::Deserialize;
@@ -46,6 +56,7 @@ pub fn parse(
     ctx: &mut ParseContext<'_>,
     out: &mut Vec<Component>,
 ) -> Result<(), FormatError> {
+    let before = out.len();
     let doc: RawDocument = super::read_json_document(reader)?;
     let version = doc.spdx_version.as_deref().map(str::trim).unwrap_or("");
     if version.is_empty() {
@@ -71,6 +82,9 @@ pub fn parse(
         push_unique(&mut described, d);
     }
     let mut graph = Graph::default();
+    // The same edges, kept here to find the described packages that others
+    // reach.
+    let mut reach: HashMap<&str, Vec<&str>> = HashMap::new();
     for r in &doc.relationships {
         let (Some(a), Some(b), Some(kind)) = (
             r.element.as_deref().map(str::trim),
@@ -79,26 +93,60 @@ pub fn parse(
         ) else {
             continue;
         };
-        match kind.as_str() {
-            "DESCRIBES" if a == document_id => push_unique(&mut described, b),
-            "DESCRIBED_BY" if b == document_id => push_unique(&mut described, a),
-            "DEPENDS_ON" | "CONTAINS" => graph.edge(a, b),
-            "CONTAINED_BY" => graph.edge(b, a),
-            k if k.ends_with("DEPENDENCY_OF") => graph.edge(b, a),
-            _ => {}
-        }
+        let (from, to) = match kind.as_str() {
+            "DESCRIBES" if a == document_id => {
+                push_unique(&mut described, b);
+                continue;
+            }
+            "DESCRIBED_BY" if b == document_id => {
+                push_unique(&mut described, a);
+                continue;
+            }
+            "DEPENDS_ON" | "CONTAINS" => (a, b),
+            "CONTAINED_BY" => (b, a),
+            k if k.ends_with("DEPENDENCY_OF") => (b, a),
+            _ => continue,
+        };
+        graph.edge(from, to);
+        reach.entry(from).or_default().push(to);
     }
 
-    let described_set: HashSet<&str> = described.iter().map(String::as_str).collect();
+    let products = products(&described, &reach);
+    let product_set: HashSet<&str> = products.iter().map(String::as_str).collect();
+    // Described files and snippets are the product too, but only packages
+    // could have been components.
+    let product_packages: Vec<&str> = doc
+        .packages
+        .iter()
+        .filter_map(|p| p.spdx_id.as_deref().map(str::trim))
+        .filter(|id| product_set.contains(id))
+        .collect();
+    if !described.is_empty() && products.is_empty() {
+        ctx.warnings.push(format!(
+            "each of the {} package(s) the document DESCRIBES is reached from another one, so \
+             none is the product: all are read as components, and direct and transitive \
+             dependencies cannot be told apart",
+            described.len()
+        ));
+    } else if product_packages.len() > 1 {
+        ctx.warnings.push(format!(
+            "the document DESCRIBES {} packages that no other described package depends on or \
+             contains; all are read as the product, not as components: {}",
+            product_packages.len(),
+            product_packages.join(", ")
+        ));
+    }
     let mut components = Vec::new();
     let mut refs = Vec::new();
     let mut missing_ids = 0u64;
+    let mut ranges = 0u64;
+    let mut first_range = None;
     for p in &doc.packages {
         let id = p.spdx_id.as_deref().map(str::trim).unwrap_or("");
         if id.is_empty() {
             missing_ids += 1;
         }
-        if described_set.contains(id) {
+        if product_set.contains(id) {
             continue;
         }
         let mut licences = Vec::new();
@@ -136,14 +184,24 @@ pub fn parse(
             .collect();
         let supplier = party(p.supplier.as_deref()).or_else(|| party(p.originator.as_deref()));
         refs.push((!id.is_empty()).then(|| id.to_string()));
+        let name = Text::or_empty(&p.name);
+        let name = match purl.as_deref().and_then(|u| without_ecosystem(&name, u)) {
+            Some(bare) => bare.to_string(),
+            None => name,
+        };
+        let mut version = p
+            .version_info
+            .as_ref()
+            .and_then(Text::non_empty)
+            .filter(|v| !v.eq_ignore_ascii_case("NOASSERTION"))
+            .map(str::to_string);
+        if let Some(range) = version.take_if(|v| is_range(v)) {
+            ranges += 1;
+            first_range.get_or_insert_with(|| format!("{name} {range}"));
+        }
         components.push(Component {
-            name: Text::or_empty(&p.name),
-            version: p
-                .version_info
-                .as_ref()
-                .and_then(Text::non_empty)
-                .filter(|v| !v.eq_ignore_ascii_case("NOASSERTION"))
-                .map(str::to_string),
+            name,
+            version,
             purl,
             licences,
             hashes,
@@ -156,6 +214,12 @@ pub fn parse(
         return Err(FormatError::whole_file(format!(
             "{missing_ids} package(s) have no SPDXID; SPDX 2.x requires one per package"
         )));
+    }
+    if let Some(first) = first_range {
+        ctx.warnings.push(format!(
+            "{ranges} package(s) give a version range, not a version, as versionInfo (first: \
+             {first}); they are read as having no version"
+        ));
     }
     if described.is_empty() && !graph.is_empty() {
         ctx.warnings.push(
@@ -172,10 +236,10 @@ pub fn parse(
         })
         .collect();
     let ref_strs: Vec<Option<&str>> = refs.iter().map(|r| r.as_deref()).collect();
-    let flags = if described.is_empty() {
+    let flags = if products.is_empty() {
         vec![None; components.len()]
     } else {
-        graph.direct_flags(&described, &ref_strs, &names, &mut ctx.warnings)
+        graph.direct_flags(&products, &ref_strs, &names, &mut ctx.warnings)
     };
     for (mut c, direct) in components.into_iter().zip(flags) {
         c.direct = direct;
@@ -183,8 +247,81 @@ pub fn parse(
     }
     if doc.packages.is_empty() {
         ctx.warnings.push("the SBOM lists no packages".to_string());
+    } else if out.len() == before {
+        ctx.warnings.push(format!(
+            "the document's {} package(s) are all the product it DESCRIBES; it lists no \
+             component",
+            doc.packages.len()
+        ));
     }
     Ok(())
+}
+
+/// The described packages that no other described package reaches through
+/// `reach`, in the order described. One walk from all of them at once
+/// (a document may describe thousands): each node remembers which described
+/// package reached it first, and is walked again, once, when a second one
+/// does.
+fn products(described: &[String], reach: &HashMap<&str, Vec<&str>>) -> Vec<String> {
+    // `None`: reached from several described packages.
+    let mut reached_from: HashMap<&str, Option<&str>> = HashMap::new();
+    let mut stack: Vec<(&str, Option<&str>)> = described
+        .iter()
+        .flat_map(|d| {
+            let from = d.as_str();
+            reach
+                .get(from)
+                .into_iter()
+                .flatten()
+                .map(move |&to| (to, Some(from)))
+        })
+        .collect();
+    while let Some((node, from)) = stack.pop() {
+        let now = match reached_from.get(node) {
+            None => from,
+            Some(Some(first)) if from != Some(*first) => None,
+            // Nothing new: the same origin again, or already several.
+            Some(_) => continue,
+        };
+        reached_from.insert(node, now);
+        stack.extend(reach.get(node).into_iter().flatten().map(|&to| (to, now)));
+    }
+    described
+        .iter()
+        .filter(|d| match reached_from.get(d.as_str()) {
+            None => true,
+            Some(Some(only)) => *only == d.as_str(),
+            Some(None) => false,
+        })
+        .cloned()
+        .collect()
+}
+
+/// A version range where a version belongs: `>= 3.5.0`, `^1.2`, `1.0, <2`.
+fn is_range(version: &str) -> bool {
+    version.starts_with(['<', '>', '=', '~', '^', '*'])
+        || version.contains(|c: char| c.is_whitespace() || c == ',')
+}
+
+/// `pip:flake8` → `flake8` when `purl` names that package
+/// (`pkg:pypi/flake8@…`, `pkg:githubactions/actions/checkout@2` for
+/// `actions:actions/checkout`); otherwise `None`.
+fn without_ecosystem<'n>(name: &'n str, purl: &str) -> Option<&'n str> {
+    let (ecosystem, bare) = name.split_once(':')?;
+    if ecosystem.is_empty() || !ecosystem.bytes().all(|b| b.is_ascii_alphanumeric()) {
+        return None;
+    }
+    let path = purl.strip_prefix("pkg:")?.split(['?', '#']).next()?;
+    let path = path.split_once('/')?.1;
+    // The version's `@`, not a scope's (`@babel/core`, unencoded).
+    let path = match path.rsplit_once('@') {
+        Some((p, _)) if !p.is_empty() && !p.ends_with('/') => p,
+        _ => path,
+    };
+    let path = super::cyclonedx::percent_decode(path);
+    let confirmed =
+        bare.eq_ignore_ascii_case(&path) || bare.eq_ignore_ascii_case(&path.replace('/', ":"));
+    confirmed.then_some(bare)
 }
 
 /// `Organization: ACME (x@y)` → `ACME (x@y)`; `NOASSERTION` → none.
@@ -282,5 +419,73 @@ mod tests {
             Some("Jane Doe (jane@example.com)")
         );
         assert_eq!(party(Some("NOASSERTION")), None);
+    }
+
+    #[test]
+    fn ranges_are_not_versions() {
+        for range in [
+            ">= 3.5.0", "<2", "=1.0", "~1.2", "^4", "*", "1.0, <2", "1 - 2",
+        ] {
+            assert!(is_range(range), "{range}");
+        }
+        for version in ["3.5.0", "1.0.0-rc.1+build", "2024.01", "v2", "main"] {
+            assert!(!is_range(version), "{version}");
+        }
+    }
+
+    #[test]
+    fn ecosystem_prefixes_go_only_when_the_purl_names_the_package() {
+        let bare = |name, purl| without_ecosystem(name, purl);
+        assert_eq!(
+            bare("npm:left-pad", "pkg:npm/left-pad@1.3.0"),
+            Some("left-pad")
+        );
+        assert_eq!(
+            bare(
+                "actions:actions/checkout",
+                "pkg:githubactions/actions/checkout@4"
+            ),
+            Some("actions/checkout")
+        );
+        assert_eq!(
+            bare("npm:@babel/core", "pkg:npm/%40babel/core@7"),
+            Some("@babel/core")
+        );
+        assert_eq!(
+            bare("npm:@babel/core", "pkg:npm/@babel/core"),
+            Some("@babel/core")
+        );
+        assert_eq!(
+            bare(
+                "maven:org.example:pump",
+                "pkg:maven/org.example/pump@1?type=jar"
+            ),
+            Some("org.example:pump")
+        );
+        assert_eq!(bare("pip:PyYAML", "pkg:pypi/pyyaml@6.0"), Some("PyYAML"));
+        // Another package, or no prefix to strip.
+        assert_eq!(bare("npm:left-pad", "pkg:npm/right-pad@1"), None);
+        assert_eq!(bare("left-pad", "pkg:npm/left-pad@1"), None);
+        assert_eq!(
+            bare("org.example:pump", "pkg:maven/org.example/pump@1"),
+            None
+        );
+    }
+
+    #[test]
+    fn products_are_the_described_packages_no_other_reaches() {
+        let described: Vec<String> = ["app", "lib", "tool", "a", "b"].map(String::from).to_vec();
+        let mut reach: HashMap<&str, Vec<&str>> = HashMap::new();
+        // app → x → lib: reached through a package that is not described.
+        reach.insert("app", vec!["x"]);
+        reach.insert("x", vec!["lib"]);
+        // tool → y → tool: reached from itself only (the SPDX 2.3 example's
+        // Package CONTAINS JenaLib CONTAINS Package).
+        reach.insert("tool", vec!["y"]);
+        reach.insert("y", vec!["tool", "x"]);
+        // a → b → a: each reached from the other.
+        reach.insert("a", vec!["b"]);
+        reach.insert("b", vec!["a"]);
+        assert_eq!(products(&described, &reach), ["app", "tool"]);
     }
 }

@@ -1,14 +1,23 @@
 //! sphinx-needs `needs.json` (the `needs` builder, or `needs_build_json =
 //! True`): `versions[current_version].needs`, one object per need.
 //!
-//! - Parents are every outgoing link: the `links` list and each configured
-//!   extra link type (`fulfills`, `implements`, …), recognised as a list
-//!   whose `<name>_back` list also exists, plus `parent_needs` (a need
-//!   nested in another).
+//! - Parents are every outgoing link: `links`, `parent_needs` (a need
+//!   nested in another) and each configured extra link type (`fulfills`,
+//!   `implements`, …). From sphinx-needs 3 the version carries a
+//!   `needs_schema` naming them (`"field_type": "links"`). Without it
+//!   (sphinx-needs ≤2, which writes no `*_back` lists in 2.x), every list of
+//!   strings is a link but the core ones that are not (`tags`, `sections`,
+//!   `constraints`) and the `*_back` lists. A link's condition
+//!   (`REQ-002[status=="approved"]`, sphinx-needs 9) is not part of the id.
 //! - Kind is the need's `type`; a risk control when the type or its
 //!   `type_name` is one of the risk-control kinds, or the need has a
 //!   `risk_control` option set to a true value.
-//! - The location is `docname` + its `doctype` and `lineno` in the sources.
+//! - The location is `docname` + its `doctype` and `lineno` in the sources;
+//!   `needs_json_remove_defaults = True` leaves out a default `doctype`,
+//!   which the schema gives, and sphinx-needs 1.3 and 2.0 leave it empty
+//!   for a nested need, which is in its parent need's file.
+//! - A needs.json with no version (`"versions": {}`, written for a project
+//!   without needs) holds no need: a warning, like an empty `needs`.
 
 use std::io::BufRead;
 
@@ -18,6 +27,16 @@ use super::{ParseContext, read_json_document};
 use crate::error::FormatError;
 use crate::formats::doorstop::RISK_CONTROL_KINDS;
 use crate::model::{Location, Requirement};
+
+/// Core list fields that are not links (sphinx-needs ≤2 has no schema to
+/// say so).
+const NOT_LINKS: &[&str] = &[
+    "tags",
+    "sections",
+    "constraints",
+    "section_name",
+    "signature",
+];
 
 pub fn parse(
     reader: &mut dyn BufRead,
@@ -29,19 +48,25 @@ pub fn parse(
         Some(Value::String(v)) => v.clone(),
         _ => String::new(),
     };
-    let needs = doc
+    let versions = doc.get("versions").and_then(Value::as_object);
+    if versions.is_some_and(serde_json::Map::is_empty) {
+        ctx.warnings
+            .push("needs.json holds no need (`versions` is empty)".to_string());
+        return Ok(());
+    }
+    let current = doc
         .pointer(&format!(
-            "/versions/{}/needs",
+            "/versions/{}",
             version.replace('~', "~0").replace('/', "~1")
         ))
         .or_else(|| {
             // No current version named: the only one there is.
-            doc.get("versions")
-                .and_then(Value::as_object)
+            versions
                 .filter(|v| v.len() == 1)
                 .and_then(|v| v.values().next())
-                .and_then(|v| v.get("needs"))
-        })
+        });
+    let needs = current
+        .and_then(|v| v.get("needs"))
         .and_then(Value::as_object)
         .ok_or_else(|| {
             FormatError::whole_file(format!(
@@ -51,6 +76,20 @@ pub fn parse(
     if needs.is_empty() {
         ctx.warnings.push("needs.json holds no need".to_string());
     }
+    let schema = current
+        .and_then(|v| v.pointer("/needs_schema/properties"))
+        .and_then(Value::as_object);
+    let link_fields: Option<Vec<&str>> = schema.map(|fields| {
+        fields
+            .iter()
+            .filter(|(_, f)| f.get("field_type").and_then(Value::as_str) == Some("links"))
+            .map(|(name, _)| name.as_str())
+            .collect()
+    });
+    let default_doctype = schema
+        .and_then(|fields| fields.get("doctype"))
+        .and_then(|f| f.get("default"))
+        .and_then(Value::as_str);
     for (key, need) in needs {
         let text = |k: &str| {
             need.get(k)
@@ -63,23 +102,31 @@ pub fn parse(
             _ => key.clone(),
         };
         let mut parents: Vec<String> = Vec::new();
-        if let Some(fields) = need.as_object() {
-            for (name, value) in fields {
-                let outgoing = name == "links"
-                    || name == "parent_needs"
-                    || (!name.ends_with("_back") && fields.contains_key(&format!("{name}_back")));
-                if !outgoing {
-                    continue;
-                }
-                for parent in value
-                    .as_array()
-                    .into_iter()
-                    .flatten()
-                    .filter_map(Value::as_str)
-                {
-                    if !parents.iter().any(|p| p == parent) {
-                        parents.push(parent.to_string());
+        for (name, value) in need.as_object().into_iter().flatten() {
+            let Some(items) = value.as_array() else {
+                continue;
+            };
+            let outgoing = name == "links"
+                || name == "parent_needs"
+                || match &link_fields {
+                    Some(fields) => fields.contains(&name.as_str()),
+                    None => {
+                        !name.ends_with("_back")
+                            && !NOT_LINKS.contains(&name.as_str())
+                            && items.iter().all(Value::is_string)
                     }
+                };
+            if !outgoing {
+                continue;
+            }
+            for target in items.iter().filter_map(Value::as_str) {
+                // `REQ-002[status=="approved"]`: the link holds while the condition does.
+                let parent = match target.split_once('[') {
+                    Some((id, _)) if target.ends_with(']') => id,
+                    _ => target,
+                };
+                if !parent.is_empty() && !parents.iter().any(|p| p == parent) {
+                    parents.push(parent.to_string());
                 }
             }
         }
@@ -92,10 +139,18 @@ pub fn parse(
                 .get("risk_control")
                 .and_then(Value::as_str)
                 .is_some_and(|s| matches!(s.to_ascii_lowercase().as_str(), "true" | "yes" | "1"));
-        let file = match (
-            need.get("docname").and_then(Value::as_str),
-            need.get("doctype").and_then(Value::as_str),
-        ) {
+        // sphinx-needs 1.3 and 2.0 write `""` for a need nested in another:
+        // it is in the same file as that one.
+        let doctype = [Some(need), parent_need(needs, need)]
+            .into_iter()
+            .flatten()
+            .find_map(|n| {
+                n.get("doctype")
+                    .and_then(Value::as_str)
+                    .filter(|t| !t.is_empty())
+            })
+            .or(default_doctype);
+        let file = match (need.get("docname").and_then(Value::as_str), doctype) {
             (Some(doc), Some(ext)) => format!("{doc}{ext}"),
             (Some(doc), None) => doc.to_string(),
             _ => ctx.evidence_path.to_string(),
@@ -116,10 +171,18 @@ pub fn parse(
             link_stamps: Vec::new(),
             source: Location {
                 file,
-                line: need.get("lineno").and_then(Value::as_u64).map(|l| l as u32),
+                line: need
+                    .get("lineno")
+                    .and_then(Value::as_u64)
+                    .map(|l| u32::try_from(l).unwrap_or(u32::MAX)),
                 column: None,
             },
         });
     }
     Ok(())
+}
+
+/// The need `need` is nested in, if any.
+fn parent_need<'a>(needs: &'a serde_json::Map<String, Value>, need: &Value) -> Option<&'a Value> {
+    needs.get(need.get("parent_need").and_then(Value::as_str)?)
 }
