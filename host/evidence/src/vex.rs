@@ -114,11 +114,7 @@ pub fn apply_vex(evidence: &mut Evidence) {
 /// A purl reduced for comparison: `(type/namespace/name, version)`.
 fn purl_key(purl: &str) -> Option<(String, Option<String>)> {
     let rest = purl.trim().strip_prefix("pkg:")?;
-    let core = rest.split(['?', '#']).next().unwrap_or(rest);
-    let (path, version) = match core.rsplit_once('@') {
-        Some((p, v)) if !v.contains('/') && !p.ends_with('/') => (p, Some(v)),
-        _ => (core, None),
-    };
+    let (path, version, _) = crate::formats::vuln::purl_parts(rest);
     let decoded = crate::formats::cyclonedx::percent_decode(path).to_ascii_lowercase();
     let decoded = decoded.trim_matches('/').to_string();
     let path = match decoded.split_once('/') {

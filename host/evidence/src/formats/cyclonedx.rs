@@ -259,11 +259,7 @@ fn status_of(state: &str) -> Option<VexStatus> {
 
 /// `(name, version)` of a purl: the last path segment, percent-decoded.
 pub(crate) fn purl_name_version(purl: &str) -> (String, Option<String>) {
-    let core = purl.split(['?', '#']).next().unwrap_or(purl);
-    let (path, version) = match core.rsplit_once('@') {
-        Some((p, v)) if !p.ends_with('/') && !p.ends_with(':') => (p, Some(v)),
-        _ => (core, None),
-    };
+    let (path, version, _) = super::vuln::purl_parts(purl);
     let name = path.rsplit('/').next().unwrap_or(path);
     (
         percent_decode(name),
@@ -377,13 +373,8 @@ fn component_index(bom: &Bom) -> HashMap<&str, &BomComponent> {
 /// `purl` naming `version` instead of the version it names, if any
 /// (qualifiers and subpath kept).
 fn purl_with_version(purl: &str, version: &str) -> String {
-    let end = purl.find(['?', '#']).unwrap_or(purl.len());
-    let (core, rest) = purl.split_at(end);
-    let core = match core.rsplit_once('@') {
-        Some((path, v)) if !v.contains('/') && !path.ends_with('/') => path,
-        _ => core,
-    };
-    format!("{core}@{}{rest}", super::vuln::purl_encode(version, false))
+    let (path, _, rest) = super::vuln::purl_parts(purl);
+    format!("{path}@{}{rest}", super::vuln::purl_encode(version, false))
 }
 
 /// A BOM-Link `urn:cdx:<serial>/<version>#<bom-ref>` names the ref after `#`.

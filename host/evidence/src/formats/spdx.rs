@@ -311,14 +311,8 @@ fn without_ecosystem<'n>(name: &'n str, purl: &str) -> Option<&'n str> {
     if ecosystem.is_empty() || !ecosystem.bytes().all(|b| b.is_ascii_alphanumeric()) {
         return None;
     }
-    let path = purl.strip_prefix("pkg:")?.split(['?', '#']).next()?;
-    let path = path.split_once('/')?.1;
-    // The version's `@`, not a scope's (`@babel/core`, unencoded).
-    let path = match path.rsplit_once('@') {
-        Some((p, _)) if !p.is_empty() && !p.ends_with('/') => p,
-        _ => path,
-    };
-    let path = super::cyclonedx::percent_decode(path);
+    let (path, _, _) = super::vuln::purl_parts(purl.strip_prefix("pkg:")?);
+    let path = super::cyclonedx::percent_decode(path.split_once('/')?.1);
     let confirmed =
         bare.eq_ignore_ascii_case(&path) || bare.eq_ignore_ascii_case(&path.replace('/', ":"));
     confirmed.then_some(bare)

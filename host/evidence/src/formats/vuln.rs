@@ -192,6 +192,22 @@ pub(crate) fn purl_encode(s: &str, keep_slash: bool) -> String {
     out
 }
 
+/// A purl split at its version: `(everything before the version, the
+/// version, the qualifiers and subpath)`. The version is after the last `@`
+/// that ends a path, not a scope's (`pkg:npm/@babel/core`, unencoded).
+pub(crate) fn purl_parts(purl: &str) -> (&str, Option<&str>, &str) {
+    let end = purl.find(['?', '#']).unwrap_or(purl.len());
+    let (core, rest) = purl.split_at(end);
+    match core.rsplit_once('@') {
+        Some((path, version))
+            if !path.is_empty() && !path.ends_with(['/', ':']) && !version.contains('/') =>
+        {
+            (path, Some(version), rest)
+        }
+        _ => (core, None, rest),
+    }
+}
+
 /// A purl for package `name` at `version` in an OSV ecosystem or a
 /// scanner's package type; `None` for ecosystems whose purls need more than a
 /// name (Linux distributions need the distro as a qualifier).
@@ -465,6 +481,23 @@ mod tests {
             Some("pkg:golang/golang.org/x/net@v0.1.0")
         );
         assert_eq!(purl_for("Debian:12", "openssl", Some("3.0")), None);
+    }
+
+    #[test]
+    fn purls_split_at_their_version_not_a_scope() {
+        assert_eq!(
+            purl_parts("pkg:npm/@babel/core@7.0.0?arch=x#sub"),
+            ("pkg:npm/@babel/core", Some("7.0.0"), "?arch=x#sub")
+        );
+        assert_eq!(
+            purl_parts("pkg:npm/@babel/core"),
+            ("pkg:npm/@babel/core", None, "")
+        );
+        assert_eq!(purl_parts("@scope/x"), ("@scope/x", None, ""));
+        assert_eq!(
+            purl_parts("pkg:pypi/demo#a@b"),
+            ("pkg:pypi/demo", None, "#a@b")
+        );
     }
 
     #[test]
