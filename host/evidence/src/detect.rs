@@ -33,7 +33,8 @@
 //!   (`artifacts` first, no `$schema`), so a large log has only `runs` in
 //!   the head. Nothing else regops reads has a top-level `runs`.
 //!   CycloneDX has `bomFormat`, a CycloneDX `$schema`, `specVersion` beside
-//!   `components`/`metadata`/`vulnerabilities`, or `components` whose items have `bom-ref` (or `purl` and `type`):
+//!   `components`/`metadata`/`vulnerabilities`, or `components` whose items
+//!   have `bom-ref` (or `purl` and `type`):
 //!   cyclonedx-py writes `bomFormat` last. SPDX 2 has `spdxVersion` (SPDX 3's
 //!   JSON-LD `@graph` is refused by name). OpenVEX has `statements` and
 //!   `@context`. Grype has `matches` with `descriptor` or `distro` (or matches
