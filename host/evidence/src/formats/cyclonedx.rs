@@ -21,7 +21,19 @@
 //!   `author`, else the first of `authors[].name`, else `publisher`.
 //!   Direct versus transitive comes from `dependencies[] {ref, dependsOn}`
 //!   seen from the product's `bom-ref` (see [`super::sbom`]); without a
-//!   dependency graph, `direct` is `None`. (Key order does not matter:
+//!   dependency graph, `direct` is `None`.
+//!   Entries that are not packages are left out ([`Entry`]): Trivy's node
+//!   for each scanned lockfile (`application` with property
+//!   `aquasecurity:trivy:Class` `lang-pkgs`) and for the operating system
+//!   (`operating-system`, Class `os-pkgs`), syft's operating system
+//!   (`syft:distro:*` properties), and `file` components with neither
+//!   version nor purl (syft lists each package's files; one warning counts
+//!   them). None of these has a purl; one that has is a component. A
+//!   grouping node is transparent in the graph: a package a lockfile lists
+//!   is direct when the lockfile hangs from the product. An operating
+//!   system whose packages the SBOM does not list (none hangs under it, none
+//!   names it in a purl's `distro` qualifier) stays a component, with a
+//!   warning: it is then the only record of that software. (Key order does not matter:
 //!   cyclonedx-py writes `components` and `dependencies` before `metadata`
 //!   and `bomFormat` last.)
 //! * `vulnerabilities`: one record per (entry of `vulnerabilities[]`, entry
@@ -155,9 +167,107 @@ pub(crate) struct BomComponent {
     pub licences: Vec<String>,
     pub hashes: Vec<Hash>,
     pub supplier: Option<String>,
+    /// CycloneDX `type`, as far as telling packages apart needs it.
+    pub kind: Kind,
+    /// The producers' markers from `properties[]`.
+    pub markers: Markers,
+}
+
+/// A component's CycloneDX `type`: the three that can mark an entry that is
+/// not a package, and every other (`library`, `framework`, ...).
+#[derive(Debug, Default, Clone, Copy, PartialEq)]
+pub(crate) enum Kind {
+    Application,
+    OperatingSystem,
+    File,
+    #[default]
+    Other,
+}
+
+impl Kind {
+    pub(crate) fn of(s: &str) -> Kind {
+        match s.trim() {
+            "application" => Kind::Application,
+            "operating-system" => Kind::OperatingSystem,
+            "file" => Kind::File,
+            _ => Kind::Other,
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Kind {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(Loose(Kind::of, Kind::Other))
+    }
+}
+
+/// What an entry of `components[]` stands for. Producers list entries that
+/// are not packages beside their packages; only packages are SOUP
+/// components. Each kind is told by what its producer writes, never by a
+/// missing field alone, so a real component is never left out.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Entry {
+    /// A package: a SOUP candidate.
+    Package,
+    /// A scanned lockfile, binary or language directory, under which Trivy
+    /// lists the packages it names (`application` with Class `lang-pkgs`,
+    /// no purl).
+    Lockfile,
+    /// The scanned operating system: Trivy lists its packages under it
+    /// (`operating-system` with Class `os-pkgs`), syft beside it
+    /// (`syft:distro:*` properties); no purl.
+    OperatingSystem,
+    /// A file with neither version nor purl (`type: file`): syft lists the
+    /// files its packages own, each package being the SOUP item.
+    File,
 }
 
 impl BomComponent {
+    fn entry(&self) -> Entry {
+        if self.purl.is_some() {
+            return Entry::Package;
+        }
+        let class = self.markers.trivy_class;
+        match self.kind {
+            Kind::Application if class == Some(TrivyClass::LangPkgs) => Entry::Lockfile,
+            Kind::OperatingSystem
+                if class == Some(TrivyClass::OsPkgs) || self.markers.syft_distro =>
+            {
+                Entry::OperatingSystem
+            }
+            Kind::File if self.version.is_none() => Entry::File,
+            _ => Entry::Package,
+        }
+    }
+
+    /// Whether the SBOM lists this operating system's packages: Trivy hangs
+    /// them under it; syft names it in their purls' `distro` qualifier
+    /// (`distro=debian-12`; Trivy writes `debian-12.5`, or the version alone
+    /// for Alpine).
+    fn packages_listed(&self, bom: &Bom) -> bool {
+        if self
+            .bom_ref
+            .as_deref()
+            .is_some_and(|r| bom.graph.has_edges(r))
+        {
+            return true;
+        }
+        let name = self.name.trim();
+        let version = self.version.as_deref().unwrap_or("");
+        let release = format!("{name}-{version}");
+        let named = |distro: &str| {
+            distro.eq_ignore_ascii_case(&release)
+                || (!version.is_empty() && distro == version)
+                || (version.is_empty() && distro.eq_ignore_ascii_case(name))
+        };
+        bom.components.iter().any(|c| {
+            c.purl
+                .as_deref()
+                .and_then(distro_qualifier)
+                .is_some_and(|d| named(&d))
+        })
+    }
+
     fn display_name(&self) -> String {
         match self
             .group
@@ -267,6 +377,17 @@ pub(crate) fn purl_name_version(purl: &str) -> (String, Option<String>) {
     )
 }
 
+/// The `distro` qualifier of a purl, percent-decoded.
+fn distro_qualifier(purl: &str) -> Option<String> {
+    let (_, _, rest) = super::vuln::purl_parts(purl);
+    let qualifiers = rest.strip_prefix('?')?;
+    let qualifiers = qualifiers.split('#').next().unwrap_or(qualifiers);
+    qualifiers
+        .split('&')
+        .find_map(|q| q.strip_prefix("distro="))
+        .map(percent_decode)
+}
+
 pub(crate) fn percent_decode(s: &str) -> String {
     if !s.contains('%') {
         return s.to_string();
@@ -309,35 +430,87 @@ pub(crate) fn emit(
     }
 }
 
-fn emit_components(bom: Bom, ctx: &mut ParseContext<'_>, out: &mut Vec<Component>) {
+fn emit_components(mut bom: Bom, ctx: &mut ParseContext<'_>, out: &mut Vec<Component>) {
+    // Entries that group or describe packages are not components; an
+    // operating system whose packages the SBOM does not list is one, as
+    // the only record of that software.
+    let mut unlisted_os = Vec::new();
+    let entries: Vec<Entry> = bom
+        .components
+        .iter()
+        .map(|c| match c.entry() {
+            Entry::OperatingSystem if !c.packages_listed(&bom) => {
+                unlisted_os.push(versioned_name(c));
+                Entry::Package
+            }
+            entry => entry,
+        })
+        .collect();
+    let mut files = 0u64;
+    let mut first_file = None;
+    let mut first_grouping = None;
+    let mut transparent = Vec::new();
+    for (c, entry) in bom.components.iter().zip(&entries) {
+        match entry {
+            Entry::Package => continue,
+            Entry::File => {
+                files += 1;
+                first_file.get_or_insert_with(|| c.display_name());
+            }
+            Entry::Lockfile | Entry::OperatingSystem => {}
+        }
+        first_grouping.get_or_insert_with(|| versioned_name(c));
+        if let Some(r) = &c.bom_ref {
+            transparent.push(local_ref(r).to_string());
+        }
+    }
+    for r in &transparent {
+        bom.graph.make_transparent(r);
+    }
+    let packages: Vec<&BomComponent> = bom
+        .components
+        .iter()
+        .zip(&entries)
+        .filter(|(_, entry)| **entry == Entry::Package)
+        .map(|(c, _)| c)
+        .collect();
     let roots: Vec<String> = bom
         .product
         .as_ref()
         .and_then(|p| p.bom_ref.clone())
         .into_iter()
         .collect();
-    let refs: Vec<Option<&str>> = bom
-        .components
-        .iter()
-        .map(|c| c.bom_ref.as_deref())
-        .collect();
-    let names: Vec<String> = bom
-        .components
-        .iter()
-        .map(|c| match &c.version {
-            Some(v) => format!("{} {v}", c.display_name()),
-            None => c.display_name(),
-        })
-        .collect();
+    let refs: Vec<Option<&str>> = packages.iter().map(|c| c.bom_ref.as_deref()).collect();
+    let names: Vec<String> = packages.iter().map(|c| versioned_name(c)).collect();
     let flags = bom
         .graph
         .direct_flags(&roots, &refs, &names, &mut ctx.warnings);
     if bom.components.is_empty() {
         ctx.warnings
             .push("the SBOM lists no components".to_string());
+    } else if packages.is_empty() {
+        ctx.warnings.push(format!(
+            "the SBOM lists no packages, only {} entr(ies) that group or describe them (first: \
+             {})",
+            bom.components.len(),
+            first_grouping.unwrap_or_default()
+        ));
+    }
+    for name in unlisted_os {
+        ctx.warnings.push(format!(
+            "the SBOM names the operating system {name} but none of its packages (none hangs \
+             under it or names it in a purl's `distro` qualifier), so the operating system is \
+             read as a component"
+        ));
+    }
+    if let Some(first) = first_file {
+        ctx.warnings.push(format!(
+            "{files} `file` component(s) without a version or purl are files, not packages (syft \
+             lists the files each package owns), and are not read as components (first: {first})"
+        ));
     }
     let mut nameless = 0u64;
-    for (c, direct) in bom.components.iter().zip(flags) {
+    for (c, direct) in packages.into_iter().zip(flags) {
         let name = c.display_name();
         if name.is_empty() {
             nameless += 1;
@@ -357,6 +530,14 @@ fn emit_components(bom: Bom, ctx: &mut ParseContext<'_>, out: &mut Vec<Component
         ctx.warnings.push(format!(
             "{nameless} component(s) have no name (CycloneDX requires one); they are listed with an empty name"
         ));
+    }
+}
+
+/// `name version`, as warnings name a component.
+fn versioned_name(c: &BomComponent) -> String {
+    match &c.version {
+        Some(v) => format!("{} {v}", c.display_name()),
+        None => c.display_name(),
     }
 }
 
@@ -719,6 +900,240 @@ struct RawComponent {
     #[serde(deserialize_with = "null_default")]
     authors: Vec<RawContact>,
     publisher: Option<String>,
+    #[serde(rename = "type")]
+    kind: Kind,
+    properties: Markers,
+}
+
+/// What `properties[]` tells about a component: only the producers'
+/// markers of entries that are not packages are kept, each string classified
+/// as it is read (nothing is held, so thousands of properties cost no
+/// allocation). Read loosely: a property of another shape is skipped, never
+/// a reason to refuse the SBOM.
+#[derive(Debug, Default, Clone, Copy)]
+pub(crate) struct Markers {
+    trivy_class: Option<TrivyClass>,
+    syft_distro: bool,
+}
+
+/// Trivy's `aquasecurity:trivy:Class` of a component.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum TrivyClass {
+    /// `lang-pkgs`: a lockfile's packages.
+    LangPkgs,
+    /// `os-pkgs`: the operating system's packages.
+    OsPkgs,
+    Other,
+}
+
+/// A property's name or value, as far as the markers need it.
+#[derive(Clone, Copy, PartialEq)]
+enum Word {
+    TrivyClassName,
+    SyftDistroName,
+    Class(TrivyClass),
+    /// Any other string, or a value that is not one.
+    Other,
+}
+
+impl Word {
+    fn of(s: &str) -> Word {
+        match s.trim() {
+            "aquasecurity:trivy:Class" => Word::TrivyClassName,
+            "lang-pkgs" => Word::Class(TrivyClass::LangPkgs),
+            "os-pkgs" => Word::Class(TrivyClass::OsPkgs),
+            s if s.starts_with("syft:distro:") => Word::SyftDistroName,
+            _ => Word::Other,
+        }
+    }
+}
+
+impl Markers {
+    /// Takes in one property `{name, value}` (the XML reader's way in).
+    pub(crate) fn add(&mut self, name: &str, value: Option<&str>) {
+        self.add_words(Word::of(name), value.map_or(Word::Other, Word::of));
+    }
+
+    fn add_words(&mut self, name: Word, value: Word) {
+        match (name, value) {
+            (Word::TrivyClassName, Word::Class(class)) => self.trivy_class = Some(class),
+            (Word::TrivyClassName, _) => self.trivy_class = Some(TrivyClass::Other),
+            (Word::SyftDistroName, _) => self.syft_distro = true,
+            _ => {}
+        }
+    }
+}
+
+/// `visit_*` methods reading every scalar but a string as `$none` (or as
+/// the visitor's field `$n`).
+macro_rules! scalars_read_as {
+    (@with $this:ident, $none:expr) => {
+        fn visit_unit<E: de::Error>($this) -> Result<Self::Value, E> {
+            Ok($none)
+        }
+        fn visit_bool<E: de::Error>($this, _: bool) -> Result<Self::Value, E> {
+            Ok($none)
+        }
+        fn visit_i64<E: de::Error>($this, _: i64) -> Result<Self::Value, E> {
+            Ok($none)
+        }
+        fn visit_u64<E: de::Error>($this, _: u64) -> Result<Self::Value, E> {
+            Ok($none)
+        }
+        fn visit_f64<E: de::Error>($this, _: f64) -> Result<Self::Value, E> {
+            Ok($none)
+        }
+    };
+    (field $n:tt) => {
+        scalars_read_as!(@with self, self.$n);
+    };
+    ($none:expr) => {
+        scalars_read_as!(@with self, $none);
+    };
+}
+
+/// `properties`: an array of `{name, value}`; anything else is skipped.
+impl<'de> Deserialize<'de> for Markers {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Markers;
+
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("an array of properties")
+            }
+
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Markers, A::Error> {
+                let mut markers = Markers::default();
+                while let Some(Property(name, value)) = seq.next_element()? {
+                    markers.add_words(name, value);
+                }
+                Ok(markers)
+            }
+
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Markers, A::Error> {
+                while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+                Ok(Markers::default())
+            }
+
+            fn visit_str<E: de::Error>(self, _: &str) -> Result<Markers, E> {
+                Ok(Markers::default())
+            }
+
+            scalars_read_as!(Markers::default());
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// One property: its name and value as [`Word`]s.
+struct Property(Word, Word);
+
+impl<'de> Deserialize<'de> for Property {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Property;
+
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a property {name, value}")
+            }
+
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Property, A::Error> {
+                let mut p = Property(Word::Other, Word::Other);
+                while let Some(key) = map.next_key::<PropertyKey>()? {
+                    match key {
+                        PropertyKey::Name => {
+                            p.0 = map.next_value_seed(Loose(Word::of, Word::Other))?
+                        }
+                        PropertyKey::Value => {
+                            p.1 = map.next_value_seed(Loose(Word::of, Word::Other))?
+                        }
+                        PropertyKey::Other => {
+                            map.next_value::<IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(p)
+            }
+
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Property, A::Error> {
+                while seq.next_element::<IgnoredAny>()?.is_some() {}
+                Ok(Property(Word::Other, Word::Other))
+            }
+
+            fn visit_str<E: de::Error>(self, _: &str) -> Result<Property, E> {
+                Ok(Property(Word::Other, Word::Other))
+            }
+
+            scalars_read_as!(Property(Word::Other, Word::Other));
+        }
+        d.deserialize_any(V)
+    }
+}
+
+enum PropertyKey {
+    Name,
+    Value,
+    Other,
+}
+
+impl<'de> Deserialize<'de> for PropertyKey {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = PropertyKey;
+
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a property key")
+            }
+
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<PropertyKey, E> {
+                Ok(match v {
+                    "name" => PropertyKey::Name,
+                    "value" => PropertyKey::Value,
+                    _ => PropertyKey::Other,
+                })
+            }
+        }
+        d.deserialize_identifier(V)
+    }
+}
+
+/// Deserialises a string through the function, reading any other value as
+/// the second field (and skipping it), so that nothing is held.
+struct Loose<T>(fn(&str) -> T, T);
+
+impl<'de, T> DeserializeSeed<'de> for Loose<T> {
+    type Value = T;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<T, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de, T> Visitor<'de> for Loose<T> {
+    type Value = T;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a string")
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<T, E> {
+        Ok((self.0)(v))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<T, A::Error> {
+        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+        Ok(self.1)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<T, A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(self.1)
+    }
+
+    scalars_read_as!(field 1);
 }
 
 /// An external reference; a `distribution`'s hashes identify the package
@@ -883,6 +1298,8 @@ impl RawComponent {
             licences,
             hashes,
             supplier,
+            kind: self.kind,
+            markers: self.properties,
         }
     }
 }
@@ -1092,6 +1509,8 @@ impl<'de> Visitor<'de> for ComponentSeed<'_> {
                 "author" => raw.author = map.next_value()?,
                 "authors" => raw.authors = map.next_value::<Option<_>>()?.unwrap_or_default(),
                 "publisher" => raw.publisher = map.next_value()?,
+                "type" => raw.kind = map.next_value()?,
+                "properties" => raw.properties = map.next_value()?,
                 "components" => map.next_value_seed(ComponentList {
                     out: &mut *self.out,
                     depth: self.depth + 1,
@@ -1121,6 +1540,7 @@ mod tests {
         for fixture in [
             "cyclonedx-py/bom.cdx.json",
             "handmade-supply-chain/cyclonedx-vdr-vex.cdx.json",
+            "handmade-sbom-grouping/trivy-image.cdx.json",
         ] {
             let variants = super::super::broken_variants(fixture, b"\"]\xFF1");
             for bytes in variants {

@@ -15,7 +15,9 @@
 //!   `<name>`, `<group>`, `<version>`, `<purl>`, `<licenses>` (`<license>`
 //!   with `<id>` or `<name>`, or `<expression>`), `<hashes><hash alg>`,
 //!   `<supplier><name>`, `<manufacturer><name>`, `<author>`,
-//!   `<authors><author><name>`, `<publisher>`. Nesting is capped at
+//!   `<authors><author><name>`, `<publisher>`, the `type` attribute and
+//!   `<properties><property name>` (the markers syft writes on its
+//!   operating system, as in JSON). Nesting is capped at
 //!   [`super::cyclonedx::MAX_NESTING`] components (and every element at
 //!   [`super::junit::MAX_DEPTH`]).
 //! * `<dependencies><dependency ref><dependency ref/>`. A nested
@@ -37,7 +39,7 @@ use quick_xml::events::{BytesStart, Event};
 
 use super::ParseContext;
 use super::cyclonedx::{
-    Bom, BomAffects, BomAnalysis, BomComponent, BomRating, BomVersion, BomVulnerability,
+    Bom, BomAffects, BomAnalysis, BomComponent, BomRating, BomVersion, BomVulnerability, Kind,
     MAX_NESTING, check_spec_version, emit,
 };
 use super::junit::MAX_DEPTH;
@@ -116,6 +118,8 @@ struct Parser {
     hash_alg: Option<String>,
     /// `<id>` and `<name>` of the open `<license>`.
     licence: (Option<String>, Option<String>),
+    /// `name` of the open `<property>`.
+    property: Option<String>,
     /// The `ref`s of the open `<dependency>` elements, outermost first.
     dependencies: Vec<Option<String>>,
     vulnerability: Option<BomVulnerability>,
@@ -226,8 +230,14 @@ impl Parser {
                 };
                 if let Some(c) = self.component_mut(target) {
                     xml.for_each_attribute(e, |key, value| {
-                        if key == b"bom-ref" && !value.trim().is_empty() {
-                            c.bom_ref = Some(value.trim().to_string());
+                        let value = value.trim();
+                        if value.is_empty() {
+                            return Ok(());
+                        }
+                        match key {
+                            b"bom-ref" => c.bom_ref = Some(value.to_string()),
+                            b"type" => c.kind = Kind::of(value),
+                            _ => {}
                         }
                         Ok(())
                     })?;
@@ -245,6 +255,16 @@ impl Parser {
                 self.hash_alg = alg;
             }
             "license" if parent == "licenses" => self.licence = (None, None),
+            "property" if parent == "properties" => {
+                let mut name = None;
+                xml.for_each_attribute(e, |key, value| {
+                    if key == b"name" {
+                        name = Some(value.trim().to_string());
+                    }
+                    Ok(())
+                })?;
+                self.property = name;
+            }
             "dependency" => {
                 let mut reference = None;
                 xml.for_each_attribute(e, |key, value| {
@@ -364,6 +384,11 @@ impl Parser {
             } else {
                 None
             };
+            let property = if &*name == "property" {
+                self.property.take()
+            } else {
+                None
+            };
             if let Some(c) = self.component_mut(target) {
                 match (&*name, parent.as_str(), grandparent.as_str()) {
                     ("license", "licenses", _) => {
@@ -391,6 +416,12 @@ impl Parser {
                         c.supplier = value;
                     }
                     ("name", "author", "authors") if c.supplier.is_none() => c.supplier = value,
+                    // The producers' markers of entries that are not packages.
+                    ("property", "properties", _) => {
+                        if let Some(p) = property {
+                            c.markers.add(&p, value.as_deref());
+                        }
+                    }
                     _ => {}
                 }
             }

@@ -8,6 +8,12 @@
 //! connect to the product (tooling in a scanned environment, a component
 //! without a reference) is unknown (`None`), and one warning counts those.
 //! Without a graph, or without a product in it, every component is unknown.
+//!
+//! Some nodes are not components but groups of them: Trivy hangs the
+//! packages of each lockfile under a node for that file, and the packages of
+//! the operating system under a node for it. Such a node is *transparent*:
+//! what the product reaches through it is as near as the node itself, so a
+//! package a lockfile lists is direct when the lockfile is.
 
 use std::collections::{HashMap, HashSet, VecDeque};
 
@@ -17,6 +23,8 @@ pub(crate) struct Graph {
     edges: HashMap<String, Vec<String>>,
     /// References with an entry of their own (possibly with no edges).
     nodes: HashSet<String>,
+    /// Grouping nodes: an edge into one adds no step.
+    transparent: HashSet<String>,
 }
 
 impl Graph {
@@ -34,6 +42,17 @@ impl Graph {
 
     pub(crate) fn is_empty(&self) -> bool {
         self.nodes.is_empty()
+    }
+
+    /// Whether `from` depends on (groups) anything.
+    pub(crate) fn has_edges(&self, from: &str) -> bool {
+        self.edges.get(from).is_some_and(|to| !to.is_empty())
+    }
+
+    /// Marks `node` as a grouping node, not a component (see the module
+    /// documentation).
+    pub(crate) fn make_transparent(&mut self, node: &str) {
+        self.transparent.insert(node.to_string());
     }
 
     /// Direct flags for components with references `refs`, seen from `roots`;
@@ -65,7 +84,10 @@ impl Graph {
             );
             return vec![None; refs.len()];
         }
-        // Breadth-first from the product: depth 1 is direct.
+        // Breadth-first from the product: depth 1 is direct. An edge into a
+        // transparent node adds no step, so those go to the front of the
+        // queue (a 0-1 breadth-first search: each node ends at its least
+        // depth).
         let mut depth: HashMap<&str, u32> = HashMap::new();
         let mut queue: VecDeque<(&str, u32)> = VecDeque::new();
         for root in roots {
@@ -73,10 +95,19 @@ impl Graph {
             queue.push_back((root.as_str(), 0));
         }
         while let Some((node, d)) = queue.pop_front() {
+            if depth.get(node).is_some_and(|&least| least < d) {
+                continue;
+            }
             for next in self.edges.get(node).into_iter().flatten() {
-                if !depth.contains_key(next.as_str()) {
-                    depth.insert(next.as_str(), d + 1);
-                    queue.push_back((next.as_str(), d + 1));
+                let through = self.transparent.contains(next);
+                let nd = if through { d } else { d + 1 };
+                if depth.get(next.as_str()).is_none_or(|&old| nd < old) {
+                    depth.insert(next.as_str(), nd);
+                    if through {
+                        queue.push_front((next.as_str(), nd));
+                    } else {
+                        queue.push_back((next.as_str(), nd));
+                    }
                 }
             }
         }
@@ -105,5 +136,61 @@ impl Graph {
             ));
         }
         flags
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn direct_of(graph: &Graph, refs: &[&str]) -> (Vec<Option<bool>>, Vec<String>) {
+        let roots = ["app".to_string()];
+        let refs: Vec<Option<&str>> = refs.iter().map(|r| Some(*r)).collect();
+        let names: Vec<String> = refs.iter().map(|r| r.unwrap_or("").to_string()).collect();
+        let mut warnings = Vec::new();
+        let flags = graph.direct_flags(&roots, &refs, &names, &mut warnings);
+        (flags, warnings)
+    }
+
+    #[test]
+    fn transparent_nodes_add_no_step() {
+        let mut g = Graph::default();
+        // app → os → bash → libc; app → lock → nested-lock → express.
+        g.edge("app", "os");
+        g.edge("os", "bash");
+        g.edge("bash", "libc");
+        g.edge("app", "lock");
+        g.edge("lock", "nested-lock");
+        g.edge("nested-lock", "express");
+        for node in ["os", "lock", "nested-lock"] {
+            g.make_transparent(node);
+        }
+        let (flags, warnings) = direct_of(&g, &["bash", "libc", "express"]);
+        assert_eq!(flags, [Some(true), Some(false), Some(true)]);
+        assert!(warnings.is_empty(), "{warnings:?}");
+    }
+
+    #[test]
+    fn the_nearest_path_wins_through_a_transparent_node() {
+        let mut g = Graph::default();
+        // libc is found first two steps away (app → a → libc), then one step
+        // away through the transparent os, which is queued later.
+        g.edge("app", "a");
+        g.edge("a", "libc");
+        g.edge("app", "b");
+        g.edge("b", "os");
+        g.edge("app", "os2");
+        g.edge("os2", "libc");
+        g.make_transparent("os");
+        g.make_transparent("os2");
+        let (flags, _) = direct_of(&g, &["a", "libc"]);
+        assert_eq!(flags, [Some(true), Some(true)]);
+        // Without transparency, libc is two steps away.
+        let mut plain = Graph::default();
+        plain.edge("app", "a");
+        plain.edge("a", "libc");
+        plain.edge("app", "os2");
+        plain.edge("os2", "libc");
+        assert_eq!(direct_of(&plain, &["libc"]).0, [Some(false)]);
     }
 }

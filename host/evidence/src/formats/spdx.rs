@@ -30,6 +30,13 @@
 //!   `NOASSERTION` and `NONE` say nothing and are skipped.
 //! * Supplier: `supplier` with its `Organization: ` / `Person: ` / `Tool: `
 //!   prefix removed (`NOASSERTION` skipped), else `originator` likewise.
+//! * Trivy (`creators` naming `Tool: trivy…`) writes a package for each
+//!   scanned lockfile (`SPDXRef-Application-…`) and for the operating system
+//!   (`SPDXRef-OperatingSystem-…`), without a purl, and hangs the packages
+//!   they list under them. Those are not components, and are transparent in
+//!   the graph below: a package a lockfile lists is direct when the
+//!   lockfile is. An operating system with nothing under it stays a
+//!   component, with a warning.
 //! * Direct versus transitive, from relationships: `A DEPENDS_ON B` and
 //!   `A CONTAINS B` are edges A → B; `B DEPENDENCY_OF A` (and the
 //!   `DEV_`, `BUILD_`, `RUNTIME_`, `TEST_`, `OPTIONAL_`, `PROVIDED_`
@@ -136,11 +143,29 @@ pub fn parse(
             product_packages.join(", ")
         ));
     }
+    // Trivy hangs the packages of each scanned lockfile and of the operating
+    // system under a package of its own (SPDXRef-Application-…,
+    // SPDXRef-OperatingSystem-…, no purl): those group packages and are
+    // not components.
+    let by_trivy = doc
+        .creation_info
+        .as_ref()
+        .and_then(|c| c.get("creators")?.as_array())
+        .is_some_and(|creators| {
+            creators.iter().filter_map(|c| c.as_str()).any(|creator| {
+                let creator = creator.trim().to_ascii_lowercase();
+                creator
+                    .strip_prefix("tool:")
+                    .is_some_and(|tool| tool.trim_start().starts_with("trivy"))
+            })
+        });
     let mut components = Vec::new();
     let mut refs = Vec::new();
     let mut missing_ids = 0u64;
     let mut ranges = 0u64;
     let mut first_range = None;
+    let mut grouping = 0usize;
+    let mut unlisted_os = Vec::new();
     for p in &doc.packages {
         let id = p.spdx_id.as_deref().map(str::trim).unwrap_or("");
         if id.is_empty() {
@@ -148,16 +173,6 @@ pub fn parse(
         }
         if product_set.contains(id) {
             continue;
-        }
-        let mut licences = Vec::new();
-        for l in [&p.license_concluded, &p.license_declared]
-            .into_iter()
-            .flatten()
-        {
-            let l = l.trim();
-            if !l.eq_ignore_ascii_case("NOASSERTION") && !l.eq_ignore_ascii_case("NONE") {
-                push_unique(&mut licences, l);
-            }
         }
         let purl = p.external_refs.iter().find_map(|r| {
             let t = r.reference_type.as_deref()?.trim();
@@ -171,6 +186,35 @@ pub fn parse(
                 None
             }
         });
+        if by_trivy && purl.is_none() {
+            let lists = || reach.get(id).is_some_and(|to| !to.is_empty());
+            if id.starts_with("SPDXRef-Application-")
+                || (id.starts_with("SPDXRef-OperatingSystem-") && lists())
+            {
+                grouping += 1;
+                graph.make_transparent(id);
+                continue;
+            }
+            // An operating system without its packages is the only record
+            // of that software: it stays a component.
+            if id.starts_with("SPDXRef-OperatingSystem-") {
+                let name = Text::or_empty(&p.name);
+                unlisted_os.push(match p.version_info.as_ref().and_then(Text::non_empty) {
+                    Some(v) => format!("{name} {v}"),
+                    None => name,
+                });
+            }
+        }
+        let mut licences = Vec::new();
+        for l in [&p.license_concluded, &p.license_declared]
+            .into_iter()
+            .flatten()
+        {
+            let l = l.trim();
+            if !l.eq_ignore_ascii_case("NOASSERTION") && !l.eq_ignore_ascii_case("NONE") {
+                push_unique(&mut licences, l);
+            }
+        }
         let hashes = p
             .checksums
             .iter()
@@ -245,8 +289,20 @@ pub fn parse(
         c.direct = direct;
         out.push(c);
     }
+    for name in unlisted_os {
+        ctx.warnings.push(format!(
+            "the document names the operating system {name} but none of its packages (nothing \
+             hangs under it), so the operating system is read as a component"
+        ));
+    }
     if doc.packages.is_empty() {
         ctx.warnings.push("the SBOM lists no packages".to_string());
+    } else if out.len() == before && grouping > 0 {
+        ctx.warnings.push(format!(
+            "the document lists no component: its {} package(s) are the product it DESCRIBES \
+             and {grouping} lockfile or operating-system entr(ies) that group packages",
+            doc.packages.len() - grouping
+        ));
     } else if out.len() == before {
         ctx.warnings.push(format!(
             "the document's {} package(s) are all the product it DESCRIBES; it lists no \
@@ -348,6 +404,9 @@ struct RawDocument {
     packages: Vec<RawPackage>,
     #[serde(default, deserialize_with = "null_default")]
     relationships: Vec<RawRelationship>,
+    /// Read loosely: only `creators` is used, to recognise Trivy.
+    #[serde(rename = "creationInfo")]
+    creation_info: Option<serde_json::Value>,
 }
 
 #[derive(Deserialize, Default)]
