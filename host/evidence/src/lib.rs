@@ -163,6 +163,6 @@ pub fn load(inputs: &[Input], options: &Options) -> Result<Evidence, Error> {
         }
     }
     apply_vex(&mut evidence);
-    formats::doorstop::mark_suspect_links(&mut evidence.requirements);
+    formats::doorstop::finish(&mut evidence.requirements);
     Ok(evidence)
 }

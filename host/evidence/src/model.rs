@@ -367,9 +367,10 @@ pub struct Requirement {
     /// was last reviewed (doorstop's link stamps).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub suspect_links: Vec<String>,
-    /// The item's own review stamp, while loading (doorstop).
+    /// What doorstop's stamps of the record are made of, while loading
+    /// (taken by [`crate::formats::doorstop::finish`]).
     #[serde(skip)]
-    pub stamp: Option<String>,
+    pub doorstop: Option<Box<crate::formats::doorstop::Loading>>,
     /// Each parent's stamp as recorded on the link, while loading.
     #[serde(skip)]
     pub link_stamps: Vec<(String, String)>,

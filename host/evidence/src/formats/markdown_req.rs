@@ -87,7 +87,7 @@ pub fn parse(
         risk_control,
         verified_by: yaml_strings(get("verified-by")),
         suspect_links: Vec::new(),
-        stamp: None,
+        doorstop: None,
         link_stamps: Vec::new(),
         source: Location {
             file: ctx.evidence_path.to_string(),

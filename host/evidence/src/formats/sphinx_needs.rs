@@ -12,6 +12,12 @@
 //! - Kind is the need's `type`; a risk control when the type or its
 //!   `type_name` is one of the risk-control kinds, or the need has a
 //!   `risk_control` option set to a true value.
+//! - A need whose `type` or `type_name` names a test ([`TEST_KINDS`]:
+//!   sphinx-needs' default `test`, sphinx-test-reports' `testfile`,
+//!   `testsuite` and `testcase`, …) is a test, not a requirement: left out,
+//!   with one warning counting them by type. Requirements are verified by
+//!   test results, not by test needs. A test need marked `risk_control`
+//!   stays, held to the stricter check.
 //! - The location is `docname` + its `doctype` and `lineno` in the sources;
 //!   `needs_json_remove_defaults = True` leaves out a default `doctype`,
 //!   which the schema gives, and sphinx-needs 1.3 and 2.0 leave it empty
@@ -19,6 +25,7 @@
 //! - A needs.json with no version (`"versions": {}`, written for a project
 //!   without needs) holds no need: a warning, like an empty `needs`.
 
+use std::collections::BTreeMap;
 use std::io::BufRead;
 
 use serde_json::Value;
@@ -27,6 +34,30 @@ use super::{ParseContext, read_json_document};
 use crate::error::FormatError;
 use crate::formats::doorstop::RISK_CONTROL_KINDS;
 use crate::model::{Location, Requirement};
+
+/// Need kinds that are tests, compared with `type` and `type_name` with
+/// case, spaces, `-` and `_` ignored: sphinx-needs' default `test` (titled
+/// "Test Case"), sphinx-test-reports' `testfile`, `testsuite` and
+/// `testcase` (titled "Test-File", …, and the type `test-reports build
+/// needs` writes), and the test artefacts projects declare in
+/// `needs_types` (`test_case`, `test_spec` "Test Specification",
+/// `test_procedure`, `test_run`, `test_result`, `test_step`, `test_set`,
+/// `sys_test` "System Test"). `spec` ("Specification") is a software
+/// specification: a requirement.
+pub const TEST_KINDS: &[&str] = &[
+    "test",
+    "testcase",
+    "testsuite",
+    "testfile",
+    "testspec",
+    "testspecification",
+    "testprocedure",
+    "testrun",
+    "testresult",
+    "teststep",
+    "testset",
+    "systemtest",
+];
 
 /// Core list fields that are not links (sphinx-needs ≤2 has no schema to
 /// say so).
@@ -90,6 +121,8 @@ pub fn parse(
         .and_then(|fields| fields.get("doctype"))
         .and_then(|f| f.get("default"))
         .and_then(Value::as_str);
+    // Test needs left out, by type.
+    let mut tests: BTreeMap<String, usize> = BTreeMap::new();
     for (key, need) in needs {
         let text = |k: &str| {
             need.get(k)
@@ -101,6 +134,20 @@ pub fn parse(
             Some(id) if !id.is_empty() => id.to_string(),
             _ => key.clone(),
         };
+        let kind = text("type");
+        let type_name = text("type_name");
+        let risk_control = RISK_CONTROL_KINDS.iter().any(|k| {
+            k.eq_ignore_ascii_case(&kind) || k.eq_ignore_ascii_case(&type_name.replace(' ', "-"))
+        }) || matches!(need.get("risk_control"), Some(Value::Bool(true)))
+            || need
+                .get("risk_control")
+                .and_then(Value::as_str)
+                .is_some_and(|s| matches!(s.to_ascii_lowercase().as_str(), "true" | "yes" | "1"));
+        if !risk_control && is_test(&kind, &type_name) {
+            let shown = if kind.is_empty() { type_name } else { kind };
+            *tests.entry(shown).or_default() += 1;
+            continue;
+        }
         let mut parents: Vec<String> = Vec::new();
         for (name, value) in need.as_object().into_iter().flatten() {
             let Some(items) = value.as_array() else {
@@ -130,15 +177,6 @@ pub fn parse(
                 }
             }
         }
-        let kind = text("type");
-        let type_name = text("type_name");
-        let risk_control = RISK_CONTROL_KINDS.iter().any(|k| {
-            k.eq_ignore_ascii_case(&kind) || k.eq_ignore_ascii_case(&type_name.replace(' ', "-"))
-        }) || matches!(need.get("risk_control"), Some(Value::Bool(true)))
-            || need
-                .get("risk_control")
-                .and_then(Value::as_str)
-                .is_some_and(|s| matches!(s.to_ascii_lowercase().as_str(), "true" | "yes" | "1"));
         // sphinx-needs 1.3 and 2.0 write `""` for a need nested in another:
         // it is in the same file as that one.
         let doctype = [Some(need), parent_need(needs, need)]
@@ -167,7 +205,7 @@ pub fn parse(
             risk_control,
             verified_by: Vec::new(),
             suspect_links: Vec::new(),
-            stamp: None,
+            doorstop: None,
             link_stamps: Vec::new(),
             source: Location {
                 file,
@@ -179,10 +217,61 @@ pub fn parse(
             },
         });
     }
+    if !tests.is_empty() {
+        let total: usize = tests.values().sum();
+        let types: Vec<String> = tests
+            .iter()
+            .map(|(kind, n)| format!("`{kind}`: {n}"))
+            .collect();
+        ctx.warnings.push(format!(
+            "{total} need(s) of a test type left out: tests, not requirements ({})",
+            types.join(", ")
+        ));
+    }
     Ok(())
+}
+
+/// Whether a need of this `type` and `type_name` is a test ([`TEST_KINDS`]).
+fn is_test(kind: &str, type_name: &str) -> bool {
+    let key = |s: &str| -> String {
+        s.chars()
+            .filter(|c| !matches!(c, ' ' | '-' | '_'))
+            .flat_map(char::to_lowercase)
+            .collect()
+    };
+    let (kind, type_name) = (key(kind), key(type_name));
+    TEST_KINDS.iter().any(|t| *t == kind || *t == type_name)
 }
 
 /// The need `need` is nested in, if any.
 fn parent_need<'a>(needs: &'a serde_json::Map<String, Value>, need: &Value) -> Option<&'a Value> {
     needs.get(need.get("parent_need").and_then(Value::as_str)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn test_kinds_are_told_by_type_or_title_in_any_spelling() {
+        for (kind, type_name) in [
+            ("test", "Test Case"),
+            ("testcase", "Test-Case"),
+            ("tsc", "Test Case"),
+            ("Test_Suite", ""),
+            ("", "test file"),
+            ("test_spec", "Test Specification"),
+        ] {
+            assert!(is_test(kind, type_name), "{kind} / {type_name}");
+        }
+        for (kind, type_name) in [
+            ("spec", "Specification"),
+            ("req", "Requirement"),
+            ("testability", "Testability requirement"),
+            ("tests", "Verification"),
+            ("", ""),
+        ] {
+            assert!(!is_test(kind, type_name), "{kind} / {type_name}");
+        }
+    }
 }

@@ -151,7 +151,7 @@ impl<'a> Export<'a> {
             risk_control,
             verified_by: Vec::new(),
             suspect_links: Vec::new(),
-            stamp: None,
+            doorstop: None,
             link_stamps: Vec::new(),
             source: Location {
                 file: file.to_string(),

@@ -37,6 +37,14 @@ pub fn load_all(files: &[(&str, EvidenceKind)]) -> Evidence {
     }
 }
 
+/// Files of one fixture directory (`dir` from the repository root), loaded
+/// together as `kind`.
+pub fn fixtures_in(dir: &str, files: &[&str], kind: EvidenceKind) -> Evidence {
+    let paths: Vec<String> = files.iter().map(|f| format!("{dir}/{f}")).collect();
+    let inputs: Vec<(&str, EvidenceKind)> = paths.iter().map(|p| (p.as_str(), kind)).collect();
+    load_all(&inputs)
+}
+
 pub fn fixture(rel: &str, kind: EvidenceKind) -> Evidence {
     load_all(&[(rel, kind)])
 }
