@@ -18,14 +18,20 @@
 //!   SonarQube's generic coverage (`gcovr --sonarqube`); anything else is
 //!   Cobertura (coverage.py, gcovr, cargo-llvm-cov, istanbul/nyc and vitest
 //!   all write `<coverage line-rate=...>` or `lines-valid=...`, coverage.py
-//!   a `version` such as `7.6.1`).
-//! * Text starting with `TN:` or `SF:` → LCOV. SPDX tag-value (`SPDXVersion:`)
-//!   is named in the error, with the command that converts it to JSON.
+//!   a `version` such as `7.6.1`). SPDX RDF/XML (`<rdf:RDF>` declaring the
+//!   SPDX terms' namespace) and SPDX XML (`<Document>` holding
+//!   `<spdxVersion>` or an `SPDXRef-` id) are named in the error, with the
+//!   command that converts them to JSON.
+//! * Text starting with `TN:` or `SF:` → LCOV. SPDX tag-value (`SPDXVersion:`
+//!   past `#` comments) and SPDX YAML (a top-level `spdxVersion:` key) are
+//!   named in the error, with the command that converts them to JSON, and so
+//!   is OpenVEX as YAML (top-level `statements` beside `author`, `@context`
+//!   or `format`).
 //! * JSON (first byte `{` or `[`): a small tokenizer walks the head without
 //!   building values and records the top-level keys, the string values of
-//!   `version`, `$schema` and `@context`, the keys one level inside each
-//!   top-level value (the items of an array, or the keys of an object), and
-//!   whether `results` is an array. A SARIF log has a `$schema` mentioning
+//!   `version`, `$schema`, `@context` and `document.category`, the keys one
+//!   level inside each top-level value (the items of an array, or the keys
+//!   of an object), and whether `results` is an array. A SARIF log has a `$schema` mentioning
 //!   sarif, or a top-level `runs` array next to a `version` key or whose runs
 //!   have a property of a SARIF run (`tool`, `results`, `artifacts`, ...):
 //!   Bandit and gosec write `runs` first and `$schema` and `version` last,
@@ -36,13 +42,26 @@
 //!   `components`/`metadata`/`vulnerabilities`, or `components` whose items
 //!   have `bom-ref` (or `purl` and `type`):
 //!   cyclonedx-py writes `bomFormat` last. SPDX 2 has `spdxVersion` (SPDX 3's
-//!   JSON-LD `@graph` is refused by name). OpenVEX has `statements` and
-//!   `@context`. Grype has `matches` with `descriptor` or `distro` (or matches
-//!   holding `vulnerability` and `artifact`). Trivy has `SchemaVersion` with
-//!   `Results`, `ArtifactName`, `ArtifactType`, `CreatedAt` or `Metadata`.
+//!   JSON-LD `@graph` is refused by name). CSAF (`document` holding
+//!   `csaf_version`, or `product_tree` beside `vulnerabilities`) is refused,
+//!   the error saying what its `document.category` (`csaf_vex`,
+//!   `csaf_security_advisory`, ...) is and what to give instead. OpenVEX has
+//!   `statements` and `@context`, or statements holding `vulnerability` and
+//!   `status` (vexctl's 2022 documents have no `@context`); statements with
+//!   `vul_id` or `product_id` (pre-0.0.1 names) are refused by name. Grype
+//!   has `matches` with `descriptor` or `distro` (or matches holding
+//!   `vulnerability` and `artifact`). Trivy has `SchemaVersion` with
+//!   `Results`, `ArtifactName`, `ArtifactType`, `CreatedAt` or `Metadata`;
+//!   `trivy k8s` writes `ClusterName` and only `Resources` (or 0.28's
+//!   `Vulnerabilities` and `Misconfigurations`) beside it, and its summary
+//!   report (`Findings`) and compliance reports (`SummaryControls`, or `ID`
+//!   and `Title` with `Results`) are refused by name.
 //!   cargo-audit has `database` and `vulnerabilities`; npm audit
-//!   `auditReportVersion` (npm 6's report, with `advisories` and `actions`, is
-//!   refused by name). OSV-Scanner has a `results` array whose items have
+//!   `auditReportVersion`, or (npm 6, pnpm) `advisories` with `actions` or
+//!   `muted`; yarn's JSON lines a first line `{type, data}` whose `data` has
+//!   `advisory` (or is an action or the summary), `{value, children}` whose
+//!   `children` has `Vulnerable Versions` or `Tree Versions`, or the info line
+//!   "No audit suggestions". OSV-Scanner has a `results` array whose items have
 //!   `packages` or `source`, or `experimental_config`. pip-audit JSON has a
 //!   top-level `dependencies` array whose items have `vulns` or `skip_reason`
 //!   (or a `fixes` key beside it, for a project with no dependencies); older
@@ -94,17 +113,91 @@ pub fn detect(head: &[u8]) -> Result<Format, String> {
         Some(b'<') => detect_xml(body),
         Some(b'{') | Some(b'[') => detect_json(body),
         Some(_) if is_lcov(body) => Ok(Format::Lcov),
-        Some(_) if body.starts_with(b"SPDXVersion:") => Err(
-            "SPDX tag-value text; regops reads SPDX JSON (convert with `pyspdxtools -i x.spdx -o x.spdx.json`)"
-                .to_string(),
-        ),
+        Some(_) if is_spdx_tag_value(body) => Err(spdx_to_json("tag-value text", "sbom.spdx")),
         Some(_) if is_soup_yaml(body) => Ok(Format::SoupYaml),
         Some(_) if first_yaml_key_is(body, "anomalies:") => Ok(Format::AnomaliesYaml),
         Some(_) if is_doorstop(body) => Ok(Format::Doorstop),
+        // Before markdown requirements: vexctl's YAML starts `---` and has
+        // an `id:` key, as a requirement's front matter does.
+        Some(_) if is_openvex_yaml(body) => Err("OpenVEX as YAML; regops reads OpenVEX JSON: \
+                                                 convert it (`yq -o=json . vex.yaml > \
+                                                 vex.openvex.json`)"
+            .to_string()),
         Some(_) if is_markdown_requirement(body) => Ok(Format::MarkdownRequirement),
         Some(_) if is_soup_csv(body) => Ok(Format::SoupCsv),
+        Some(_) if yaml_top_keys(body).0.contains(&"spdxVersion") => {
+            Err(spdx_to_json("YAML", "sbom.spdx.yaml"))
+        }
         Some(_) => Err(describe_other(body)),
     }
+}
+
+/// SPDX tag-value: past comment lines (`## Document Information`), the
+/// first line is `SPDXVersion:`.
+fn is_spdx_tag_value(s: &[u8]) -> bool {
+    String::from_utf8_lossy(s)
+        .lines()
+        .find(|l| !l.trim().is_empty() && !l.starts_with('#'))
+        .is_some_and(|l| l.starts_with("SPDXVersion:"))
+}
+
+/// Why an SPDX document in another serialization is refused, and the
+/// command that converts it: pyspdxtools tells formats apart by the file
+/// name's ending, so `example` ends as that serialization's files must.
+fn spdx_to_json(serialization: &str, example: &str) -> String {
+    format!(
+        "SPDX {serialization}; regops reads SPDX JSON: convert it with \
+         `pyspdxtools -i {example} -o sbom.spdx.json`"
+    )
+}
+
+/// The top-level keys (quoted or not) of the first YAML document in `s`,
+/// past comments and a leading `---`; and whether a `---` line ends that
+/// document (as it ends markdown front matter).
+fn yaml_top_keys(s: &[u8]) -> (Vec<&str>, bool) {
+    let text = match std::str::from_utf8(s) {
+        Ok(text) => text,
+        // A character cut at the end of the head.
+        Err(e) => {
+            std::str::from_utf8(s.get(..e.valid_up_to()).unwrap_or_default()).unwrap_or_default()
+        }
+    };
+    let mut lines = text
+        .lines()
+        .skip_while(|l| l.trim().is_empty() || l.starts_with('#'))
+        .peekable();
+    if lines.peek().map(|l| l.trim_end()) == Some("---") {
+        lines.next();
+    }
+    let mut keys = Vec::new();
+    for line in lines {
+        if line.trim_end() == "---" {
+            return (keys, true);
+        }
+        // Indented lines, list items and comments are not top-level keys.
+        if line.starts_with([' ', '\t', '-', '#']) {
+            continue;
+        }
+        if let Some((key, _)) = line.split_once(':') {
+            let key = key.trim_end().trim_matches(['"', '\'']);
+            if !key.is_empty() {
+                keys.push(key);
+            }
+        }
+    }
+    (keys, false)
+}
+
+/// An OpenVEX document as YAML (vexctl and go-vex read them): top-level
+/// `statements` beside `@context`, `author` or vexctl's `format`, in a
+/// document no `---` closes (markdown front matter is closed).
+fn is_openvex_yaml(s: &[u8]) -> bool {
+    let (keys, closed) = yaml_top_keys(s);
+    !closed
+        && keys.contains(&"statements")
+        && ["@context", "author", "format"]
+            .iter()
+            .any(|k| keys.contains(k))
 }
 
 /// A YAML SOUP register: past comments, blank lines and a `---`, the first
@@ -260,6 +353,17 @@ fn classify_root(tag: &[u8]) -> Result<Format, String> {
         "robot" => Ok(Format::RobotOutput),
         "report" => Ok(Format::Jacoco),
         "bom" => Ok(Format::CycloneDxXml),
+        // SPDX RDF/XML declares the SPDX terms' namespace on its root.
+        "RDF" if after(tag, b"spdx.org/rdf/terms").is_some() => {
+            Err(spdx_to_json("RDF/XML", "sbom.spdx.rdf.xml"))
+        }
+        // pyspdxtools' and the SPDX Java tools' XML: the JSON keys as
+        // elements under `<Document>`.
+        "Document" | "SpdxDocument"
+            if after(tag, b"<spdxVersion>").is_some() || after(tag, b">SPDXRef-").is_some() =>
+        {
+            Err(spdx_to_json("XML", "sbom.spdx.xml"))
+        }
         "coverage" => classify_coverage(tag.get(name_len..).unwrap_or_default()),
         // Globs like `target/failsafe-reports/*.xml` pick it up beside the
         // reports; it holds only counts.
@@ -409,6 +513,8 @@ struct JsonShape {
     context: Option<String>,
     /// Whether the top-level `results` value is an array.
     results_is_array: bool,
+    /// The string value of `document.category` (CSAF).
+    document_category: Option<String>,
 }
 
 impl JsonShape {
@@ -457,6 +563,8 @@ fn scan_json(s: &[u8]) -> JsonShape {
     let mut stack: Vec<Container> = Vec::new();
     // The top-level key whose value is being read.
     let mut top_key = String::new();
+    // The key whose value is being read one level inside a top-level object.
+    let mut inner_key = String::new();
     let mut i = 0;
     while let Some(&b) = s.get(i) {
         match b {
@@ -502,7 +610,10 @@ fn scan_json(s: &[u8]) -> JsonShape {
                             top_key = text;
                         }
                         2 if shape.top_is_array => push_key(&mut shape.item_keys, &text),
-                        2 if !shape.top_is_array => push_nested(&mut shape, &top_key, &text),
+                        2 if !shape.top_is_array => {
+                            push_nested(&mut shape, &top_key, &text);
+                            inner_key = text;
+                        }
                         3 if !shape.top_is_array => {
                             if top_key == "dependencies" {
                                 push_key(&mut shape.dependency_keys, &text);
@@ -520,6 +631,12 @@ fn scan_json(s: &[u8]) -> JsonShape {
                         "@context" => shape.context = Some(text),
                         _ => {}
                     }
+                } else if depth == 2
+                    && top_key == "document"
+                    && inner_key == "category"
+                    && matches!(stack.get(1), Some(Container::Object { .. }))
+                {
+                    shape.document_category = Some(text);
                 } else if depth == 2 && top_key == "@context" && shape.context.is_none() {
                     // `"@context": ["https://openvex.dev/ns/v0.2.0", ...]`
                     shape.context = Some(text);
@@ -681,12 +798,23 @@ fn detect_json(s: &[u8]) -> Result<Format, String> {
             "SPDX 3 JSON-LD (a top-level @graph); regops reads SPDX 2.2 and 2.3 JSON".to_string(),
         );
     }
+    // CSAF 2.x: `document` (holding `csaf_version`), `product_tree`,
+    // `vulnerabilities`.
+    if (top("document") && has(shape.nested("document"), "csaf_version"))
+        || (top("product_tree") && top("vulnerabilities"))
+    {
+        return Err(describe_csaf(shape.document_category.as_deref()));
+    }
+    // OpenVEX: vexctl's documents of 2022 have no `@context` (`id` and
+    // `format: text/vex+json` instead), so statements holding a
+    // vulnerability and a status are enough.
+    let statement_keys = shape.nested("statements");
+    if top("statements") && (has(statement_keys, "vul_id") || has(statement_keys, "product_id")) {
+        return Err(crate::formats::openvex::PRE_RELEASE_FIELDS.to_string());
+    }
     if top("statements")
         && (top("@context")
-            || shape
-                .context
-                .as_deref()
-                .is_some_and(|c| c.contains("openvex")))
+            || (has(statement_keys, "vulnerability") && has(statement_keys, "status")))
     {
         return Ok(Format::OpenVex);
     }
@@ -697,6 +825,36 @@ fn detect_json(s: &[u8]) -> Result<Format, String> {
             || (has(match_keys, "vulnerability") && has(match_keys, "artifact")))
     {
         return Ok(Format::Grype);
+    }
+    // `trivy k8s`: `ClusterName`, then the resources (none when nothing
+    // was found; `Findings` in the summary report, refused).
+    const TRIVY_KUBERNETES_KEYS: [&str; 6] = [
+        "SchemaVersion",
+        "ClusterName",
+        "Resources",
+        "Vulnerabilities",
+        "Misconfigurations",
+        "Findings",
+    ];
+    if top("ClusterName")
+        && shape
+            .top_keys
+            .iter()
+            .all(|k| TRIVY_KUBERNETES_KEYS.contains(&k.as_str()))
+    {
+        if top("Findings") {
+            return Err(crate::formats::trivy::KUBERNETES_SUMMARY.to_string());
+        }
+        return Ok(Format::Trivy);
+    }
+    // `--compliance`: the controls' verdicts (`--report summary`), or the
+    // findings the controls select, not every vulnerability.
+    if top("SummaryControls") || (top("ID") && top("Title") && top("Results")) {
+        return Err(
+            "a Trivy compliance report (`--compliance`), which holds only what its \
+                    controls check; scan without `--compliance` for a vulnerability report"
+                .to_string(),
+        );
     }
     // Trivy writes SchemaVersion, CreatedAt, ArtifactName, ArtifactType,
     // Metadata (large for images), then Results.
@@ -719,12 +877,30 @@ fn detect_json(s: &[u8]) -> Result<Format, String> {
     if top("auditReportVersion") {
         return Ok(Format::NpmAudit);
     }
-    if top("advisories") && top("actions") && top("muted") {
-        return Err(
-            "npm audit report version 1 (npm 6: advisories, actions); regops reads the version 2 \
-             report of npm 7 and later"
-                .to_string(),
-        );
+    // npm 6's and pnpm's report version 1 (yarn 2/3 write it as a line).
+    if top("advisories") && (top("actions") || top("muted")) {
+        return Ok(Format::NpmAudit);
+    }
+    // yarn's JSON lines (the first line decides): yarn 1's `{type, data}`
+    // advisory, action or summary; yarn 2+'s `{value, children}` advisory; the
+    // info line of a clean `yarn npm audit --json`.
+    let data = shape.nested("data");
+    let children = shape.nested("children");
+    if (top("type") && top("data"))
+        && (has(data, "advisory")
+            || (has(data, "cmd") && has(data, "action"))
+            || (has(data, "vulnerabilities") && has(data, "totalDependencies")))
+    {
+        return Ok(Format::NpmAudit);
+    }
+    if top("value")
+        && top("children")
+        && (has(children, "Vulnerable Versions") || has(children, "Tree Versions"))
+    {
+        return Ok(Format::NpmAudit);
+    }
+    if top("type") && top("displayName") && s.windows(20).any(|w| w == b"No audit suggestions") {
+        return Ok(Format::NpmAudit);
     }
     if top("results")
         && shape.results_is_array
@@ -746,6 +922,29 @@ fn detect_json(s: &[u8]) -> Result<Format, String> {
     } else {
         format!("JSON object with keys {}", list_keys(&shape.top_keys))
     })
+}
+
+/// What a CSAF document is and what to give regops instead, by its
+/// `document.category`.
+fn describe_csaf(category: Option<&str>) -> String {
+    match category {
+        Some("csaf_vex") => "a CSAF VEX document (document.category csaf_vex); regops reads VEX \
+                             as OpenVEX or CycloneDX: write the statements about your product as \
+                             OpenVEX (`vexctl merge` converts CSAF VEX, but not its \
+                             justifications, which a not_affected statement needs to clear a \
+                             finding)"
+            .to_string(),
+        Some("csaf_security_advisory") => "a CSAF security advisory (document.category \
+                                           csaf_security_advisory): a vendor's notice about its \
+                                           products, not a scan of yours; list a scanner's report \
+                                           under `vulnerabilities`"
+            .to_string(),
+        Some(other) => format!(
+            "a CSAF document (document.category {}), which regops does not read",
+            truncate_chars(other, 60)
+        ),
+        None => "a CSAF document, which regops does not read".to_string(),
+    }
 }
 
 fn list_keys(keys: &[String]) -> String {

@@ -29,16 +29,25 @@
 //! The statements are merged onto vulnerabilities by [`crate::apply_vex`]
 //! once every file is loaded.
 //!
-//! Refused: a document without a `statements` array.
+//! Refused: a document without a `statements` array, and a statement with
+//! `vul_id` or `product_id` (the names of `vulnerability` and `products`
+//! before OpenVEX 0.0.1, in vexctl's 2022 test data): unread, they would
+//! make a statement about nothing, or about every product.
 
 use std::io::BufRead;
 
 use serde::Deserialize;
+use serde::de::IgnoredAny;
 
 use super::ParseContext;
 use super::vuln::{Text, null_default, present_list, push_alias, push_unique};
 use crate::error::FormatError;
 use crate::model::{Assessment, VexStatement, VexStatus};
+
+/// Why statements with `vul_id` / `product_id` are refused, and the fix.
+pub(crate) const PRE_RELEASE_FIELDS: &str = "VEX statements naming the vulnerability `vul_id` \
+     and the products `product_id`, field names from before OpenVEX 0.0.1; rename them \
+     `vulnerability` and `products`, or write the document again with vexctl";
 
 pub fn parse(
     reader: &mut dyn BufRead,
@@ -73,6 +82,11 @@ pub fn parse(
             .push("the document has no statements".to_string());
     }
     for s in statements {
+        // Read around, they would leave a statement about nothing or, with
+        // its products unread, about every product.
+        if s.vul_id.is_some() || s.product_id.is_some() {
+            return Err(FormatError::whole_file(PRE_RELEASE_FIELDS));
+        }
         let (id, aliases) = match &s.vulnerability {
             Some(RawVulnRef::Id(id)) => (id.trim().to_string(), Vec::new()),
             Some(RawVulnRef::Object(v)) => {
@@ -215,6 +229,9 @@ struct RawStatement {
     status_notes: Option<String>,
     timestamp: Option<String>,
     last_updated: Option<String>,
+    /// Pre-0.0.1 names of `vulnerability` and `products` (refused).
+    vul_id: Option<IgnoredAny>,
+    product_id: Option<IgnoredAny>,
 }
 
 #[derive(Deserialize)]
