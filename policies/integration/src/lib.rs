@@ -100,6 +100,13 @@ impl Gate for IntegrationGate {
                     [Value::Text(EXCLUDED.into()), Value::Text(EXCLUDED.into()), Value::Text(EXCLUDED.into())],
                 ),
                 param_spec(
+                    "excluded-kinds",
+                    "Comma-separated requirement kinds that are out of scope (e.g. sphinx-needs `impl`); never risk controls",
+                    ValueType::Text,
+                    None,
+                    [Value::Text(String::new()), Value::Text(String::new()), Value::Text(String::new())],
+                ),
+                param_spec(
                     "require-capacity-tests",
                     "Capacity budgets ([capacity]) must be set and results given (when false, budgets set are still enforced)",
                     ValueType::Flag,
@@ -143,12 +150,8 @@ impl Gate for IntegrationGate {
             levels: vec![],
             requirement: None,
         });
-        let excluded: Vec<String> = params
-            .text("excluded-statuses")?
-            .split(',')
-            .map(|s| s.trim().to_ascii_lowercase())
-            .filter(|s| !s.is_empty())
-            .collect();
+        let excluded = lowercase_list(params.text("excluded-statuses")?);
+        let excluded_kinds = lowercase_list(params.text("excluded-kinds")?);
         let requirements: Vec<Requirement> = evidence
             .requirements()
             .into_iter()
@@ -157,6 +160,8 @@ impl Gate for IntegrationGate {
                     .as_ref()
                     .is_some_and(|s| excluded.contains(&s.to_ascii_lowercase()))
             })
+            // A risk control stays in scope whatever its kind.
+            .filter(|r| r.risk_control || !excluded_kinds.contains(&r.kind.to_ascii_lowercase()))
             .collect();
         let trace = Trace::new(&tests, &requirements);
         Ok(vec![
@@ -448,7 +453,7 @@ fn coverage<'a>(
         // Nothing to trace is not evidence of tracing: where coverage is
         // required, an empty or all-draft set fails rather than passes.
         let message = format!(
-            "The requirement files hold no {what} in scope (none, or all excluded by `excluded-statuses`)"
+            "The requirement files hold no {what} in scope (none, or all excluded by `excluded-statuses` or `excluded-kinds`)"
         );
         return if min > 0.0 {
             check.fail(format!(
@@ -478,11 +483,20 @@ fn coverage<'a>(
     }
     check.fail(format!(
         "{covered} of {total} {what} traced to passing tests ({}), below the required {}: {}. \
-         Name each in a test (a `requirements` property or the id in the test name) and make it pass.",
+         Name each in a test (a `requirements` property or the id in the test name) and make it pass; \
+         kinds that are not requirements (e.g. sphinx-needs `impl`) go in `excluded-kinds`.",
         percent(ratio),
         percent(min),
         first_five(&detail)
     ))
+}
+
+/// A comma-separated parameter's items, trimmed and lowercased.
+fn lowercase_list(text: &str) -> Vec<String> {
+    text.split(',')
+        .map(|s| s.trim().to_ascii_lowercase())
+        .filter(|s| !s.is_empty())
+        .collect()
 }
 
 fn suspect_links(requirements: &[Requirement], allowed: bool) -> Check {

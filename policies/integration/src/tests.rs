@@ -162,6 +162,37 @@ fn draft_requirements_are_out_of_scope() {
 }
 
 #[test]
+fn excluded_kinds_are_out_of_scope_but_never_risk_controls() {
+    let mut ev = traced();
+    let mut implementation = requirement("IMPL-001", false);
+    implementation.kind = "impl".to_string();
+    let mut control = requirement("RC-009", true);
+    control.kind = "Impl".to_string();
+    ev.requirements.push(implementation);
+    ev.requirements.push(control);
+    // By default every kind is in scope: the untested item fails coverage,
+    // and the message says where to take such kinds out.
+    let verdict = run_at(SafetyClass::B, &ev);
+    let c = check(&verdict, "requirement-coverage");
+    assert_eq!(c.outcome, Outcome::Fail);
+    assert_eq!(c.subjects, ["IMPL-001"]);
+    assert!(c.message.contains("`excluded-kinds`"), "{}", c.message);
+    let excluded = [("excluded-kinds", Value::Text(" IMPL , arch".to_string()))];
+    let verdict = run::<IntegrationGate>(
+        &context::<IntegrationGate>(SafetyClass::B, &excluded, KINDS),
+        &ev,
+    );
+    assert_eq!(
+        check(&verdict, "requirement-coverage").outcome,
+        Outcome::Pass
+    );
+    // The risk control of an excluded kind is still judged.
+    let rc = check(&verdict, "risk-control-coverage");
+    assert_eq!(rc.outcome, Outcome::Fail);
+    assert_eq!(rc.subjects, ["RC-009"]);
+}
+
+#[test]
 fn integration_results_are_required_at_b_and_c_only() {
     let mut ev = traced();
     ev.tests[1].level = TestLevel::Unspecified;
