@@ -61,7 +61,9 @@
 //!   `muted`; yarn's JSON lines a first line `{type, data}` whose `data` has
 //!   `advisory` (or is an action or the summary), `{value, children}` whose
 //!   `children` has `Vulnerable Versions` or `Tree Versions`, or the info line
-//!   "No audit suggestions". OSV-Scanner has a `results` array whose items have
+//!   "No audit suggestions"; bun's report an object whose first key holds
+//!   advisories with `vulnerable_versions` (and `{}`, listed under
+//!   `vulnerabilities`, is bun's report of nothing found). OSV-Scanner has a `results` array whose items have
 //!   `packages` or `source`, or `experimental_config`. pip-audit JSON has a
 //!   top-level `dependencies` array whose items have `vulns` or `skip_reason`
 //!   (or a `fixes` key beside it, for a project with no dependencies); older
@@ -93,6 +95,8 @@ pub fn detect_as(head: &[u8], kind: crate::EvidenceKind) -> Result<Format, Strin
     match kind {
         crate::EvidenceKind::Documents if is_markdown(head) => Ok(Format::MarkdownDocument),
         crate::EvidenceKind::Approvals if is_markdown(head) => Ok(Format::ApprovalsMarkdown),
+        // `bun audit --json` of a project without a vulnerable package.
+        crate::EvidenceKind::Vulnerabilities if is_empty_object(head) => Ok(Format::NpmAudit),
         _ => detect(head),
     }
 }
@@ -130,6 +134,15 @@ pub fn detect(head: &[u8]) -> Result<Format, String> {
         }
         Some(_) => Err(describe_other(body)),
     }
+}
+
+/// `{}`, past a byte-order mark and whitespace.
+fn is_empty_object(head: &[u8]) -> bool {
+    let body = skip_ws(head.strip_prefix(UTF8_BOM).unwrap_or(head));
+    body.strip_prefix(b"{")
+        .map(skip_ws)
+        .and_then(|rest| rest.strip_prefix(b"}"))
+        .is_some_and(|rest| skip_ws(rest).is_empty())
 }
 
 /// SPDX tag-value: past comment lines (`## Document Information`), the
@@ -900,6 +913,13 @@ fn detect_json(s: &[u8]) -> Result<Format, String> {
         return Ok(Format::NpmAudit);
     }
     if top("type") && top("displayName") && s.windows(20).any(|w| w == b"No audit suggestions") {
+        return Ok(Format::NpmAudit);
+    }
+    // bun: advisories by package name (the first package decides).
+    if shape.top_keys.first().is_some_and(|first| {
+        let advisory = shape.nested(first);
+        has(advisory, "vulnerable_versions") && (has(advisory, "url") || has(advisory, "severity"))
+    }) {
         return Ok(Format::NpmAudit);
     }
     if top("results")

@@ -1,5 +1,5 @@
 //! JavaScript package managers' audit reports beyond npm 7's: npm 6's and
-//! pnpm's report version 1, yarn 1's JSON lines and yarn 2+'s. Fixtures in
+//! pnpm's report version 1, yarn 1's JSON lines and yarn 2+'s, bun's. Fixtures in
 //! tests/fixtures/handmade-js-audit/ (PROVENANCE.md there).
 
 mod common;
@@ -237,4 +237,64 @@ fn broken_lines_are_malformed_at_their_line() {
     .expect_err("not audit lines");
     assert!(err.to_string().contains("yarn npm audit --json"), "{err}");
     assert!(!matches!(err, Error::UnknownFormat { .. }), "{err:?}");
+}
+
+#[test]
+fn bun_names_no_installed_version_and_counts_a_ghsa_once_per_package() {
+    let e = audit("bun-audit.json");
+    assert_eq!(
+        rows(&e.vulnerabilities),
+        [
+            (
+                "GHSA-35jh-r3h4-6jhm",
+                "lodash",
+                None,
+                Some("pkg:npm/lodash")
+            ),
+            (
+                "GHSA-29mw-wpgm-hmr9",
+                "lodash",
+                None,
+                Some("pkg:npm/lodash")
+            ),
+            // Listed twice, for its two vulnerable ranges.
+            (
+                "GHSA-xvch-5gv4-984h",
+                "minimist",
+                None,
+                Some("pkg:npm/minimist")
+            ),
+            (
+                "GHSA-4f8q-9m2x-v7rc",
+                "@pump/telemetry-shim",
+                None,
+                Some("pkg:npm/%40pump/telemetry-shim")
+            ),
+        ]
+    );
+    let v = &e.vulnerabilities;
+    assert_eq!(by(v, "GHSA-xvch-5gv4-984h").severity, Severity::Critical);
+    assert_eq!(by(v, "GHSA-29mw-wpgm-hmr9").cvss_score, Some(5.3));
+    let shim = by(v, "GHSA-4f8q-9m2x-v7rc");
+    assert_eq!((shim.severity, shim.cvss_score), (Severity::Medium, None));
+    assert_eq!(shim.scanner, "bun audit");
+    assert!(v.iter().all(|r| r.fixed_versions.is_empty()));
+    assert!(warnings(&e).is_empty(), "{:?}", warnings(&e));
+}
+
+#[test]
+fn an_empty_object_is_a_clean_bun_report_only_as_vulnerabilities() {
+    let e = audit("bun-audit-clean.json");
+    assert!(e.vulnerabilities.is_empty());
+    assert_eq!(
+        warnings(&e),
+        ["an empty JSON object, read as `bun audit --json` finding no vulnerable package"]
+    );
+    // Listed as anything else, `{}` is no report.
+    let err = try_producer(
+        &format!("{DIR}/bun-audit-clean.json"),
+        EvidenceKind::Components,
+    )
+    .expect_err("not an SBOM");
+    assert!(matches!(err, Error::UnknownFormat { .. }), "{err:?}");
 }

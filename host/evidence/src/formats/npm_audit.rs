@@ -1,7 +1,7 @@
 //! JavaScript package-manager audit reports: npm audit JSON (report
 //! version 2 of npm 7 and later, and version 1 of npm 6, which pnpm writes
-//! too), and the JSON lines of `yarn audit --json` (yarn 1) and `yarn npm
-//! audit --json` (yarn 2 and later).
+//! too), the JSON lines of `yarn audit --json` (yarn 1) and `yarn npm audit
+//! --json` (yarn 2 and later), and `bun audit --json`.
 //!
 //! **Report version 2** (`npm audit --json`, npm 7+): `{"auditReportVersion":
 //! 2, "vulnerabilities": {"<package>": {name, severity, isDirect, via: [...],
@@ -55,8 +55,16 @@
 //! versions. An `ID` ending in ` (deprecation)` is a deprecated package, not
 //! a vulnerability: a file warning names it.
 //!
+//! **bun** (`bun audit --json`): the registry's bulk-advisory response as
+//! is, `{"<package>": [{id, url, title, severity, vulnerable_versions, cwe,
+//! cvss}]}`, and `{}` when nothing was found (read, with a warning saying
+//! so). Like version 2 it names no installed version: one record per
+//! (package, advisory), `id` the GHSA id ending `url` (else `npm-<id>`),
+//! severity as in version 2, no fixed versions.
+//!
 //! `scanner` is `npm audit` (versions 1 and 2; pnpm's report cannot be told
-//! from npm 6's), `yarn audit` or `yarn npm audit`; no database time.
+//! from npm 6's), `yarn audit`, `yarn npm audit` or `bun audit`; no
+//! database time.
 //!
 //! Refused: `auditReportVersion` other than 2; a JSON-lines file with no
 //! line yarn writes.
@@ -93,9 +101,90 @@ pub fn parse(
         }
         judge.report(&mut ctx.warnings);
         Ok(())
+    } else if one_document && first.kind.is_none() && first.children.is_none() {
+        bun(serde_json::from_slice(&bytes)?, ctx, out);
+        Ok(())
     } else {
         yarn_lines(&bytes, ctx, out)
     }
+}
+
+/// `bun audit --json`: the registry's bulk-advisory response, advisories by
+/// package name, without installed versions; `{}` when none was found.
+fn bun(report: BunReport, ctx: &mut ParseContext<'_>, out: &mut Vec<Vulnerability>) {
+    if report.0.is_empty() {
+        ctx.warnings.push(
+            "an empty JSON object, read as `bun audit --json` finding no vulnerable package"
+                .to_string(),
+        );
+    }
+    let mut judge = SeverityJudge::default();
+    let mut seen = HashSet::new();
+    for (name, advisories) in report.0 {
+        for a in advisories {
+            let id = ghsa_from_url(a.url.as_deref())
+                .or_else(|| Text::opt(&a.id).map(|n| format!("npm-{n}")))
+                .unwrap_or_else(|| "(no id)".to_string());
+            if !seen.insert((id.clone(), name.clone())) {
+                continue;
+            }
+            let vector = a
+                .cvss
+                .as_ref()
+                .and_then(|c| c.vector.as_deref())
+                .map(str::trim)
+                .filter(|v| !v.is_empty());
+            let score = a
+                .cvss
+                .as_ref()
+                .and_then(|c| c.score.0)
+                .filter(|s| vector.is_some() || *s > 0.0);
+            let (severity, cvss_score) = judge.judge(
+                &id,
+                &SeverityInput {
+                    vectors: vector.into_iter().collect(),
+                    words: a.severity.as_deref().into_iter().collect(),
+                    score,
+                    ..SeverityInput::default()
+                },
+            );
+            out.push(Vulnerability {
+                id,
+                aliases: Vec::new(),
+                purl: purl_for("npm", &name, None),
+                package: name.clone(),
+                version: None,
+                severity,
+                cvss_score,
+                fixed_versions: Vec::new(),
+                scanner: "bun audit".to_string(),
+                database_time: None,
+                assessment: None,
+                evidence: ctx.evidence_path.to_string(),
+            });
+        }
+    }
+    judge.report(&mut ctx.warnings);
+}
+
+/// Advisories by package name, in document order.
+struct BunReport(Vec<(String, Vec<BunAdvisory>)>);
+
+impl<'de> Deserialize<'de> for BunReport {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        struct Map(#[serde(deserialize_with = "ordered_map")] Vec<(String, Vec<BunAdvisory>)>);
+        Ok(BunReport(Map::deserialize(d)?.0))
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct BunAdvisory {
+    id: Option<Text>,
+    url: Option<String>,
+    severity: Option<String>,
+    cvss: Option<RawCvss>,
 }
 
 /// Which shape a JSON value has, from its keys.
@@ -105,6 +194,10 @@ struct Probe {
     #[serde(rename = "auditReportVersion")]
     audit_report_version: Option<IgnoredAny>,
     advisories: Option<IgnoredAny>,
+    /// yarn's lines: `type` (yarn 1), `children` (yarn 2+).
+    #[serde(rename = "type")]
+    kind: Option<IgnoredAny>,
+    children: Option<IgnoredAny>,
 }
 
 fn report_v2(
