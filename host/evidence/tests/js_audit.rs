@@ -298,3 +298,28 @@ fn an_empty_object_is_a_clean_bun_report_only_as_vulnerabilities() {
     .expect_err("not an SBOM");
     assert!(matches!(err, Error::UnknownFormat { .. }), "{err:?}");
 }
+
+#[test]
+fn a_report_version_other_than_2_is_refused_with_what_is_read() {
+    for (text, expected) in [
+        (
+            r#"{"auditReportVersion": 3, "vulnerabilities": {}}"#,
+            "npm audit report version 3 is not supported",
+        ),
+        // A key that is there but null is not another format's file.
+        (
+            r#"{"auditReportVersion": null, "vulnerabilities": {}}"#,
+            "\"auditReportVersion\" is null",
+        ),
+    ] {
+        let err = try_bytes(
+            "npm-audit.json",
+            text.as_bytes(),
+            EvidenceKind::Vulnerabilities,
+            None,
+        )
+        .expect_err(text);
+        assert!(err.to_string().contains(expected), "{text}: {err}");
+        assert!(err.to_string().contains("npm-audit.json"), "{err}");
+    }
+}

@@ -78,7 +78,7 @@ use serde::de::IgnoredAny;
 use super::ParseContext;
 use super::vuln::{Score, SeverityInput, SeverityJudge, Text, null_default, ordered_map, purl_for};
 use crate::error::FormatError;
-use crate::model::Vulnerability;
+use crate::model::{Severity, Vulnerability};
 
 pub fn parse(
     reader: &mut dyn BufRead,
@@ -90,18 +90,18 @@ pub fn parse(
     let mut values = serde_json::Deserializer::from_slice(&bytes).into_iter::<Probe>();
     let first = values.next().transpose()?.unwrap_or_default();
     let one_document = values.next().is_none();
-    if one_document && first.audit_report_version.is_some() {
+    if one_document && first.audit_report_version {
         report_v2(serde_json::from_slice(&bytes)?, ctx, out)
-    } else if one_document && first.advisories.is_some() {
+    } else if one_document && first.advisories {
         let report: RawReportV1 = serde_json::from_slice(&bytes)?;
         let mut judge = SeverityJudge::default();
         let mut seen = HashSet::new();
-        for (_, advisory) in &report.advisories {
+        for (_, advisory) in &report.advisories.0 {
             advisory_records(advisory, "npm audit", &mut judge, &mut seen, ctx, out);
         }
         judge.report(&mut ctx.warnings);
         Ok(())
-    } else if one_document && first.kind.is_none() && first.children.is_none() {
+    } else if one_document && !first.kind && !first.children {
         bun(serde_json::from_slice(&bytes)?, ctx, out);
         Ok(())
     } else {
@@ -122,32 +122,12 @@ fn bun(report: BunReport, ctx: &mut ParseContext<'_>, out: &mut Vec<Vulnerabilit
     let mut seen = HashSet::new();
     for (name, advisories) in report.0 {
         for a in advisories {
-            let id = ghsa_from_url(a.url.as_deref())
-                .or_else(|| Text::opt(&a.id).map(|n| format!("npm-{n}")))
-                .unwrap_or_else(|| "(no id)".to_string());
+            let id = advisory_id(a.url.as_deref(), &Text::or_empty(&a.id));
             if !seen.insert((id.clone(), name.clone())) {
                 continue;
             }
-            let vector = a
-                .cvss
-                .as_ref()
-                .and_then(|c| c.vector.as_deref())
-                .map(str::trim)
-                .filter(|v| !v.is_empty());
-            let score = a
-                .cvss
-                .as_ref()
-                .and_then(|c| c.score.0)
-                .filter(|s| vector.is_some() || *s > 0.0);
-            let (severity, cvss_score) = judge.judge(
-                &id,
-                &SeverityInput {
-                    vectors: vector.into_iter().collect(),
-                    words: a.severity.as_deref().into_iter().collect(),
-                    score,
-                    ..SeverityInput::default()
-                },
-            );
+            let (severity, cvss_score) =
+                judge_advisory(&mut judge, &id, a.cvss.as_ref(), a.severity.as_deref());
             out.push(Vulnerability {
                 id,
                 aliases: Vec::new(),
@@ -168,15 +148,8 @@ fn bun(report: BunReport, ctx: &mut ParseContext<'_>, out: &mut Vec<Vulnerabilit
 }
 
 /// Advisories by package name, in document order.
-struct BunReport(Vec<(String, Vec<BunAdvisory>)>);
-
-impl<'de> Deserialize<'de> for BunReport {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        #[derive(Deserialize)]
-        struct Map(#[serde(deserialize_with = "ordered_map")] Vec<(String, Vec<BunAdvisory>)>);
-        Ok(BunReport(Map::deserialize(d)?.0))
-    }
-}
+#[derive(Deserialize)]
+struct BunReport(#[serde(deserialize_with = "ordered_map")] Vec<(String, Vec<BunAdvisory>)>);
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
@@ -187,17 +160,25 @@ struct BunAdvisory {
     cvss: Option<RawCvss>,
 }
 
-/// Which shape a JSON value has, from its keys.
+/// Which shape a JSON value has: which of these keys it has, whatever
+/// their values (`null` included).
 #[derive(Deserialize, Default)]
 #[serde(default)]
 struct Probe {
-    #[serde(rename = "auditReportVersion")]
-    audit_report_version: Option<IgnoredAny>,
-    advisories: Option<IgnoredAny>,
+    #[serde(rename = "auditReportVersion", deserialize_with = "present")]
+    audit_report_version: bool,
+    #[serde(deserialize_with = "present")]
+    advisories: bool,
     /// yarn's lines: `type` (yarn 1), `children` (yarn 2+).
-    #[serde(rename = "type")]
-    kind: Option<IgnoredAny>,
-    children: Option<IgnoredAny>,
+    #[serde(rename = "type", deserialize_with = "present")]
+    kind: bool,
+    #[serde(deserialize_with = "present")]
+    children: bool,
+}
+
+/// A key that is there, whatever its value.
+fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
+    IgnoredAny::deserialize(d).map(|_| true)
 }
 
 fn report_v2(
@@ -239,9 +220,7 @@ fn report_v2(
                 .unwrap_or(&entry_name)
                 .to_string();
             let source = Text::or_empty(&a.source);
-            let id = ghsa_from_url(a.url.as_deref())
-                .or_else(|| (!source.is_empty()).then(|| format!("npm-{source}")))
-                .unwrap_or_else(|| "(no id)".to_string());
+            let id = advisory_id(a.url.as_deref(), &source);
             if !seen.insert((
                 name.clone(),
                 if source.is_empty() {
@@ -252,27 +231,8 @@ fn report_v2(
             )) {
                 continue;
             }
-            let cvss = a.cvss.unwrap_or_default();
-            let vector = cvss
-                .vector
-                .as_deref()
-                .map(str::trim)
-                .filter(|v| !v.is_empty());
-            let score = cvss.score.0.filter(|s| vector.is_some() || *s > 0.0);
-            let (severity, cvss_score) = judge.judge(
-                &id,
-                &SeverityInput {
-                    vectors: vector.into_iter().collect(),
-                    words: a
-                        .severity
-                        .as_deref()
-                        .or(entry.severity.as_deref())
-                        .into_iter()
-                        .collect(),
-                    score,
-                    ..SeverityInput::default()
-                },
-            );
+            let word = a.severity.as_deref().or(entry.severity.as_deref());
+            let (severity, cvss_score) = judge_advisory(&mut judge, &id, a.cvss.as_ref(), word);
             let fixed_versions = match &entry.fix_available {
                 Some(FixAvailable::Fix(f))
                     if f.name.as_deref().is_some_and(|n| n.trim() == name) =>
@@ -305,12 +265,42 @@ fn report_v2(
     Ok(())
 }
 
-/// The GitHub advisory id ending an advisory URL
-/// (`https://github.com/advisories/GHSA-...`).
-fn ghsa_from_url(url: Option<&str>) -> Option<String> {
+/// An advisory's id: the GitHub advisory id ending its URL
+/// (`https://github.com/advisories/GHSA-...`), else `npm-<number>` (the
+/// registry's advisory number).
+fn advisory_id(url: Option<&str>, number: &str) -> String {
     url.and_then(|u| u.trim().trim_end_matches('/').rsplit('/').next())
         .filter(|s| s.starts_with("GHSA-"))
         .map(str::to_string)
+        .or_else(|| (!number.is_empty()).then(|| format!("npm-{number}")))
+        .unwrap_or_else(|| "(no id)".to_string())
+}
+
+/// An advisory's severity ([`super::vuln`]): its `cvss.vectorString` (npm
+/// writes `""` or `null` when there is none), its severity `word`, and
+/// `cvss.score` (`0` without a vector is no score).
+fn judge_advisory(
+    judge: &mut SeverityJudge,
+    id: &str,
+    cvss: Option<&RawCvss>,
+    word: Option<&str>,
+) -> (Severity, Option<f64>) {
+    let vector = cvss
+        .and_then(|c| c.vector.as_deref())
+        .map(str::trim)
+        .filter(|v| !v.is_empty());
+    let score = cvss
+        .and_then(|c| c.score.0)
+        .filter(|s| vector.is_some() || *s > 0.0);
+    judge.judge(
+        id,
+        &SeverityInput {
+            vectors: vector.into_iter().collect(),
+            words: word.into_iter().collect(),
+            score,
+            ..SeverityInput::default()
+        },
+    )
 }
 
 /// The records of one report-version-1 advisory (npm 6, pnpm, yarn 1): one
@@ -326,9 +316,7 @@ fn advisory_records(
 ) {
     let name = Text::or_empty(&advisory.module_name);
     let id = Text::opt(&advisory.github_advisory_id)
-        .or_else(|| ghsa_from_url(advisory.url.as_deref()))
-        .or_else(|| Text::opt(&advisory.id).map(|n| format!("npm-{n}")))
-        .unwrap_or_else(|| "(no id)".to_string());
+        .unwrap_or_else(|| advisory_id(advisory.url.as_deref(), &Text::or_empty(&advisory.id)));
     let mut versions: Vec<Option<String>> = Vec::new();
     for finding in &advisory.findings {
         let version = Text::opt(&finding.version);
@@ -339,22 +327,11 @@ fn advisory_records(
     if versions.is_empty() {
         versions.push(None);
     }
-    let cvss = advisory.cvss.as_ref();
-    let vector = cvss
-        .and_then(|c| c.vector.as_deref())
-        .map(str::trim)
-        .filter(|v| !v.is_empty());
-    let score = cvss
-        .and_then(|c| c.score.0)
-        .filter(|s| vector.is_some() || *s > 0.0);
-    let (severity, cvss_score) = judge.judge(
+    let (severity, cvss_score) = judge_advisory(
+        judge,
         &id,
-        &SeverityInput {
-            vectors: vector.into_iter().collect(),
-            words: advisory.severity.as_deref().into_iter().collect(),
-            score,
-            ..SeverityInput::default()
-        },
+        advisory.cvss.as_ref(),
+        advisory.severity.as_deref(),
     );
     let aliases: Vec<String> = advisory
         .cves
@@ -429,7 +406,7 @@ fn yarn_lines(
         // one line, then an info line when it found nothing.
         if let Some(advisories) = &line.advisories {
             yarn_shaped = true;
-            for (_, advisory) in advisories {
+            for (_, advisory) in &advisories.0 {
                 advisory_records(advisory, "yarn npm audit", &mut judge, &mut seen, ctx, out);
             }
         }
@@ -497,16 +474,8 @@ fn berry_records(
         deprecated.push(name.to_string());
         return;
     }
-    let id = ghsa_from_url(advisory.url.as_deref())
-        .or_else(|| (!number.is_empty()).then(|| format!("npm-{number}")))
-        .unwrap_or_else(|| "(no id)".to_string());
-    let (severity, cvss_score) = judge.judge(
-        &id,
-        &SeverityInput {
-            words: advisory.severity.as_deref().into_iter().collect(),
-            ..SeverityInput::default()
-        },
-    );
+    let id = advisory_id(advisory.url.as_deref(), &number);
+    let (severity, cvss_score) = judge_advisory(judge, &id, None, advisory.severity.as_deref());
     let mut versions: Vec<Option<String>> = advisory
         .tree_versions
         .iter()
@@ -544,9 +513,12 @@ fn berry_records(
 #[derive(Deserialize, Default)]
 #[serde(default)]
 struct RawReportV1 {
-    #[serde(deserialize_with = "ordered_map")]
-    advisories: Vec<(String, RawAdvisoryV1)>,
+    advisories: Advisories,
 }
+
+/// Report version 1's advisories by number, in document order.
+#[derive(Deserialize, Default)]
+struct Advisories(#[serde(deserialize_with = "ordered_map")] Vec<(String, RawAdvisoryV1)>);
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
@@ -580,16 +552,7 @@ struct YarnLine {
     data: Option<serde_json::Value>,
     value: Option<Text>,
     children: Option<BerryAdvisory>,
-    #[serde(deserialize_with = "optional_ordered_map")]
-    advisories: Option<Vec<(String, RawAdvisoryV1)>>,
-}
-
-fn optional_ordered_map<'de, D: serde::Deserializer<'de>>(
-    d: D,
-) -> Result<Option<Vec<(String, RawAdvisoryV1)>>, D::Error> {
-    #[derive(Deserialize)]
-    struct Map(#[serde(deserialize_with = "ordered_map")] Vec<(String, RawAdvisoryV1)>);
-    Ok(Option::<Map>::deserialize(d)?.map(|m| m.0))
+    advisories: Option<Advisories>,
 }
 
 #[derive(Deserialize, Default)]
