@@ -746,6 +746,16 @@ fn detect_json(s: &[u8]) -> Result<Format, String> {
             )
         });
     }
+    // in-toto attestations: a Statement, a DSSE envelope (whose base64
+    // payload may fill the head before `payloadType`), a Sigstore bundle.
+    let top = |k: &str| has(&shape.top_keys, k);
+    if (top("_type") && (top("predicateType") || top("predicate")))
+        || (top("payload")
+            && (top("payloadType") || top("signatures") || shape.top_keys.len() == 1))
+        || (top("mediaType") && (top("dsseEnvelope") || top("verificationMaterial")))
+    {
+        return Ok(Format::InToto);
+    }
     let schema_says_sarif = shape
         .schema
         .as_deref()
@@ -758,7 +768,6 @@ fn detect_json(s: &[u8]) -> Result<Format, String> {
     if schema_says_sarif || (has_runs && (shape.version.is_some() || sarif_runs)) {
         return Ok(Format::Sarif);
     }
-    let top = |k: &str| has(&shape.top_keys, k);
     let schema_says = |needle: &str| {
         shape
             .schema

@@ -527,14 +527,17 @@ fn formats_are_accepted_for_every_kind_they_carry() {
     ] {
         assert!(Format::CycloneDxJson.accepts(kind));
         assert!(Format::CycloneDxXml.accepts(kind));
+        // An attestation's predicate is any of the three.
+        assert!(Format::InToto.accepts(kind));
     }
+    assert!(!Format::InToto.accepts(EvidenceKind::Tests));
     assert!(!Format::CycloneDxJson.accepts(EvidenceKind::Tests));
     assert_eq!(Format::CycloneDxJson.kind(), EvidenceKind::Components);
     assert!(!Format::SpdxJson.accepts(EvidenceKind::Vulnerabilities));
     assert!(!Format::OpenVex.accepts(EvidenceKind::Vulnerabilities));
     assert_eq!(
         Format::names_for(EvidenceKind::Vex),
-        "cyclonedx-json, cyclonedx-xml, openvex"
+        "cyclonedx-json, cyclonedx-xml, openvex, in-toto"
     );
     assert_eq!(
         Format::names_for(EvidenceKind::Coverage),

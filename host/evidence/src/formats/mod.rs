@@ -10,6 +10,7 @@ use crate::error::FormatError;
 use crate::{Evidence, EvidenceKind, Options};
 
 pub mod anomalies;
+pub mod attestation;
 pub mod benchmark;
 pub mod cargo_audit;
 pub mod change;
@@ -117,6 +118,11 @@ pub enum Format {
     PytestBenchmark,
     /// hyperfine `--export-json` output.
     Hyperfine,
+    /// An in-toto attestation (a Statement, a DSSE envelope or a Sigstore
+    /// bundle; JSON lines of them) whose predicate is an SBOM, a
+    /// vulnerability report or VEX.
+    #[serde(rename = "in-toto")]
+    InToto,
 }
 
 impl Format {
@@ -153,6 +159,7 @@ impl Format {
         Format::RegopsReport,
         Format::PytestBenchmark,
         Format::Hyperfine,
+        Format::InToto,
     ];
 
     /// The name used by `--as` and in reports.
@@ -190,6 +197,7 @@ impl Format {
             Format::RegopsReport => "regops-report",
             Format::PytestBenchmark => "pytest-benchmark",
             Format::Hyperfine => "hyperfine",
+            Format::InToto => "in-toto",
         }
     }
 
@@ -202,7 +210,7 @@ impl Format {
                 EvidenceKind::Coverage
             }
             Format::Sarif => EvidenceKind::Findings,
-            Format::CycloneDxJson | Format::CycloneDxXml | Format::SpdxJson => {
+            Format::CycloneDxJson | Format::CycloneDxXml | Format::SpdxJson | Format::InToto => {
                 EvidenceKind::Components
             }
             Format::PipAudit
@@ -229,10 +237,11 @@ impl Format {
 
     /// Whether a file of this format can be listed under `kind`: its primary
     /// kind, and for CycloneDX also `vulnerabilities` (a VDR's
-    /// `vulnerabilities[]`) and `vex` (their `analysis`).
+    /// `vulnerabilities[]`) and `vex` (their `analysis`); an attestation's
+    /// predicate is any of the three.
     pub fn accepts(self, kind: EvidenceKind) -> bool {
         match self {
-            Format::CycloneDxJson | Format::CycloneDxXml => matches!(
+            Format::CycloneDxJson | Format::CycloneDxXml | Format::InToto => matches!(
                 kind,
                 EvidenceKind::Components | EvidenceKind::Vulnerabilities | EvidenceKind::Vex
             ),
@@ -321,6 +330,7 @@ pub fn parse(
         Format::RegopsReport => gate_report::parse(reader, ctx, &mut evidence.gate_results),
         Format::PytestBenchmark => benchmark::parse_pytest(reader, ctx, &mut evidence.measurements),
         Format::Hyperfine => benchmark::parse_hyperfine(reader, ctx, &mut evidence.measurements),
+        Format::InToto => attestation::parse(reader, ctx, kind, evidence),
     }
 }
 

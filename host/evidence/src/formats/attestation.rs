@@ -1,0 +1,475 @@
+//! in-toto attestations: evidence that arrives signed, or at least wrapped.
+//!
+//! SBOMs and VEX documents are increasingly published as attestations about
+//! a build's artifacts rather than as plain files: `cosign attest --type
+//! cyclonedx|spdxjson|openvex|vuln`, `vexctl attest`, GitHub's
+//! `actions/attest-sbom`. Downloading them again (`cosign download
+//! attestation`, `gh attestation download`) gives one of:
+//!
+//! * an in-toto Statement (`_type`, `subject`, `predicateType`, `predicate`),
+//!   v0.1 or v1;
+//! * a DSSE envelope (`payloadType` `application/vnd.in-toto+json`, the
+//!   Statement base64-encoded in `payload`, `signatures`);
+//! * a Sigstore bundle (`mediaType` `application/vnd.dev.sigstore.bundle…`,
+//!   `verificationMaterial`, the envelope in `dsseEnvelope`);
+//!
+//! one per file, or several as JSON lines. The predicate is the evidence: its
+//! format is detected from its content, as a plain file's is, and it is
+//! parsed by that format's reader. cosign's vulnerability predicate
+//! (`https://cosign.sigstore.dev/attestation/vuln/v1`) holds the scanner's
+//! own report in `scanner.result` (`trivy --format cosign-vuln`); that report
+//! is the evidence.
+//!
+//! regops reads the attestation; it does not verify its signature (that
+//! needs the signer's identity and a trust root, which is `cosign
+//! verify-attestation`'s and `gh attestation verify`'s job): a warning says
+//! so. Attestations whose predicate is not evidence of the kind the file is
+//! listed under (SLSA provenance beside an SBOM) are left out with a
+//! warning; a file left with none is refused, naming what it holds.
+
+use base64::Engine as _;
+use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
+use serde::Deserialize;
+use serde::de::IgnoredAny;
+use serde_json::value::RawValue;
+
+use super::{Format, ParseContext, read_json};
+use crate::detect;
+use crate::error::{At, FormatError};
+use crate::{Evidence, EvidenceKind};
+
+/// DSSE's payload type for an in-toto Statement.
+const IN_TOTO_PAYLOAD_TYPE: &str = "application/vnd.in-toto+json";
+
+/// cosign's vulnerability scan predicate.
+const COSIGN_VULN: &str = "https://cosign.sigstore.dev/attestation/vuln/v1";
+
+/// Detection looks at this many leading bytes of a predicate, as of a file.
+const SNIFF_BYTES: usize = 64 * 1024;
+
+/// One top-level JSON value of the file: a Statement, an envelope or a
+/// bundle (which fields it has tells them apart).
+#[derive(Deserialize)]
+struct Wrapper<'a> {
+    #[serde(rename = "_type")]
+    statement_type: Option<String>,
+    #[serde(rename = "predicateType")]
+    predicate_type: Option<String>,
+    #[serde(borrow)]
+    predicate: Option<&'a RawValue>,
+    #[serde(rename = "payloadType")]
+    payload_type: Option<String>,
+    payload: Option<String>,
+    signatures: Option<IgnoredAny>,
+    #[serde(rename = "mediaType")]
+    media_type: Option<String>,
+    #[serde(rename = "dsseEnvelope")]
+    dsse_envelope: Option<Envelope>,
+    #[serde(rename = "messageSignature")]
+    message_signature: Option<IgnoredAny>,
+}
+
+/// A DSSE envelope.
+#[derive(Deserialize)]
+struct Envelope {
+    #[serde(rename = "payloadType")]
+    payload_type: Option<String>,
+    payload: Option<String>,
+    signatures: Option<IgnoredAny>,
+}
+
+/// An in-toto Statement, as decoded from an envelope's payload.
+#[derive(Deserialize)]
+struct Statement<'a> {
+    #[serde(rename = "_type")]
+    statement_type: Option<String>,
+    #[serde(rename = "predicateType")]
+    predicate_type: Option<String>,
+    #[serde(borrow)]
+    predicate: Option<&'a RawValue>,
+}
+
+/// cosign's vulnerability predicate: the scanner's report is the evidence.
+#[derive(Deserialize)]
+struct CosignVuln<'a> {
+    #[serde(borrow)]
+    scanner: Option<CosignScanner<'a>>,
+}
+
+#[derive(Deserialize)]
+struct CosignScanner<'a> {
+    uri: Option<String>,
+    #[serde(borrow)]
+    result: Option<&'a RawValue>,
+}
+
+/// How the attestations of a file were wrapped, for the warning.
+#[derive(Default)]
+struct Wrapping {
+    statements: usize,
+    envelopes: usize,
+    bundles: usize,
+}
+
+/// What became of one attestation.
+enum Read {
+    /// Its predicate was parsed as `Format`.
+    Used(Format),
+    /// Left out: why (names the predicate and what it is).
+    Skipped(String),
+}
+
+/// Reads every attestation in the file whose predicate is `kind` evidence.
+pub fn parse(
+    reader: &mut dyn std::io::BufRead,
+    ctx: &mut ParseContext<'_>,
+    kind: EvidenceKind,
+    evidence: &mut Evidence,
+) -> Result<(), FormatError> {
+    let bytes = read_json(reader)?;
+    let mut values = serde_json::Deserializer::from_slice(&bytes).into_iter::<Wrapper<'_>>();
+    let mut wrapping = Wrapping::default();
+    let mut used: Vec<Format> = Vec::new();
+    let mut skipped: Vec<String> = Vec::new();
+    let mut number = 0;
+    let mut start = 0;
+    while let Some(value) = values.next() {
+        number += 1;
+        let wrapper = value?;
+        // The value began at the first non-blank byte after the last one.
+        let begins = start
+            + bytes
+                .get(start..)
+                .unwrap_or_default()
+                .iter()
+                .take_while(|b| b.is_ascii_whitespace())
+                .count();
+        start = values.byte_offset();
+        let place = Place {
+            number,
+            offset: begins as u64,
+            file: &bytes,
+        };
+        match read_wrapper(wrapper, &place, kind, ctx, evidence, &mut wrapping)? {
+            Read::Used(format) => used.push(format),
+            Read::Skipped(why) => skipped.push(why),
+        }
+    }
+    if number == 0 {
+        return Err(FormatError::whole_file(
+            "the file holds no attestation (it is empty)",
+        ));
+    }
+    if used.is_empty() {
+        return Err(FormatError::whole_file(format!(
+            "no attestation in the file holds {kind} evidence that regops reads: {}",
+            skipped.join("; ")
+        )));
+    }
+    let mut formats: Vec<&str> = used.iter().map(|f| f.name()).collect();
+    formats.dedup();
+    let signed = wrapping.envelopes + wrapping.bundles;
+    let how = [
+        (wrapping.statements, "unsigned in-toto statement(s)"),
+        (wrapping.envelopes, "DSSE envelope(s)"),
+        (wrapping.bundles, "Sigstore bundle(s)"),
+    ]
+    .iter()
+    .filter(|(n, _)| *n > 0)
+    .map(|(n, what)| format!("{n} {what}"))
+    .collect::<Vec<_>>()
+    .join(", ");
+    ctx.warnings.push(if signed > 0 {
+        format!(
+            "read {} from {how}; regops does not verify attestation signatures: verify them \
+             before the gate runs (`cosign verify-attestation`, `gh attestation verify`)",
+            formats.join(" and ")
+        )
+    } else {
+        format!(
+            "read {} from {how}, which nobody signed: the file proves no more than a plain \
+             document would",
+            formats.join(" and ")
+        )
+    });
+    if !skipped.is_empty() {
+        ctx.warnings.push(format!(
+            "left out {} attestation(s) that hold no {kind} evidence: {}",
+            skipped.len(),
+            skipped.join("; ")
+        ));
+    }
+    Ok(())
+}
+
+/// Where an attestation sits in the file, for errors.
+struct Place<'f> {
+    /// 1-based, in file order.
+    number: usize,
+    /// Byte offset of its first byte.
+    offset: u64,
+    file: &'f [u8],
+}
+
+impl Place<'_> {
+    fn error(&self, message: impl std::fmt::Display) -> FormatError {
+        FormatError::at_offset(
+            self.offset,
+            format!("attestation {}: {message}", self.number),
+        )
+    }
+}
+
+fn read_wrapper(
+    wrapper: Wrapper<'_>,
+    place: &Place<'_>,
+    kind: EvidenceKind,
+    ctx: &mut ParseContext<'_>,
+    evidence: &mut Evidence,
+    wrapping: &mut Wrapping,
+) -> Result<Read, FormatError> {
+    if let Some(media_type) = wrapper.media_type.as_deref() {
+        if !media_type.starts_with("application/vnd.dev.sigstore.bundle") {
+            return Err(place.error(format!(
+                "mediaType is \"{}\", not a Sigstore bundle's",
+                super::truncate_chars(media_type, 80)
+            )));
+        }
+        let Some(envelope) = wrapper.dsse_envelope else {
+            return Err(place.error(if wrapper.message_signature.is_some() {
+                "a Sigstore bundle that signs a file (messageSignature), not an attestation: \
+                 it holds no evidence; list the signed file itself"
+            } else {
+                "a Sigstore bundle without a dsseEnvelope"
+            }));
+        };
+        wrapping.bundles += 1;
+        return read_envelope(envelope, place, kind, ctx, evidence);
+    }
+    if wrapper.payload.is_some() || wrapper.payload_type.is_some() {
+        wrapping.envelopes += 1;
+        let envelope = Envelope {
+            payload_type: wrapper.payload_type,
+            payload: wrapper.payload,
+            signatures: wrapper.signatures,
+        };
+        return read_envelope(envelope, place, kind, ctx, evidence);
+    }
+    if wrapper.statement_type.is_some() || wrapper.predicate_type.is_some() {
+        wrapping.statements += 1;
+        let statement = Statement {
+            statement_type: wrapper.statement_type,
+            predicate_type: wrapper.predicate_type,
+            predicate: wrapper.predicate,
+        };
+        // The predicate is a slice of the file: errors in it are placed there.
+        return read_statement(
+            statement,
+            place,
+            Container::File(place.file),
+            kind,
+            ctx,
+            evidence,
+        );
+    }
+    Err(place.error(
+        "neither an in-toto statement (_type, predicateType, predicate), a DSSE envelope \
+         (payloadType, payload, signatures) nor a Sigstore bundle (mediaType, dsseEnvelope)",
+    ))
+}
+
+fn read_envelope(
+    envelope: Envelope,
+    place: &Place<'_>,
+    kind: EvidenceKind,
+    ctx: &mut ParseContext<'_>,
+    evidence: &mut Evidence,
+) -> Result<Read, FormatError> {
+    let payload_type = envelope.payload_type.as_deref().unwrap_or_default();
+    if payload_type != IN_TOTO_PAYLOAD_TYPE {
+        return Err(place.error(format!(
+            "a DSSE envelope whose payloadType is {}, not {IN_TOTO_PAYLOAD_TYPE}: it holds no \
+             in-toto statement",
+            if payload_type.is_empty() {
+                "missing".to_string()
+            } else {
+                format!("\"{}\"", super::truncate_chars(payload_type, 80))
+            }
+        )));
+    }
+    let Some(payload) = envelope.payload else {
+        return Err(place.error("a DSSE envelope without a payload"));
+    };
+    if envelope.signatures.is_none() {
+        return Err(place.error(
+            "a DSSE envelope without signatures: an envelope is how an attestation is signed",
+        ));
+    }
+    let decoded = decode_base64(&payload).ok_or_else(|| {
+        place.error("the envelope's payload is not base64 (DSSE encodes the statement in base64)")
+    })?;
+    let statement: Statement<'_> = serde_json::from_slice(&decoded).map_err(|e| {
+        place.error(format!(
+            "the envelope's payload is not an in-toto statement (line {}, column {} of the \
+             decoded payload): {e}",
+            e.line(),
+            e.column()
+        ))
+    })?;
+    read_statement(
+        statement,
+        place,
+        Container::Payload(&decoded),
+        kind,
+        ctx,
+        evidence,
+    )
+}
+
+/// DSSE says standard base64; some signers write it URL-safe or unpadded.
+fn decode_base64(text: &str) -> Option<Vec<u8>> {
+    let config =
+        GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent);
+    let standard = GeneralPurpose::new(&base64::alphabet::STANDARD, config);
+    let url_safe = GeneralPurpose::new(&base64::alphabet::URL_SAFE, config);
+    let text = text.trim();
+    standard
+        .decode(text)
+        .or_else(|_| url_safe.decode(text))
+        .ok()
+}
+
+/// What a statement's predicate is a slice of, for placing errors in it.
+enum Container<'c> {
+    /// The file (a bare statement): errors point into it.
+    File(&'c [u8]),
+    /// An envelope's decoded payload: errors name the line in it.
+    Payload(&'c [u8]),
+}
+
+/// Parses the statement's predicate.
+fn read_statement(
+    statement: Statement<'_>,
+    place: &Place<'_>,
+    container: Container<'_>,
+    kind: EvidenceKind,
+    ctx: &mut ParseContext<'_>,
+    evidence: &mut Evidence,
+) -> Result<Read, FormatError> {
+    let statement_type = statement.statement_type.as_deref().unwrap_or_default();
+    if !statement_type.contains("in-toto.io/Statement") {
+        return Err(place.error(format!(
+            "_type is {}, not an in-toto statement's (https://in-toto.io/Statement/v1)",
+            if statement_type.is_empty() {
+                "missing".to_string()
+            } else {
+                format!("\"{}\"", super::truncate_chars(statement_type, 80))
+            }
+        )));
+    }
+    let predicate_type = statement
+        .predicate_type
+        .as_deref()
+        .map(|t| super::truncate_chars(t, 120))
+        .unwrap_or_else(|| "(no predicateType)".to_string());
+    let Some(mut predicate) = statement.predicate.filter(|p| p.get() != "null") else {
+        return Err(place.error(format!("the statement ({predicate_type}) has no predicate")));
+    };
+    let mut what = predicate_type.clone();
+    if statement.predicate_type.as_deref() == Some(COSIGN_VULN) {
+        let vuln: CosignVuln<'_> = serde_json::from_str(predicate.get())
+            .map_err(|e| place.error(format!("{predicate_type}: {e}")))?;
+        let scanner = vuln.scanner;
+        let uri = scanner.as_ref().and_then(|s| s.uri.clone());
+        let Some(result) = scanner.and_then(|s| s.result).filter(|r| r.get() != "null") else {
+            return Ok(Read::Skipped(format!(
+                "attestation {} ({predicate_type}) has no scanner.result, only the scan's summary",
+                place.number
+            )));
+        };
+        predicate = result;
+        what = format!(
+            "{predicate_type}, the report of {}",
+            uri.as_deref().unwrap_or("its scanner")
+        );
+    }
+    let text = predicate.get().as_bytes();
+    let head = text.get(..SNIFF_BYTES).unwrap_or(text);
+    let format = match detect::detect(head) {
+        Ok(Format::InToto) => {
+            return Ok(Read::Skipped(format!(
+                "attestation {} ({what}) holds another attestation",
+                place.number
+            )));
+        }
+        Ok(format) => format,
+        Err(detected) => {
+            return Ok(Read::Skipped(format!(
+                "attestation {} ({what}) holds {detected}",
+                place.number
+            )));
+        }
+    };
+    if !format.accepts(kind) {
+        return Ok(Read::Skipped(format!(
+            "attestation {} ({what}) holds {format}, which is `{}` evidence",
+            place.number,
+            format.kind()
+        )));
+    }
+    let mut input: &[u8] = text;
+    super::parse(format, kind, &mut input, ctx, evidence).map_err(|e| {
+        // The predicate's position, shifted to the container's.
+        let (Container::File(outer) | Container::Payload(outer)) = container;
+        let offset = (text.as_ptr() as usize).saturating_sub(outer.as_ptr() as usize);
+        let at = shift(e.at, outer, offset);
+        match container {
+            Container::File(_) => FormatError {
+                message: format!("attestation {} ({what}): {}", place.number, e.message),
+                at,
+            },
+            Container::Payload(payload) => place.error(format!(
+                "in the predicate ({what}), {} of the decoded payload: {}",
+                describe_at(at, payload),
+                e.message
+            )),
+        }
+    })?;
+    Ok(Read::Used(format))
+}
+
+/// A position inside a predicate that starts `offset` bytes into `file`, as
+/// a position in the file.
+fn shift(at: At, file: &[u8], offset: usize) -> At {
+    match at {
+        At::Offset(o) => At::Offset(offset as u64 + o),
+        At::LineColumn(line, column) => {
+            let before = file.get(..offset).unwrap_or_default();
+            let line0 = before.iter().filter(|&&b| b == b'\n').count() as u64 + 1;
+            let column0 = (before.len()
+                - before
+                    .iter()
+                    .rposition(|&b| b == b'\n')
+                    .map_or(0, |p| p + 1)) as u64;
+            if line == 1 {
+                At::LineColumn(line0, column0 + column)
+            } else {
+                At::LineColumn(line0 + line - 1, column)
+            }
+        }
+        At::File => At::Offset(offset as u64),
+    }
+}
+
+/// A position in a decoded payload, in words.
+fn describe_at(at: At, payload: &[u8]) -> String {
+    match at {
+        At::LineColumn(line, column) => format!("line {line}, column {column}"),
+        At::Offset(offset) => {
+            let before = payload.get(..offset as usize).unwrap_or(payload);
+            let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+            format!("line {line}")
+        }
+        At::File => "somewhere".to_string(),
+    }
+}
