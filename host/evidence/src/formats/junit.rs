@@ -14,9 +14,15 @@
 //!   `<testsuites>`); `id` is `suite::name`. node:test's reporter writes
 //!   `classname="test"` on every case under a root `<testsuites>` without
 //!   attributes: there the suite is the enclosing `<testsuite>` names
-//!   (its describe blocks and parent tests), joined with ` > `. `source` is set only when a `file`
-//!   attribute is present (pytest xunit1, jest-junit, gtest), with `line` when
-//!   given. pytest writes `line` 0-based (pointing at the first decorator), so
+//!   (its describe blocks and parent tests), joined with ` > `. `bun test`
+//!   (root `<testsuites name="bun test">`) writes the describe blocks in the
+//!   classname innermost first (bun 1.2 also escaped them twice): when it is
+//!   the enclosing describe `<testsuite>`s so reversed, the suite is them
+//!   outermost first. `source` is set only when a `file` attribute is
+//!   present (pytest xunit1, jest-junit, gtest), with `line` when given, or
+//!   in a `deno test` report (root `<testsuites name="deno test">`) from the
+//!   `classname`, the test's module (not deno's own `ext:` modules). pytest
+//!   writes `line` 0-based (pointing at the first decorator), so
 //!   in a pytest report (recognised by a suite named `pytest` or `pytest
 //!   tests`, pytest's defaults) 1 is added; elsewhere `line="0"` means unknown.
 //!   A case without `file` takes the `file` and `line` of its first outcome
@@ -162,6 +168,7 @@ pub fn parse(
         rerun_attempts: 0,
         id_hashes: Vec::new(),
         bare_root: false,
+        runtime: None,
         cases: 0,
         mismatches: Vec::new(),
         suite_ids: Default::default(),
@@ -272,6 +279,13 @@ impl Suite {
             self.name.clone()
         }
     }
+}
+
+/// JavaScript runtimes whose test runners write JUnit of their own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum JsRuntime {
+    Bun,
+    Deno,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -414,6 +428,9 @@ struct Parser<'c, 'p, 'o> {
     /// The root is a `<testsuites>` without attributes, as node:test's
     /// reporter writes it (see [`Parser::case_start`]).
     bare_root: bool,
+    /// The report comes from `bun test` or `deno test`, which name their
+    /// root `<testsuites>` so (see [`Parser::case_start`]).
+    runtime: Option<JsRuntime>,
     cases: u64,
     /// Descriptions of suites whose summary attributes disagree with the count.
     mismatches: Vec<String>,
@@ -507,6 +524,15 @@ impl Parser<'_, '_, '_> {
                     if matches!(suite.name.as_str(), "pytest" | "pytest tests") {
                         self.pytest = true;
                     }
+                }
+                if let (true, FrameKind::Suite(suite)) = (self.stack.is_empty(), &frame)
+                    && suite.is_suites
+                {
+                    self.runtime = match suite.name.as_str() {
+                        "bun test" => Some(JsRuntime::Bun),
+                        "deno test" => Some(JsRuntime::Deno),
+                        _ => None,
+                    };
                 }
                 frame
             }
@@ -719,9 +745,30 @@ impl Parser<'_, '_, '_> {
             // the enclosing suites, and the only thing that tells apart
             // two `it("works")` in different blocks.
             path
+        } else if self.runtime == Some(JsRuntime::Bun)
+            && let Some(path) = self.bun_describe_path(&classname)
+        {
+            path
         } else {
             classname.clone()
         };
+        // `deno test` writes no `file`: the test's module is its
+        // `classname` (relative to where deno ran, else a URL) and `line`
+        // is in that module. A step of a `node:test` describe is placed in
+        // deno's own polyfill (`ext:deno_node/testing.ts`, line 1), which is
+        // no place in the project: no source then.
+        if file.is_none()
+            && self.runtime == Some(JsRuntime::Deno)
+            && !classname.trim().is_empty()
+            && !classname.starts_with("ext:")
+        {
+            file = Some(
+                classname
+                    .strip_prefix("./")
+                    .unwrap_or(&classname)
+                    .to_string(),
+            );
+        }
         Ok(Case {
             suite,
             name,
@@ -757,6 +804,50 @@ impl Parser<'_, '_, '_> {
             })
             .collect();
         (!names.is_empty()).then(|| names.join(" > "))
+    }
+
+    /// `bun test` writes a case's describe blocks in its `classname`
+    /// innermost first (`inner > outer`), while its console, its nested
+    /// `<testsuite>` elements (one per block, inside the file's) and
+    /// node:test read outermost first; bun 1.2 also escaped the names twice
+    /// (`inner &gt; outer` once read). When the classname is the
+    /// enclosing describe blocks so reversed, in either spelling, the suite is
+    /// those blocks outermost first, joined with ` > `: `it("works")` in
+    /// `describe("a")` > `describe("b")` is `a > b::works` whichever bun
+    /// wrote it (and once bun writes the order its console shows). Any other
+    /// classname is kept as written.
+    fn bun_describe_path(&self, classname: &str) -> Option<String> {
+        let blocks: Vec<&str> = self
+            .stack
+            .iter()
+            .filter_map(|f| match &f.kind {
+                FrameKind::Suite(s) if !s.is_suites => Some(s.name.as_str()),
+                _ => None,
+            })
+            // The outermost `<testsuite>` is the test file.
+            .skip(1)
+            .collect();
+        // One block, spelled plainly: reversed or not, it is the classname.
+        if blocks.len() < 2 && !classname.contains('&') {
+            return None;
+        }
+        let reversed = |sep: &str, escape: bool| {
+            let names: Vec<Cow<'_, str>> = blocks
+                .iter()
+                .rev()
+                .map(|n| {
+                    if escape {
+                        quick_xml::escape::escape(*n)
+                    } else {
+                        Cow::Borrowed(*n)
+                    }
+                })
+                .collect();
+            names.join(sep)
+        };
+        (!blocks.is_empty()
+            && (classname == reversed(" > ", false) || classname == reversed(" &gt; ", true)))
+        .then(|| blocks.join(" > "))
     }
 
     /// The nearest `<testsuite>` name, else the nearest `<testsuites>` name.
