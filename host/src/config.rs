@@ -280,6 +280,8 @@ pub struct Config {
     pub anomaly_label: Option<String>,
     /// `[capacity]`: budgets for capacity measurements, in seconds (or ops/s).
     pub capacity: Vec<Budget>,
+    /// `[sbom] product`: SBOM entries that are the product itself, not SOUP.
+    pub sbom_product: Vec<String>,
 }
 
 /// `[release]`.
@@ -350,6 +352,8 @@ struct RawConfig {
     limits: RawLimits,
     #[serde(default)]
     tests: RawTests,
+    #[serde(default)]
+    sbom: RawSbom,
     waivers: Option<Spanned<String>>,
     #[serde(default)]
     roles: BTreeMap<Spanned<String>, Spanned<Vec<String>>>,
@@ -375,6 +379,12 @@ pub struct RawBudget {
     pub max: Option<f64>,
     pub min: Option<f64>,
     pub unit: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawSbom {
+    product: Option<Vec<Spanned<String>>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -510,6 +520,9 @@ impl RawConfig {
                 requirement_properties: self.tests.requirement_properties,
                 requirement_pattern: self.tests.requirement_pattern.map(|p| shift(p, by)),
             },
+            sbom: RawSbom {
+                product: shift_all(self.sbom.product, by),
+            },
             waivers: self.waivers.map(|w| shift(w, by)),
             roles: shift_map(self.roles, by, |v| shift(v, by)),
             change: RawChange {
@@ -575,6 +588,9 @@ impl RawConfig {
                     .tests
                     .requirement_pattern
                     .or(self.tests.requirement_pattern),
+            },
+            sbom: RawSbom {
+                product: over.sbom.product.or(self.sbom.product),
             },
             waivers: over.waivers.or(self.waivers),
             roles: self.roles,
@@ -832,10 +848,24 @@ impl Config {
             });
         }
 
+        let mut sbom_product = Vec::new();
+        for entry in raw.sbom.product.into_iter().flatten() {
+            let text = entry.get_ref().trim();
+            if text.is_empty() || text == "pkg:" {
+                errors.push(source.error_at(
+                    entry.span(),
+                    "[sbom] product entries name an SBOM entry by purl (\"pkg:golang/github.com/acme/pump\") or by name; this one is empty",
+                ));
+            } else {
+                sbom_product.push(text.to_string());
+            }
+        }
+
         if !errors.is_empty() {
             return Err(ConfigErrors(errors));
         }
         Ok(Config {
+            sbom_product,
             release: raw.release.unwrap_or_default(),
             anomaly_label: raw.anomalies.and_then(|a| a.github_label),
             capacity,
@@ -860,6 +890,7 @@ impl Config {
             options.requirement_properties = tests.requirement_properties.clone();
             options.requirement_pattern = tests.requirement_pattern.clone();
         }
+        options.product_components = self.sbom_product.clone();
         options
     }
 

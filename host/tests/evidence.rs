@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{Project, example_evidence, fixture};
+use common::{Project, check, example_evidence, fixture};
 
 #[test]
 fn evidence_lists_each_file_with_its_detected_format_and_digest() {
@@ -234,4 +234,57 @@ fn regops_timings_says_where_a_run_spent_its_time() {
     assert_eq!(plain.code, timed.code, "{}", plain.stderr);
     assert!(!plain.stderr.contains("regops timing"), "{}", plain.stderr);
     assert_eq!(plain.stdout, timed.stdout);
+}
+
+#[test]
+fn sbom_product_takes_the_projects_own_module_out_of_the_soup() {
+    // Trivy lists a Go project's main module (no version) among the packages.
+    let project = Project::new();
+    project
+        .copy(
+            &fixture("handmade-sbom-product/trivy-gomod.cdx.json"),
+            "sbom.cdx.json",
+        )
+        .copy(&example_evidence("junit.xml"), "junit.xml")
+        .copy(&example_evidence("coverage.xml"), "coverage.xml")
+        .copy(&example_evidence("bandit.sarif"), "bandit.sarif");
+    const EVIDENCE: &str = "safety-class = \"A\"\n[evidence]\nsbom = [\"sbom.cdx.json\"]\n\
+        tests = [\"junit.xml\"]\ncoverage = [\"coverage.xml\"]\nfindings = [\"bandit.sarif\"]\n";
+    project.write("regops.toml", EVIDENCE);
+    let run = project.check_json();
+    let identification = check(&run.json(), "ci", "sbom-identification").clone();
+    assert_eq!(identification["outcome"], "fail", "{identification:#}");
+    assert!(
+        identification["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("github.com/example/pump-gateway")),
+        "{identification:#}"
+    );
+
+    project.write(
+        "regops.toml",
+        format!("{EVIDENCE}[sbom]\nproduct = [\"pkg:golang/github.com/example/pump-gateway\"]\n"),
+    );
+    let run = project.check_json();
+    let identification = check(&run.json(), "ci", "sbom-identification").clone();
+    assert_eq!(identification["outcome"], "pass", "{identification:#}");
+    assert!(
+        run.stdout
+            .contains("are the product itself, as `[sbom] product`"),
+        "the warning is in the report: {}",
+        run.stdout
+    );
+
+    // An empty entry is a configuration error at its line.
+    project.write(
+        "regops.toml",
+        "safety-class = \"A\"\n[sbom]\nproduct = [\n  \"  \",\n]\n",
+    );
+    let run = project.check();
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("regops.toml:4:") && run.stderr.contains("[sbom] product"),
+        "{}",
+        run.stderr
+    );
 }

@@ -737,6 +737,10 @@ fn detect_json(s: &[u8]) -> Result<Format, String> {
         if has(&shape.item_keys, "environment") && has(&shape.item_keys, "version") {
             return Ok(Format::DeploymentJson);
         }
+        // `gh attestation verify --format json`: the verified statements.
+        if has(&shape.item_keys, "verificationResult") {
+            return Ok(Format::InToto);
+        }
         return Err(if shape.item_keys.is_empty() {
             "JSON array".to_string()
         } else {

@@ -114,6 +114,9 @@ pub struct Options {
     pub requirement_pattern: regex::Regex,
     /// Largest evidence file accepted, in bytes.
     pub max_file_size: u64,
+    /// SBOM entries that are the product itself, not SOUP (`[sbom]
+    /// product`): purls (`pkg:type/namespace/name`, any version) or names.
+    pub product_components: Vec<String>,
 }
 
 impl Default for Options {
@@ -127,6 +130,7 @@ impl Default for Options {
             ],
             requirement_pattern: DEFAULT_REQUIREMENT_PATTERN.clone(),
             max_file_size: 2 << 30,
+            product_components: Vec::new(),
         }
     }
 }

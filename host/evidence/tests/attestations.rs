@@ -121,6 +121,21 @@ fn a_sigstore_bundle_of_an_spdx_statement_reads_as_the_spdx_document() {
 }
 
 #[test]
+fn gh_attestation_verify_results_read_as_the_statements_they_verified() {
+    let wrapped = attestation("spdx.gh-verify.json", EvidenceKind::Components);
+    let plain = producer("npm-sbom/npm-sbom.spdx.json", EvidenceKind::Components);
+    assert_eq!(records(&wrapped.components), records(&plain.components));
+    let w = warnings(&wrapped);
+    assert!(
+        w.iter().any(
+            |w| w.contains("read spdx-json from 1 `gh attestation verify` result(s)")
+                && w.contains("cannot tell that this file is what `gh attestation verify` wrote")
+        ),
+        "{w:?}"
+    );
+}
+
+#[test]
 fn cosign_download_lines_give_the_vex_and_leave_out_the_provenance() {
     let wrapped = attestation("provenance-and-openvex.dsse.jsonl", EvidenceKind::Vex);
     let plain = producer("handmade-supply-chain/openvex.json", EvidenceKind::Vex);

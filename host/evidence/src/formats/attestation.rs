@@ -13,7 +13,9 @@
 //! * a Sigstore bundle (`mediaType` `application/vnd.dev.sigstore.bundle…`,
 //!   `verificationMaterial`, the envelope in `dsseEnvelope`);
 //!
-//! one per file, or several as JSON lines. The predicate is the evidence: its
+//! one per file, or several as JSON lines; or `gh attestation verify
+//! --format json`'s array of results, each with the verified statement in
+//! `verificationResult.statement`. The predicate is the evidence: its
 //! format is detected from its content, as a plain file's is, and it is
 //! parsed by that format's reader. cosign's vulnerability predicate
 //! (`https://cosign.sigstore.dev/attestation/vuln/v1`) holds the scanner's
@@ -89,6 +91,19 @@ struct Statement<'a> {
     predicate: Option<&'a RawValue>,
 }
 
+/// One result of `gh attestation verify --format json`.
+#[derive(Deserialize)]
+struct Verified<'a> {
+    #[serde(rename = "verificationResult", borrow)]
+    verification_result: Option<VerificationResult<'a>>,
+}
+
+#[derive(Deserialize)]
+struct VerificationResult<'a> {
+    #[serde(borrow)]
+    statement: Option<Statement<'a>>,
+}
+
 /// cosign's vulnerability predicate: the scanner's report is the evidence.
 #[derive(Deserialize)]
 struct CosignVuln<'a> {
@@ -106,6 +121,7 @@ struct CosignScanner<'a> {
 /// How the attestations of a file were wrapped, for the warning.
 #[derive(Default)]
 struct Wrapping {
+    verified: usize,
     statements: usize,
     envelopes: usize,
     bundles: usize,
@@ -127,34 +143,31 @@ pub fn parse(
     evidence: &mut Evidence,
 ) -> Result<(), FormatError> {
     let bytes = read_json(reader)?;
-    let mut values = serde_json::Deserializer::from_slice(&bytes).into_iter::<Wrapper<'_>>();
     let mut wrapping = Wrapping::default();
     let mut used: Vec<Format> = Vec::new();
     let mut skipped: Vec<String> = Vec::new();
-    let mut number = 0;
-    let mut start = 0;
-    while let Some(value) = values.next() {
-        number += 1;
-        let wrapper = value?;
-        // The value began at the first non-blank byte after the last one.
-        let begins = start
-            + bytes
-                .get(start..)
-                .unwrap_or_default()
-                .iter()
-                .take_while(|b| b.is_ascii_whitespace())
-                .count();
-        start = values.byte_offset();
-        let place = Place {
-            number,
-            offset: begins as u64,
-            file: &bytes,
-        };
-        match read_wrapper(wrapper, &place, kind, ctx, evidence, &mut wrapping)? {
-            Read::Used(format) => used.push(format),
-            Read::Skipped(why) => skipped.push(why),
-        }
-    }
+    let first = bytes.iter().find(|b| !b.is_ascii_whitespace());
+    let number = if first == Some(&b'[') {
+        read_verified(
+            &bytes,
+            kind,
+            ctx,
+            evidence,
+            &mut wrapping,
+            &mut used,
+            &mut skipped,
+        )?
+    } else {
+        read_lines(
+            &bytes,
+            kind,
+            ctx,
+            evidence,
+            &mut wrapping,
+            &mut used,
+            &mut skipped,
+        )?
+    };
     if number == 0 {
         return Err(FormatError::whole_file(
             "the file holds no attestation (it is empty)",
@@ -170,6 +183,7 @@ pub fn parse(
     formats.dedup();
     let signed = wrapping.envelopes + wrapping.bundles;
     let how = [
+        (wrapping.verified, "`gh attestation verify` result(s)"),
         (wrapping.statements, "unsigned in-toto statement(s)"),
         (wrapping.envelopes, "DSSE envelope(s)"),
         (wrapping.bundles, "Sigstore bundle(s)"),
@@ -179,7 +193,14 @@ pub fn parse(
     .map(|(n, what)| format!("{n} {what}"))
     .collect::<Vec<_>>()
     .join(", ");
-    ctx.warnings.push(if signed > 0 {
+    ctx.warnings.push(if wrapping.verified > 0 {
+        format!(
+            "read {} from {how}; regops does not verify attestation signatures, and cannot tell \
+             that this file is what `gh attestation verify` wrote: run the verification in the \
+             same job",
+            formats.join(" and ")
+        )
+    } else if signed > 0 {
         format!(
             "read {} from {how}; regops does not verify attestation signatures: verify them \
              before the gate runs (`cosign verify-attestation`, `gh attestation verify`)",
@@ -200,6 +221,92 @@ pub fn parse(
         ));
     }
     Ok(())
+}
+
+/// `gh attestation verify --format json`: an array of results; returns how
+/// many.
+fn read_verified(
+    bytes: &[u8],
+    kind: EvidenceKind,
+    ctx: &mut ParseContext<'_>,
+    evidence: &mut Evidence,
+    wrapping: &mut Wrapping,
+    used: &mut Vec<Format>,
+    skipped: &mut Vec<String>,
+) -> Result<usize, FormatError> {
+    let results: Vec<Verified<'_>> = serde_json::from_slice(bytes)?;
+    for (i, result) in results.iter().enumerate() {
+        let place = Place {
+            number: i + 1,
+            offset: 0,
+            file: bytes,
+        };
+        let Some(statement) = result
+            .verification_result
+            .as_ref()
+            .and_then(|r| r.statement.as_ref())
+        else {
+            return Err(place
+                .error("a `gh attestation verify` result without verificationResult.statement"));
+        };
+        wrapping.verified += 1;
+        let statement = Statement {
+            statement_type: statement.statement_type.clone(),
+            predicate_type: statement.predicate_type.clone(),
+            predicate: statement.predicate,
+        };
+        match read_statement(
+            statement,
+            &place,
+            Container::File(bytes),
+            kind,
+            ctx,
+            evidence,
+        )? {
+            Read::Used(format) => used.push(format),
+            Read::Skipped(why) => skipped.push(why),
+        }
+    }
+    Ok(results.len())
+}
+
+/// Statements, envelopes and bundles, one or several (JSON lines); returns
+/// how many.
+fn read_lines(
+    bytes: &[u8],
+    kind: EvidenceKind,
+    ctx: &mut ParseContext<'_>,
+    evidence: &mut Evidence,
+    wrapping: &mut Wrapping,
+    used: &mut Vec<Format>,
+    skipped: &mut Vec<String>,
+) -> Result<usize, FormatError> {
+    let mut values = serde_json::Deserializer::from_slice(bytes).into_iter::<Wrapper<'_>>();
+    let mut number = 0;
+    let mut start = 0;
+    while let Some(value) = values.next() {
+        number += 1;
+        let wrapper = value?;
+        // The value began at the first non-blank byte after the last one.
+        let begins = start
+            + bytes
+                .get(start..)
+                .unwrap_or_default()
+                .iter()
+                .take_while(|b| b.is_ascii_whitespace())
+                .count();
+        start = values.byte_offset();
+        let place = Place {
+            number,
+            offset: begins as u64,
+            file: bytes,
+        };
+        match read_wrapper(wrapper, &place, kind, ctx, evidence, wrapping)? {
+            Read::Used(format) => used.push(format),
+            Read::Skipped(why) => skipped.push(why),
+        }
+    }
+    Ok(number)
 }
 
 /// Where an attestation sits in the file, for errors.

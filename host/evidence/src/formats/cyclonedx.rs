@@ -79,7 +79,7 @@ use serde::Deserialize;
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
 use super::ParseContext;
-use super::sbom::Graph;
+use super::sbom::{Graph, NamedProduct};
 use super::vuln::{
     Score, SeverityInput, SeverityJudge, Text, null_default, push_alias, push_unique,
 };
@@ -464,22 +464,34 @@ fn emit_components(mut bom: Bom, ctx: &mut ParseContext<'_>, out: &mut Vec<Compo
             transparent.push(local_ref(r).to_string());
         }
     }
-    for r in &transparent {
-        bom.graph.make_transparent(r);
-    }
-    let packages: Vec<&BomComponent> = bom
-        .components
-        .iter()
-        .zip(&entries)
-        .filter(|(_, entry)| **entry == Entry::Package)
-        .map(|(c, _)| c)
-        .collect();
-    let roots: Vec<String> = bom
+    // Packages the configuration names as the product stand for it.
+    let mut named = NamedProduct::new(&ctx.options.product_components);
+    let mut roots: Vec<String> = bom
         .product
         .as_ref()
         .and_then(|p| p.bom_ref.clone())
         .into_iter()
         .collect();
+    let mut packages: Vec<&BomComponent> = Vec::new();
+    for (c, entry) in bom.components.iter().zip(&entries) {
+        if *entry != Entry::Package {
+            continue;
+        }
+        let display = c.display_name();
+        let bare = c.name.as_str();
+        if named.matches(&[&display, bare], c.purl.as_deref(), versioned_name(c)) {
+            if let Some(r) = &c.bom_ref {
+                transparent.push(local_ref(r).to_string());
+                roots.push(local_ref(r).to_string());
+            }
+        } else {
+            packages.push(c);
+        }
+    }
+    for r in &transparent {
+        bom.graph.make_transparent(r);
+    }
+    named.warn(&mut ctx.warnings);
     let refs: Vec<Option<&str>> = packages.iter().map(|c| c.bom_ref.as_deref()).collect();
     let names: Vec<String> = packages.iter().map(|c| versioned_name(c)).collect();
     let flags = bom

@@ -17,6 +17,64 @@
 
 use std::collections::{HashMap, HashSet, VecDeque};
 
+use super::cyclonedx::percent_decode;
+use super::vuln::purl_parts;
+
+/// `[sbom] product` (`Options::product_components`): entries naming SBOM
+/// entries that are the product itself, which a generator listed among the
+/// packages (Trivy's go.mod main module; syft never names the product). A
+/// named entry is not SOUP and, in the graph, stands for the product: what it
+/// depends on is direct.
+pub(crate) struct NamedProduct<'o> {
+    entries: &'o [String],
+    /// Names of the entries found, for the warning.
+    found: Vec<String>,
+}
+
+impl<'o> NamedProduct<'o> {
+    pub(crate) fn new(entries: &'o [String]) -> Self {
+        NamedProduct {
+            entries,
+            found: Vec::new(),
+        }
+    }
+
+    /// Whether an entry names this one: a purl entry (`pkg:…`) matches the
+    /// purl whatever its version, qualifiers and subpath; any other entry
+    /// matches one of `names` (case-insensitively). `label` is recorded.
+    pub(crate) fn matches(&mut self, names: &[&str], purl: Option<&str>, label: String) -> bool {
+        let named = self.entries.iter().any(|entry| {
+            let entry = entry.trim();
+            if entry.starts_with("pkg:") {
+                purl.is_some_and(|p| purl_base(p) == purl_base(entry))
+            } else {
+                names.iter().any(|n| n.trim().eq_ignore_ascii_case(entry))
+            }
+        });
+        if named {
+            self.found.push(label);
+        }
+        named
+    }
+
+    /// The warning saying which entries were read as the product.
+    pub(crate) fn warn(self, warnings: &mut Vec<String>) {
+        if !self.found.is_empty() {
+            warnings.push(format!(
+                "{} entr(ies) are the product itself, as `[sbom] product` in the configuration \
+                 says, and are not read as components: {}",
+                self.found.len(),
+                self.found.join(", ")
+            ));
+        }
+    }
+}
+
+/// A purl without version, qualifiers and subpath, decoded and lower-cased.
+fn purl_base(purl: &str) -> String {
+    percent_decode(purl_parts(purl.trim()).0).to_ascii_lowercase()
+}
+
 /// Edges from a reference to the references it depends on.
 #[derive(Debug, Default)]
 pub(crate) struct Graph {

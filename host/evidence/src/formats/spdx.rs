@@ -53,7 +53,7 @@ use std::io::BufRead;
 use serde::Deserialize;
 
 use super::ParseContext;
-use super::sbom::Graph;
+use super::sbom::{Graph, NamedProduct};
 use super::vuln::{Text, null_default, push_unique};
 use crate::error::FormatError;
 use crate::model::{Component, Hash};
@@ -118,15 +118,15 @@ pub fn parse(
         reach.entry(from).or_default().push(to);
     }
 
-    let products = products(&described, &reach);
-    let product_set: HashSet<&str> = products.iter().map(String::as_str).collect();
+    let mut products = products(&described, &reach);
+    let product_set: HashSet<String> = products.iter().cloned().collect();
     // Described files and snippets are the product too, but only packages
     // could have been components.
     let product_packages: Vec<&str> = doc
         .packages
         .iter()
         .filter_map(|p| p.spdx_id.as_deref().map(str::trim))
-        .filter(|id| product_set.contains(id))
+        .filter(|id| product_set.contains(*id))
         .collect();
     if !described.is_empty() && products.is_empty() {
         ctx.warnings.push(format!(
@@ -166,6 +166,8 @@ pub fn parse(
     let mut first_range = None;
     let mut grouping = 0usize;
     let mut unlisted_os = Vec::new();
+    // Packages the configuration names as the product stand for it.
+    let mut named = NamedProduct::new(&ctx.options.product_components);
     for p in &doc.packages {
         let id = p.spdx_id.as_deref().map(str::trim).unwrap_or("");
         if id.is_empty() {
@@ -227,12 +229,19 @@ pub fn parse(
             .filter(|h| !h.algorithm.is_empty() && !h.value.is_empty())
             .collect();
         let supplier = party(p.supplier.as_deref()).or_else(|| party(p.originator.as_deref()));
-        refs.push((!id.is_empty()).then(|| id.to_string()));
         let name = Text::or_empty(&p.name);
-        let name = match purl.as_deref().and_then(|u| without_ecosystem(&name, u)) {
-            Some(bare) => bare.to_string(),
-            None => name,
-        };
+        let bare = purl.as_deref().and_then(|u| without_ecosystem(&name, u));
+        if named.matches(
+            &[&name, bare.unwrap_or(&name)],
+            purl.as_deref(),
+            name.clone(),
+        ) {
+            graph.make_transparent(id);
+            products.push(id.to_string());
+            continue;
+        }
+        let name = bare.map_or(name.clone(), str::to_string);
+        refs.push((!id.is_empty()).then(|| id.to_string()));
         let mut version = p
             .version_info
             .as_ref()
@@ -265,7 +274,8 @@ pub fn parse(
              {first}); they are read as having no version"
         ));
     }
-    if described.is_empty() && !graph.is_empty() {
+    named.warn(&mut ctx.warnings);
+    if described.is_empty() && products.is_empty() && !graph.is_empty() {
         ctx.warnings.push(
             "the document DESCRIBES no package, so the product is unknown and direct and \
              transitive dependencies cannot be told apart"
