@@ -477,9 +477,8 @@ fn emit_components(mut bom: Bom, ctx: &mut ParseContext<'_>, out: &mut Vec<Compo
         if *entry != Entry::Package {
             continue;
         }
-        let display = c.display_name();
-        let bare = c.name.as_str();
-        if named.matches(&[&display, bare], c.purl.as_deref(), versioned_name(c)) {
+        let names = || vec![c.display_name().into(), c.name.as_str().into()];
+        if named.matches(names, c.purl.as_deref(), || versioned_name(c)) {
             if let Some(r) = &c.bom_ref {
                 transparent.push(local_ref(r).to_string());
                 roots.push(local_ref(r).to_string());

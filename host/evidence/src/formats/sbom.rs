@@ -42,7 +42,18 @@ impl<'o> NamedProduct<'o> {
     /// Whether an entry names this one: a purl entry (`pkg:…`) matches the
     /// purl whatever its version, qualifiers and subpath; any other entry
     /// matches one of `names` (case-insensitively). `label` is recorded.
-    pub(crate) fn matches(&mut self, names: &[&str], purl: Option<&str>, label: String) -> bool {
+    /// Costs nothing when the configuration names nothing (the usual case,
+    /// on every component of a 10k-component SBOM).
+    pub(crate) fn matches<'n>(
+        &mut self,
+        names: impl FnOnce() -> Vec<std::borrow::Cow<'n, str>>,
+        purl: Option<&str>,
+        label: impl FnOnce() -> String,
+    ) -> bool {
+        if self.entries.is_empty() {
+            return false;
+        }
+        let names = names();
         let named = self.entries.iter().any(|entry| {
             let entry = entry.trim();
             if entry.starts_with("pkg:") {
@@ -52,7 +63,7 @@ impl<'o> NamedProduct<'o> {
             }
         });
         if named {
-            self.found.push(label);
+            self.found.push(label());
         }
         named
     }

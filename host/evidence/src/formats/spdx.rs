@@ -231,16 +231,16 @@ pub fn parse(
         let supplier = party(p.supplier.as_deref()).or_else(|| party(p.originator.as_deref()));
         let name = Text::or_empty(&p.name);
         let bare = purl.as_deref().and_then(|u| without_ecosystem(&name, u));
-        if named.matches(
-            &[&name, bare.unwrap_or(&name)],
-            purl.as_deref(),
-            name.clone(),
-        ) {
+        let names = || vec![name.as_str().into(), bare.unwrap_or(&name).into()];
+        if named.matches(names, purl.as_deref(), || name.clone()) {
             graph.make_transparent(id);
             products.push(id.to_string());
             continue;
         }
-        let name = bare.map_or(name.clone(), str::to_string);
+        let name = match bare {
+            Some(bare) => bare.to_string(),
+            None => name,
+        };
         refs.push((!id.is_empty()).then(|| id.to_string()));
         let mut version = p
             .version_info
