@@ -127,6 +127,25 @@ struct Wrapping {
     bundles: usize,
 }
 
+/// What the attestations of one file came to.
+#[derive(Default)]
+struct Tally {
+    wrapping: Wrapping,
+    /// The formats of the predicates read, in file order.
+    used: Vec<Format>,
+    /// Why each attestation left out was.
+    skipped: Vec<String>,
+}
+
+impl Tally {
+    fn record(&mut self, read: Read) {
+        match read {
+            Read::Used(format) => self.used.push(format),
+            Read::Skipped(why) => self.skipped.push(why),
+        }
+    }
+}
+
 /// What became of one attestation.
 enum Read {
     /// Its predicate was parsed as `Format`.
@@ -143,31 +162,18 @@ pub fn parse(
     evidence: &mut Evidence,
 ) -> Result<(), FormatError> {
     let bytes = read_json(reader)?;
-    let mut wrapping = Wrapping::default();
-    let mut used: Vec<Format> = Vec::new();
-    let mut skipped: Vec<String> = Vec::new();
+    let mut tally = Tally::default();
     let first = bytes.iter().find(|b| !b.is_ascii_whitespace());
     let number = if first == Some(&b'[') {
-        read_verified(
-            &bytes,
-            kind,
-            ctx,
-            evidence,
-            &mut wrapping,
-            &mut used,
-            &mut skipped,
-        )?
+        read_verified(&bytes, kind, ctx, evidence, &mut tally)?
     } else {
-        read_lines(
-            &bytes,
-            kind,
-            ctx,
-            evidence,
-            &mut wrapping,
-            &mut used,
-            &mut skipped,
-        )?
+        read_lines(&bytes, kind, ctx, evidence, &mut tally)?
     };
+    let Tally {
+        wrapping,
+        used,
+        skipped,
+    } = tally;
     if number == 0 {
         return Err(FormatError::whole_file(
             "the file holds no attestation (it is empty)",
@@ -230,44 +236,32 @@ fn read_verified(
     kind: EvidenceKind,
     ctx: &mut ParseContext<'_>,
     evidence: &mut Evidence,
-    wrapping: &mut Wrapping,
-    used: &mut Vec<Format>,
-    skipped: &mut Vec<String>,
+    tally: &mut Tally,
 ) -> Result<usize, FormatError> {
     let results: Vec<Verified<'_>> = serde_json::from_slice(bytes)?;
-    for (i, result) in results.iter().enumerate() {
+    let count = results.len();
+    for (i, result) in results.into_iter().enumerate() {
         let place = Place {
             number: i + 1,
             offset: 0,
             file: bytes,
         };
-        let Some(statement) = result
-            .verification_result
-            .as_ref()
-            .and_then(|r| r.statement.as_ref())
-        else {
+        let Some(statement) = result.verification_result.and_then(|r| r.statement) else {
             return Err(place
                 .error("a `gh attestation verify` result without verificationResult.statement"));
         };
-        wrapping.verified += 1;
-        let statement = Statement {
-            statement_type: statement.statement_type.clone(),
-            predicate_type: statement.predicate_type.clone(),
-            predicate: statement.predicate,
-        };
-        match read_statement(
+        tally.wrapping.verified += 1;
+        let read = read_statement(
             statement,
             &place,
             Container::File(bytes),
             kind,
             ctx,
             evidence,
-        )? {
-            Read::Used(format) => used.push(format),
-            Read::Skipped(why) => skipped.push(why),
-        }
+        )?;
+        tally.record(read);
     }
-    Ok(results.len())
+    Ok(count)
 }
 
 /// Statements, envelopes and bundles, one or several (JSON lines); returns
@@ -277,9 +271,7 @@ fn read_lines(
     kind: EvidenceKind,
     ctx: &mut ParseContext<'_>,
     evidence: &mut Evidence,
-    wrapping: &mut Wrapping,
-    used: &mut Vec<Format>,
-    skipped: &mut Vec<String>,
+    tally: &mut Tally,
 ) -> Result<usize, FormatError> {
     let mut values = serde_json::Deserializer::from_slice(bytes).into_iter::<Wrapper<'_>>();
     let mut number = 0;
@@ -301,10 +293,8 @@ fn read_lines(
             offset: begins as u64,
             file: bytes,
         };
-        match read_wrapper(wrapper, &place, kind, ctx, evidence, wrapping)? {
-            Read::Used(format) => used.push(format),
-            Read::Skipped(why) => skipped.push(why),
-        }
+        let read = read_wrapper(wrapper, &place, kind, ctx, evidence, &mut tally.wrapping)?;
+        tally.record(read);
     }
     Ok(number)
 }
