@@ -55,6 +55,14 @@
 //!   then the records stay as written.
 //! * node-tap marks a skipped or todo test with a `<property name="skip">`
 //!   or `name="todo"` (the reason its value) and no `<skipped>`: skipped.
+//! * cmocka writes a test whose setup or teardown function failed as a
+//!   bare `<failure>` whose whole text is `Test setup failed` / `Test
+//!   teardown failed`, and counts it in `errors`: errored. With one
+//!   CMOCKA_XML_FILE for several groups it appends each group as another
+//!   `<testsuites>` root without attributes: such a run of roots is read
+//!   whole, with a warning. CppUTest writes each line break of a
+//!   `<failure type="AssertionFailedError">` message as `{newline}`: read
+//!   as a line break.
 //! * Qt Test (a suite with a `QTestVersion` property) writes a `QSKIP` in
 //!   `initTestCase` only as a comment in the case, `<!-- type="skip"
 //!   message="…" -->`: skipped, with that message.
@@ -125,7 +133,8 @@
 //! them, and regops does not silently drop what the producer meant either),
 //! references to undeclared entities, a root other than `<testsuites>` /
 //! `<testsuite>`, a file that ends inside an element (truncated), a second root
-//! element, and nesting deeper than [`MAX_DEPTH`].
+//! element (but for cmocka's bare `<testsuites>` roots), and nesting deeper
+//! than [`MAX_DEPTH`].
 
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -163,6 +172,7 @@ pub fn parse(
         case: None,
         root_seen: false,
         root_closed: false,
+        roots: 0,
         pytest: false,
         first_case,
         rerun_attempts: 0,
@@ -417,6 +427,9 @@ struct Parser<'c, 'p, 'o> {
     case: Option<Case>,
     root_seen: bool,
     root_closed: bool,
+    /// Root elements read: more than one only as cmocka writes them (see
+    /// [`Parser::start`]).
+    roots: u32,
     /// The report comes from pytest (a suite named `pytest` or `pytest tests`).
     pytest: bool,
     /// Where this file's cases start in `out`.
@@ -502,18 +515,27 @@ impl Parser<'_, '_, '_> {
             )));
         }
         if self.stack.is_empty() {
-            if self.root_closed {
+            let bare_suites = tag == "testsuites" && e.attributes_raw().trim_ascii().is_empty();
+            // cmocka writes each test group as a `<testsuites>` document
+            // of its own, without attributes, and appends every group
+            // after the first to the one CMOCKA_XML_FILE (its
+            // documentation says so): a run of bare `<testsuites>` roots is
+            // that whole run, and refusing it, or stopping at the first,
+            // would lose groups. Any other second root is refused. While
+            // every root so far is bare, `bare_root` is still set.
+            if self.root_closed && !(bare_suites && self.bare_root) {
                 return Err(xml.error_at_event(format!(
                     "a second root element <{tag}> follows the first one; expected the end of the file"
                 )));
             }
+            self.roots += 1;
             if tag != "testsuites" && tag != "testsuite" {
                 return Err(xml.error_at_event(format!(
                     "expected <testsuite> or <testsuites> as the root element, found <{tag}>"
                 )));
             }
             self.root_seen = true;
-            self.bare_root = tag == "testsuites" && e.attributes_raw().trim_ascii().is_empty();
+            self.bare_root = bare_suites;
         }
         let parent = self.stack.last().map(|f| &f.kind);
         let kind = match (tag.as_str(), parent) {
@@ -582,6 +604,16 @@ impl Parser<'_, '_, '_> {
                     line,
                     column: None,
                 });
+                // CppUTest writes every line break of a failure's message
+                // as the text `{newline}` (in `<failure message="file:line:
+                // …" type="AssertionFailedError">`); gtest's and the
+                // others' messages hold real line breaks.
+                if element.kind.as_deref() == Some("AssertionFailedError")
+                    && let Some(m) = element.message.as_mut()
+                    && m.contains("{newline}")
+                {
+                    *m = m.replace("{newline}", "\n").trim().to_string();
+                }
                 if element.message.is_none() {
                     element.text = Some(String::new());
                 }
@@ -902,6 +934,7 @@ impl Parser<'_, '_, '_> {
     }
 
     fn end_outcome(&mut self, element: OutcomeElement) {
+        let fixture_error = cmocka_fixture_failure(&element);
         let case = self.case.as_ref().filter(|_| element.owner == Owner::Case);
         let message = element
             .message
@@ -930,6 +963,11 @@ impl Parser<'_, '_, '_> {
         }
         match (element.owner, element.outcome) {
             (Owner::Case, Outcome::Status(status)) => {
+                let status = if fixture_error {
+                    TestStatus::Errored
+                } else {
+                    status
+                };
                 if let Some(case) = self.case.as_mut() {
                     case.record(status, message);
                 }
@@ -1405,6 +1443,14 @@ impl Parser<'_, '_, '_> {
     }
 
     fn finish(self) {
+        if self.roots > 1 {
+            self.ctx.warnings.push(format!(
+                "the file holds {} <testsuites> roots one after another, as cmocka writes every \
+                 test group to one CMOCKA_XML_FILE; all were read (a file name with %g, one file \
+                 per group, is well-formed XML that other JUnit readers accept)",
+                self.roots
+            ));
+        }
         if let Some(first) = self.mismatches.first() {
             let more = match self.mismatches.len() - 1 {
                 0 => String::new(),
@@ -1443,6 +1489,25 @@ fn outcome_of(tag: &str) -> Option<Outcome> {
         "flakyFailure" | "flakyError" => Outcome::Flaky,
         _ => return None,
     })
+}
+
+/// cmocka writes a test whose setup or teardown function returned non-zero
+/// as `<failure><![CDATA[Test setup failed]]></failure>` (or `Test teardown
+/// failed`), no attributes, exactly as it writes a failed assertion; its
+/// console prints `[  ERROR   ]` for it and its summary counts it in
+/// `errors`, not `failures`: the test could not be run. These are cmocka's
+/// own fixed words, and the whole text of the element.
+fn cmocka_fixture_failure(element: &OutcomeElement) -> bool {
+    element.owner == Owner::Case
+        && element.outcome == Outcome::Status(TestStatus::Failed)
+        && element.attempt.is_none()
+        && !element.warning
+        && element.kind.is_none()
+        && element.location.is_none()
+        && element
+            .text
+            .as_deref()
+            .is_some_and(|t| matches!(t.trim(), "Test setup failed" | "Test teardown failed"))
 }
 
 /// The status of the extra attempt a Surefire rerun element records.
