@@ -16,7 +16,9 @@
 //!   driver); the rule is found by `ruleIndex` (preferred), `rule.index`, else
 //!   by id (`ruleId`, `rule.id`; a hierarchical id `A/B` falls back to `A`)
 //!   among `tool.driver.rules` and `tool.extensions[].rules`. `rule` is
-//!   `ruleId`, else `rule.id`, else the found rule's id, else empty.
+//!   `ruleId`, else `rule.id`, else the found rule's id, else empty. In a
+//!   run of driver `shellcheck`, an id of digits only (shellcheck-sarif's
+//!   `2086`) is ShellCheck's `SC2086`.
 //! * Level (§3.27.10): `result.level` when present; else `none` when `kind`
 //!   is present and not `fail`; else the rule's `defaultConfiguration.level`;
 //!   else `warning`. `invocations[].ruleConfigurationOverrides` are not
@@ -54,6 +56,10 @@
 //!   (as written; `unknown` when missing), status (`accepted` when missing),
 //!   justification. A result whose `baselineState` is `absent` was in the
 //!   baseline and is not in this run (Qodana writes them): it is left out.
+//! * In a run of driver `clang-tidy`, a result equal to one already read in
+//!   the file (rule, level, message, location, fingerprint) is left out:
+//!   run-clang-tidy repeats a header's diagnostics once per translation unit,
+//!   and clang-tidy itself counts them once.
 //!
 //! What a tool says it could not analyse becomes error-level findings of
 //! rule `regops/analysis-failed` (so that no gate passes on it), with one
@@ -72,7 +78,8 @@
 //! instead), a `ruleId` contradicting the indexed rule, an artifact index
 //! out of range (no location), an unusable `security-severity` or
 //! fingerprint value, an undefined message id, a non-`fail` kind with a
-//! level other than `none`, results left out as `absent`.
+//! level other than `none`, results left out as `absent`, clang-tidy
+//! repeats left out.
 //!
 //! Refused: a `version` other than `2.1.0`, a log without `runs` (or with
 //! `"runs": null`), a run without `tool`, values outside SARIF's vocabularies,
@@ -130,6 +137,7 @@ fn parse_from<'de, R: serde_json::de::Read<'de>>(
         stats: Stats::default(),
         runs: 0,
         levelless: 0,
+        clang_tidy_seen: HashMap::new(),
     };
     let log = LogSeed { state: &mut state }
         .deserialize(&mut de)
@@ -172,6 +180,7 @@ struct Stats {
     uncompiled: u64,
     bad_fingerprint: u64,
     absent: u64,
+    clang_tidy_repeated: u64,
 }
 
 impl Stats {
@@ -223,6 +232,12 @@ impl Stats {
             "result(s) have baselineState absent (in the baseline, no longer found by this run) and \
              were left out",
         );
+        say(
+            self.clang_tidy_repeated,
+            "clang-tidy result(s) repeat one already read (the same check, message and place: \
+             run-clang-tidy reports a header's diagnostics once per file that includes it) and \
+             were counted once",
+        );
     }
 }
 
@@ -234,12 +249,14 @@ struct State<'o> {
     runs: u64,
     /// Results of the current run without a level of their own.
     levelless: u64,
+    /// Findings of clang-tidy runs in `out`, by [`clang_tidy_identity`].
+    clang_tidy_seen: HashMap<u64, Vec<usize>>,
 }
 
 impl State<'_> {
     /// Converts `raw` and adds it to the findings, unless it is gone since
-    /// the baseline; an artifact index the run has not listed yet goes to
-    /// `pending`.
+    /// the baseline or repeats a clang-tidy result; an artifact index the
+    /// run has not listed yet goes to `pending`.
     fn add(
         &mut self,
         raw: RawResult,
@@ -255,6 +272,24 @@ impl State<'_> {
             self.levelless += 1;
         }
         let (finding, index) = convert(raw, tool, artifacts, &self.evidence, &mut self.stats)?;
+        // clang-tidy counts a diagnostic once per check, message and place
+        // (its own output drops repeats across the files of one call), but
+        // run-clang-tidy runs one clang-tidy per file, so a header's
+        // diagnostics come once per file that includes it, and clang-tidy-sarif
+        // converts every copy: one defect in a header would count as many
+        // errors as the files including it. A repeat is counted once, as
+        // clang-tidy itself does; told by the driver's name `clang-tidy`.
+        if index.is_none() && tool.name.eq_ignore_ascii_case("clang-tidy") {
+            let seen = self
+                .clang_tidy_seen
+                .entry(clang_tidy_identity(&finding))
+                .or_default();
+            if seen.iter().any(|&i| self.out.get(i) == Some(&finding)) {
+                self.stats.clang_tidy_repeated += 1;
+                return Ok(());
+            }
+            seen.push(self.out.len());
+        }
         if let Some(index) = index {
             pending.push(Pending {
                 finding: self.out.len(),
@@ -266,6 +301,19 @@ impl State<'_> {
         self.out.push(finding);
         Ok(())
     }
+}
+
+/// What a clang-tidy finding is told apart by (clang-tidy's own
+/// deduplication compares check, message, file and offset); equal hashes are
+/// then compared whole.
+fn clang_tidy_identity(f: &Finding) -> u64 {
+    use std::hash::{DefaultHasher, Hash, Hasher};
+    let mut h = DefaultHasher::new();
+    (&f.rule, f.level, &f.message, &f.fingerprint).hash(&mut h);
+    if let Some(l) = &f.location {
+        (&l.file, l.line, l.column).hash(&mut h);
+    }
+    h.finish()
 }
 
 struct LogSummary {
@@ -1119,9 +1167,21 @@ fn convert(
     }
     let rule = found.map(|(_, r)| r);
     let component = tool.component(found.and_then(|(c, _)| c));
-    let rule_id = stated_id
+    let mut rule_id = stated_id
         .or_else(|| rule.and_then(|r| r.id.clone()))
         .unwrap_or_default();
+    // ShellCheck names its checks SC1046, SC2086 (its console, its
+    // `# shellcheck disable=SC2086` directives, its wiki); its JSON gives the
+    // code as a bare number, which shellcheck-sarif writes as the ruleId
+    // ("2086"). Told by the driver `shellcheck` and an id of digits only, the
+    // id is read as ShellCheck's own, so that a waiver written from its
+    // console matches.
+    if tool.name.eq_ignore_ascii_case("shellcheck")
+        && !rule_id.is_empty()
+        && rule_id.bytes().all(|b| b.is_ascii_digit())
+    {
+        rule_id.insert_str(0, "SC");
+    }
 
     // Effective level, SARIF §3.27.10.
     let level = match (raw.level, raw.kind) {
