@@ -112,7 +112,7 @@ pub fn apply_vex(evidence: &mut Evidence) {
 }
 
 /// A purl reduced for comparison: `(type/namespace/name, version)`.
-fn purl_key(purl: &str) -> Option<(String, Option<String>)> {
+pub(crate) fn purl_key(purl: &str) -> Option<(String, Option<String>)> {
     let rest = purl.trim().strip_prefix("pkg:")?;
     let (path, version, _) = crate::formats::vuln::purl_parts(rest);
     let decoded = crate::formats::cyclonedx::percent_decode(path).to_ascii_lowercase();

@@ -17,8 +17,7 @@
 
 use std::collections::{HashMap, HashSet, VecDeque};
 
-use super::cyclonedx::percent_decode;
-use super::vuln::purl_parts;
+use crate::vex::purl_key;
 
 /// `[sbom] product` (`Options::product_components`): entries naming SBOM
 /// entries that are the product itself, which a generator listed among the
@@ -57,7 +56,10 @@ impl<'o> NamedProduct<'o> {
         let named = self.entries.iter().any(|entry| {
             let entry = entry.trim();
             if entry.starts_with("pkg:") {
-                purl.is_some_and(|p| purl_base(p) == purl_base(entry))
+                // Compared as VEX products are: path decoded, case folded,
+                // PyPI names normalised; the version is not compared.
+                let path = |p: &str| purl_key(p).map(|(path, _)| path);
+                purl.and_then(path).is_some_and(|p| Some(p) == path(entry))
             } else {
                 names.iter().any(|n| n.trim().eq_ignore_ascii_case(entry))
             }
@@ -79,11 +81,6 @@ impl<'o> NamedProduct<'o> {
             ));
         }
     }
-}
-
-/// A purl without version, qualifiers and subpath, decoded and lower-cased.
-fn purl_base(purl: &str) -> String {
-    percent_decode(purl_parts(purl.trim()).0).to_ascii_lowercase()
 }
 
 /// Edges from a reference to the references it depends on.
