@@ -275,6 +275,20 @@ fn sbom_product_takes_the_projects_own_module_out_of_the_soup() {
         run.stdout
     );
 
+    // An organisation's baseline can set it; the repository's file inherits it.
+    project
+        .write(
+            "org/base.toml",
+            "[sbom]\nproduct = [\"github.com/example/pump-gateway\"]\n",
+        )
+        .write(
+            "regops.toml",
+            format!("extends = \"org/base.toml\"\n{EVIDENCE}"),
+        );
+    let run = project.check_json();
+    let identification = check(&run.json(), "ci", "sbom-identification").clone();
+    assert_eq!(identification["outcome"], "pass", "{identification:#}");
+
     // An empty entry is a configuration error at its line.
     project.write(
         "regops.toml",

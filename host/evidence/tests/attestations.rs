@@ -321,3 +321,99 @@ fn a_payload_that_is_not_a_statement_is_refused_at_the_envelope() {
     );
     assert_eq!((line, column), (Some(1), Some(1)));
 }
+
+#[test]
+fn other_shapes_and_empty_predicates_are_refused_naming_the_attestation() {
+    let cosign_vuln_without_result = serde_json::json!({
+        "_type": "https://in-toto.io/Statement/v0.1",
+        "predicateType": "https://cosign.sigstore.dev/attestation/vuln/v1",
+        "subject": [],
+        "predicate": {"scanner": {"uri": "pkg:github/aquasecurity/trivy@0.58.1", "result": null}},
+    })
+    .to_string();
+    let nested = serde_json::json!({
+        "_type": "https://in-toto.io/Statement/v1",
+        "predicateType": "https://example.com/wrapped",
+        "predicate": {"_type": "https://in-toto.io/Statement/v1", "predicateType": "x", "predicate": {}},
+    })
+    .to_string();
+    let statement = fixture_text("cyclonedx.intoto.json").replace('\n', " ");
+    let cases: Vec<(String, EvidenceKind, &str)> = vec![
+        (
+            r#"[{"attestation": {"bundle": {"mediaType": "application/vnd.dev.sigstore.bundle.v0.3+json"}}, "verificationResult": {}}]"#.to_string(),
+            EvidenceKind::Components,
+            "attestation 1: a `gh attestation verify` result without attestation.bundle.dsseEnvelope",
+        ),
+        (
+            r#"{"mediaType": "application/vnd.example+json", "dsseEnvelope": {}}"#.to_string(),
+            EvidenceKind::Components,
+            "attestation 1: mediaType is \"application/vnd.example+json\", not a Sigstore bundle's",
+        ),
+        (
+            r#"{"mediaType": "application/vnd.dev.sigstore.bundle.v0.3+json", "verificationMaterial": {}}"#.to_string(),
+            EvidenceKind::Components,
+            "attestation 1: a Sigstore bundle without a dsseEnvelope",
+        ),
+        (
+            cosign_vuln_without_result,
+            EvidenceKind::Vulnerabilities,
+            "no attestation in the file holds vulnerabilities evidence that regops reads: \
+             attestation 1 (https://cosign.sigstore.dev/attestation/vuln/v1) has no scanner.result",
+        ),
+        (
+            nested,
+            EvidenceKind::Components,
+            "no attestation in the file holds components evidence that regops reads: \
+             attestation 1 (https://example.com/wrapped) holds another attestation",
+        ),
+        (
+            format!("{statement}\n{{\"bomFormat\": \"CycloneDX\"}}\n"),
+            EvidenceKind::Components,
+            "attestation 2: neither an in-toto statement",
+        ),
+    ];
+    for (file, kind, expected) in cases {
+        let (message, _) = refused_bytes(file.as_bytes(), kind);
+        assert!(message.starts_with(expected), "{file}\n{message}");
+    }
+
+    // Forced onto a file with nothing in it.
+    match try_bytes(
+        "empty.json",
+        b" \n",
+        EvidenceKind::Vex,
+        Some(Format::InToto),
+    ) {
+        Err(Error::Malformed { message, .. }) => {
+            assert_eq!(message, "the file holds no attestation (it is empty)")
+        }
+        other => panic!("an empty file should be refused, got {other:?}"),
+    }
+}
+
+#[test]
+fn an_unpadded_url_safe_payload_is_decoded() {
+    // Some signers write DSSE's base64 URL-safe and without padding.
+    // A subject name whose bytes encode to the alphabets' last two digits.
+    let statement = fixture_text("cyclonedx.intoto.json")
+        .replace("cardiosense-1.4.0.tar.gz", "cardiosense ???>>>~~~.tar.gz");
+    let payload = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(&statement);
+    // The URL-safe alphabet's own characters are in it: standard base64
+    // alone could not decode it.
+    assert!(payload.contains(['-', '_']));
+    let file = serde_json::json!({
+        "payloadType": "application/vnd.in-toto+json",
+        "payload": payload,
+        "signatures": [],
+    })
+    .to_string();
+    let e = try_bytes(
+        "urlsafe.dsse.json",
+        file.as_bytes(),
+        EvidenceKind::Components,
+        None,
+    )
+    .expect("loads");
+    let plain = producer("cyclonedx-py/bom.cdx.json", EvidenceKind::Components);
+    assert_eq!(records(&e.components), records(&plain.components));
+}
