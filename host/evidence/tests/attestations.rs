@@ -417,3 +417,103 @@ fn an_unpadded_url_safe_payload_is_decoded() {
     let plain = producer("cyclonedx-py/bom.cdx.json", EvidenceKind::Components);
     assert_eq!(records(&e.components), records(&plain.components));
 }
+
+#[test]
+fn cosign_1_data_wrapper_around_a_cyclonedx_bom_reads_as_the_bom() {
+    let wrapped = attestation("cyclonedx.cosign-v1.dsse.json", EvidenceKind::Components);
+    let plain = producer("cyclonedx-py/bom.cdx.json", EvidenceKind::Components);
+    assert_eq!(records(&wrapped.components), records(&plain.components));
+    let w = warnings(&wrapped);
+    assert!(
+        w.iter()
+            .any(|w| w.contains("read cyclonedx-json from 1 DSSE envelope(s)")),
+        "{w:?}"
+    );
+    // The predicate type and the document agree: no word about it.
+    assert!(!w.iter().any(|w| w.contains("predicateType")), "{w:?}");
+}
+
+#[test]
+fn cosign_custom_predicate_reads_the_file_text_in_data_whatever_its_format() {
+    let wrapped = attestation(
+        "cyclonedx-xml.cosign-custom.dsse.json",
+        EvidenceKind::Components,
+    );
+    let plain = producer("cyclonedx-py/bom.cdx.xml", EvidenceKind::Components);
+    assert!(!plain.components.is_empty());
+    assert_eq!(records(&wrapped.components), records(&plain.components));
+    let w = warnings(&wrapped);
+    assert!(
+        w.iter()
+            .any(|w| w.contains("read cyclonedx-xml from 1 DSSE envelope(s)")),
+        "{w:?}"
+    );
+}
+
+#[test]
+fn an_error_inside_a_data_string_names_its_line_in_the_string() {
+    let xml = "<?xml version=\"1.0\"?>\n<bom xmlns=\"http://cyclonedx.org/schema/bom/1.5\">\n\
+               <components><component type=\"library\"><name>a</name></components>\n</bom>\n";
+    let statement = serde_json::json!({
+        "_type": "https://in-toto.io/Statement/v0.1",
+        "predicateType": "https://cosign.sigstore.dev/attestation/v1",
+        "subject": [],
+        "predicate": {"Data": xml, "Timestamp": "2026-11-20T10:05:00Z"},
+    })
+    .to_string();
+    let (message, (line, _)) = refused_bytes(statement.as_bytes(), EvidenceKind::Components);
+    assert!(
+        message.starts_with(
+            "attestation 1: in the predicate (https://cosign.sigstore.dev/attestation/v1, in \
+             cosign's Data wrapper), line 3"
+        ),
+        "{message}"
+    );
+    assert_eq!(line, Some(1), "{message}");
+}
+
+#[test]
+fn a_data_member_beside_other_members_is_not_cosigns_wrapper() {
+    // A predicate with `Data` among other keys is a document of its own
+    // (here one regops does not read): it is not unwrapped.
+    let statement = serde_json::json!({
+        "_type": "https://in-toto.io/Statement/v1",
+        "predicateType": "https://example.com/custom/v1",
+        "subject": [],
+        "predicate": {"Data": {"bomFormat": "CycloneDX", "specVersion": "1.5", "components": []}, "Owner": "x"},
+    })
+    .to_string();
+    let (message, _) = refused_bytes(statement.as_bytes(), EvidenceKind::Components);
+    assert!(
+        message.contains("attestation 1 (https://example.com/custom/v1) holds"),
+        "{message}"
+    );
+}
+
+#[test]
+fn a_predicate_type_that_names_another_format_is_read_by_content_with_a_warning() {
+    let bom = fixture_text("../cyclonedx-py/bom.cdx.json");
+    let statement = format!(
+        "{{\"_type\": \"https://in-toto.io/Statement/v1\", \"subject\": [], \
+         \"predicateType\": \"https://spdx.dev/Document/v2.3\", \"predicate\": {bom}}}"
+    );
+    let e = match try_bytes(
+        "attestation.json",
+        statement.as_bytes(),
+        EvidenceKind::Components,
+        None,
+    ) {
+        Ok(e) => e,
+        Err(e) => panic!("{e}"),
+    };
+    let plain = producer("cyclonedx-py/bom.cdx.json", EvidenceKind::Components);
+    assert_eq!(records(&e.components), records(&plain.components));
+    let w = warnings(&e);
+    assert!(
+        w.iter().any(|w| w
+            == "attestation 1: its predicateType (https://spdx.dev/Document/v2.3) names \
+                spdx-json, but the predicate is cyclonedx-json; it was read as cyclonedx-json, \
+                by its content"),
+        "{w:?}"
+    );
+}

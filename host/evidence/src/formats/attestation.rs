@@ -20,7 +20,8 @@
 //! parsed by that format's reader. cosign's vulnerability predicate
 //! (`https://cosign.sigstore.dev/attestation/vuln/v1`) holds the scanner's
 //! own report in `scanner.result` (`trivy --format cosign-vuln`); that report
-//! is the evidence.
+//! is the evidence. cosign's `{"Data": …, "Timestamp": …}` wrapper (cosign
+//! 1.x's SBOM predicates, `--type custom`) is opened the same way.
 //!
 //! regops reads the attestation; it does not verify its signature (that
 //! needs the signer's identity and a trust root, which is `cosign
@@ -514,6 +515,22 @@ fn read_statement(
             uri.as_deref().unwrap_or("its scanner")
         );
     }
+    // cosign before 2.0 wrapped the document as `{"Data": …, "Timestamp": …}`
+    // (`--type cyclonedx|spdxjson` held it as JSON there), and still does
+    // for `--type custom`, as a string of the file's text: the document is
+    // the evidence, whatever its format.
+    let mut decoded_data = None;
+    if let Some(data) = cosign_data(text) {
+        what = format!("{what}, in cosign's Data wrapper");
+        if text.get(data.start) == Some(&b'"') {
+            let string: String = serde_json::from_slice(&text[data])
+                .map_err(|e| place.error(format!("{what}: {e}")))?;
+            decoded_data = Some(string.into_bytes());
+        } else {
+            text = &text[data];
+        }
+    }
+    let text = decoded_data.as_deref().unwrap_or(text);
     let head = text.get(..SNIFF_BYTES).unwrap_or(text);
     let format = match detect::detect(head) {
         Ok(Format::InToto) => {
@@ -537,8 +554,26 @@ fn read_statement(
             format.kind()
         )));
     }
+    if let Some(declared) = statement.predicate_type.as_deref()
+        && let Some(says) = declared_formats(declared)
+        && !says.contains(&format)
+    {
+        ctx.warnings.push(format!(
+            "attestation {}: its predicateType ({predicate_type}) names {}, but the predicate is \
+             {format}; it was read as {format}, by its content",
+            place.number,
+            says.iter().map(|f| f.name()).collect::<Vec<_>>().join(" or ")
+        ));
+    }
     let mut input: &[u8] = text;
     super::parse(format, kind, &mut input, ctx, evidence).map_err(|e| {
+        if let Some(data) = &decoded_data {
+            return place.error(format!(
+                "in the predicate ({what}), {} of the Data string: {}",
+                describe_at(e.at, data),
+                e.message
+            ));
+        }
         // The predicate's position, shifted to the container's.
         let (Container::File(outer) | Container::Payload(outer)) = container;
         let offset = (text.as_ptr() as usize).saturating_sub(outer.as_ptr() as usize);
@@ -556,6 +591,35 @@ fn read_statement(
         }
     })?;
     Ok(Read::Used(format))
+}
+
+/// The formats a predicate type names, for the ones that name a document
+/// format (others, such as cosign's custom type, say nothing of it).
+fn declared_formats(predicate_type: &str) -> Option<&'static [Format]> {
+    let t = predicate_type.trim_start_matches("https://");
+    if t.starts_with("cyclonedx.org/") {
+        Some(&[Format::CycloneDxJson, Format::CycloneDxXml])
+    } else if t.starts_with("spdx.dev/Document") {
+        Some(&[Format::SpdxJson])
+    } else if t.starts_with("openvex.dev/") {
+        Some(&[Format::OpenVex])
+    } else {
+        None
+    }
+}
+
+/// The span of `Data` when the predicate is cosign's wrapper: an object
+/// with `Data` and at most a `Timestamp` beside it.
+fn cosign_data(predicate: &[u8]) -> Option<Range<usize>> {
+    let mut data = None;
+    for (name, span) in Members::new(predicate)? {
+        match name {
+            b"Data" => data = Some(span),
+            b"Timestamp" => {}
+            _ => return None,
+        }
+    }
+    data
 }
 
 /// A position inside a predicate that starts `offset` bytes into `file`, as
@@ -603,20 +667,38 @@ fn describe_at(at: At, payload: &[u8]) -> String {
 /// took 485 ms instead of 328, the 12 MB CycloneDX SBOM 129 instead of 105
 /// (`benches/interleave.sh`, 8 rounds, medians).
 fn member_span(json: &[u8], key: &str) -> Option<Range<usize>> {
-    let mut i = skip_blanks(json, 0);
-    if json.get(i) != Some(&b'{') {
-        return None;
+    Members::new(json)?
+        .find(|(name, _)| *name == key.as_bytes())
+        .map(|(_, span)| span)
+}
+
+/// The top-level members of a JSON object, as (name as written, value's
+/// span); ends early at anything that is not one.
+struct Members<'j> {
+    json: &'j [u8],
+    at: usize,
+}
+
+impl<'j> Members<'j> {
+    fn new(json: &'j [u8]) -> Option<Self> {
+        let at = skip_blanks(json, 0);
+        (json.get(at) == Some(&b'{')).then_some(Members { json, at: at + 1 })
     }
-    i += 1;
-    loop {
-        i = skip_blanks(json, i);
-        match json.get(i)? {
-            b',' => {
-                i += 1;
-                continue;
+}
+
+impl<'j> Iterator for Members<'j> {
+    type Item = (&'j [u8], Range<usize>);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let json = self.json;
+        let mut i = self.at;
+        loop {
+            i = skip_blanks(json, i);
+            match json.get(i)? {
+                b',' => i += 1,
+                b'"' => break,
+                _ => return None,
             }
-            b'"' => {}
-            _ => return None,
         }
         let name_end = value_end(json, i)?;
         let name = json.get(i + 1..name_end - 1)?;
@@ -626,10 +708,8 @@ fn member_span(json: &[u8], key: &str) -> Option<Range<usize>> {
         }
         let start = skip_blanks(json, i + 1);
         let end = value_end(json, start)?;
-        if name == key.as_bytes() {
-            return Some(start..end);
-        }
-        i = end;
+        self.at = end;
+        Some((name, start..end))
     }
 }
 
