@@ -302,3 +302,76 @@ fn sbom_product_takes_the_projects_own_module_out_of_the_soup() {
         run.stderr
     );
 }
+
+#[test]
+fn a_go_coverage_profile_reads_as_paths_in_the_module_without_branches() {
+    // go.mod at the project root, the profile under coverage/: paths are
+    // the module's, not import paths; a class C branch threshold fails for
+    // want of branch data instead of passing on none.
+    let project = Project::new();
+    project
+        .with_example_evidence()
+        .copy(&fixture("go-cover/gateway/go.mod"), "go.mod")
+        .copy(
+            &fixture("go-cover/gateway/out/cover-set.out"),
+            "coverage/cover.out",
+        )
+        .write(
+            "regops.toml",
+            "product = \"Gateway\"\nsafety-class = \"C\"\n\n[evidence]\n\
+             tests = [\"evidence/junit.xml\"]\ncoverage = [\"coverage/cover.out\"]\n\
+             findings = [\"evidence/*.sarif\"]\nsbom = [\"evidence/sbom.cdx.json\"]\n\
+             soup = [\"evidence/SOUP.yaml\"]\n",
+        );
+    let run = project.regops(&["evidence"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let bundle = run.json();
+    let coverage = bundle["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["kind"] == "coverage")
+        .unwrap();
+    assert_eq!(coverage["format"], "go-coverprofile");
+    assert_eq!(coverage["path"], "coverage/cover.out");
+    assert!(coverage.get("warnings").is_none(), "{coverage:#}");
+    let files: Vec<(&str, u64, u64)> = bundle["coverage"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            assert!(f.get("branches").is_none(), "{f:#}");
+            (
+                f["path"].as_str().unwrap(),
+                f["lines"]["covered"].as_u64().unwrap(),
+                f["lines"]["total"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        files,
+        [
+            ("alarm/alarm.go", 14, 18),
+            ("rate/rate.go", 6, 15),
+            ("rate/rate_linux.go", 0, 1),
+        ]
+    );
+
+    let report = project.check_json().json();
+    let lines = check(&report, "ci", "line-coverage");
+    assert_eq!(lines["outcome"], "fail", "{lines:#}");
+    assert!(
+        lines["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("20 of 34 lines covered")),
+        "{lines:#}"
+    );
+    let branches = check(&report, "ci", "branch-coverage");
+    assert_eq!(branches["outcome"], "fail", "{branches:#}");
+    assert!(
+        branches["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("measured no branches")),
+        "{branches:#}"
+    );
+}

@@ -22,7 +22,8 @@
 //!   SPDX terms' namespace) and SPDX XML (`<Document>` holding
 //!   `<spdxVersion>` or an `SPDXRef-` id) are named in the error, with the
 //!   command that converts them to JSON.
-//! * Text starting with `TN:` or `SF:` → LCOV. SPDX tag-value (`SPDXVersion:`
+//! * Text starting with `TN:` or `SF:` → LCOV. A first line `mode: set`,
+//!   `mode: count` or `mode: atomic` → a Go coverage profile. SPDX tag-value (`SPDXVersion:`
 //!   past `#` comments) and SPDX YAML (a top-level `spdxVersion:` key) are
 //!   named in the error, with the command that converts them to JSON, and so
 //!   is OpenVEX as YAML (top-level `statements` beside `author`, `@context`
@@ -117,6 +118,7 @@ pub fn detect(head: &[u8]) -> Result<Format, String> {
         Some(b'<') => detect_xml(body),
         Some(b'{') | Some(b'[') => detect_json(body),
         Some(_) if is_lcov(body) => Ok(Format::Lcov),
+        Some(_) if is_go_cover(body) => Ok(Format::GoCoverprofile),
         Some(_) if is_spdx_tag_value(body) => Err(spdx_to_json("tag-value text", "sbom.spdx")),
         Some(_) if is_soup_yaml(body) => Ok(Format::SoupYaml),
         Some(_) if first_yaml_key_is(body, "anomalies:") => Ok(Format::AnomaliesYaml),
@@ -287,6 +289,15 @@ fn is_soup_csv(s: &[u8]) -> bool {
 /// LCOV: a tracefile starts with a test name or a source file record.
 fn is_lcov(s: &[u8]) -> bool {
     s.starts_with(b"TN:") || s.starts_with(b"SF:")
+}
+
+/// A Go coverage profile: its first line is `mode: set|count|atomic`.
+fn is_go_cover(s: &[u8]) -> bool {
+    [b"set".as_slice(), b"count", b"atomic"].iter().any(|mode| {
+        s.strip_prefix(b"mode: ".as_slice())
+            .and_then(|rest| rest.strip_prefix(*mode))
+            .is_some_and(|end| matches!(end.first(), None | Some(b'\n' | b'\r')))
+    })
 }
 
 fn skip_ws(s: &[u8]) -> &[u8] {
@@ -1150,6 +1161,11 @@ mod tests {
         assert_eq!(detect(b"\x00\x01\x02\xff"), Err("binary data".to_string()));
         assert_eq!(detect(b"SF:src/lib.rs\nDA:1,1\n"), Ok(Format::Lcov));
         assert_eq!(detect(b"TN:\nSF:src/lib.rs\n"), Ok(Format::Lcov));
+        assert_eq!(
+            detect(b"mode: atomic\r\nx.go:1.1,2.2 1 0\n"),
+            Ok(Format::GoCoverprofile)
+        );
+        assert!(detect(b"mode: sets\n").is_err());
         assert!(detect(b"SPDXVersion: SPDX-2.3\n").is_err());
         assert_eq!(
             detect(b"hello\nworld"),

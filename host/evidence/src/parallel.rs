@@ -120,6 +120,7 @@ fn parses_alone(format: Format) -> bool {
             | Format::Lcov
             | Format::Jacoco
             | Format::SonarCoverage
+            | Format::GoCoverprofile
             | Format::Sarif
             | Format::PipAudit
             | Format::OsvScanner

@@ -119,6 +119,13 @@ pub(crate) fn parse(
             formats::cyclonedx::parse_stream(&mut reader, &mut ctx, input.kind, evidence)
                 .map_err(|e| reparse(input, format, options).unwrap_or(e))
         }
+        // Its import paths are made repository paths from the go.mod near the file.
+        Format::GoCoverprofile => formats::go_cover::parse_at(
+            &mut reader,
+            &mut ctx,
+            Some(&input.path),
+            &mut evidence.coverage,
+        ),
         _ => formats::parse(format, input.kind, &mut reader, &mut ctx, evidence),
     };
     if let Err(e) = parsed {

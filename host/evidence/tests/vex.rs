@@ -541,7 +541,7 @@ fn formats_are_accepted_for_every_kind_they_carry() {
     );
     assert_eq!(
         Format::names_for(EvidenceKind::Coverage),
-        "cobertura, lcov, jacoco, sonar-coverage"
+        "cobertura, lcov, jacoco, sonar-coverage, go-coverprofile"
     );
     assert_eq!(Format::names_for(EvidenceKind::Tests), "junit, robot");
     // Names round-trip, through from_name and through serde.

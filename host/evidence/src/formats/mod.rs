@@ -21,6 +21,7 @@ pub mod deployment;
 pub mod documents;
 pub mod doorstop;
 pub mod gate_report;
+pub mod go_cover;
 pub mod grype;
 pub mod jacoco;
 pub mod junit;
@@ -66,6 +67,8 @@ pub enum Format {
     /// SonarQube's generic test coverage XML (`<coverage version="1">`), as
     /// `gcovr --sonarqube` writes it.
     SonarCoverage,
+    /// Go coverage profile (`go test -coverprofile`, any `-covermode`).
+    GoCoverprofile,
     /// CycloneDX 1.x JSON: an SBOM, a vulnerability report (VDR) or VEX.
     #[serde(rename = "cyclonedx-json")]
     CycloneDxJson,
@@ -133,6 +136,7 @@ impl Format {
         Format::Lcov,
         Format::Jacoco,
         Format::SonarCoverage,
+        Format::GoCoverprofile,
         Format::Sarif,
         Format::CycloneDxJson,
         Format::CycloneDxXml,
@@ -173,6 +177,7 @@ impl Format {
             Format::Lcov => "lcov",
             Format::Jacoco => "jacoco",
             Format::SonarCoverage => "sonar-coverage",
+            Format::GoCoverprofile => "go-coverprofile",
             Format::CycloneDxJson => "cyclonedx-json",
             Format::CycloneDxXml => "cyclonedx-xml",
             Format::SpdxJson => "spdx-json",
@@ -206,9 +211,11 @@ impl Format {
     pub fn kind(self) -> EvidenceKind {
         match self {
             Format::Junit | Format::RobotOutput => EvidenceKind::Tests,
-            Format::Cobertura | Format::Lcov | Format::Jacoco | Format::SonarCoverage => {
-                EvidenceKind::Coverage
-            }
+            Format::Cobertura
+            | Format::Lcov
+            | Format::Jacoco
+            | Format::SonarCoverage
+            | Format::GoCoverprofile => EvidenceKind::Coverage,
             Format::Sarif => EvidenceKind::Findings,
             Format::CycloneDxJson | Format::CycloneDxXml | Format::SpdxJson | Format::InToto => {
                 EvidenceKind::Components
@@ -302,6 +309,7 @@ pub fn parse(
         Format::Lcov => lcov::parse(reader, ctx, &mut evidence.coverage),
         Format::Jacoco => jacoco::parse(reader, ctx, &mut evidence.coverage),
         Format::SonarCoverage => sonar_coverage::parse(reader, ctx, &mut evidence.coverage),
+        Format::GoCoverprofile => go_cover::parse(reader, ctx, &mut evidence.coverage),
         Format::Sarif => sarif::parse(reader, ctx, &mut evidence.findings),
         Format::PipAudit => pip_audit::parse(reader, ctx, &mut evidence.vulnerabilities),
         Format::OsvScanner => osv::parse(reader, ctx, &mut evidence.vulnerabilities),
