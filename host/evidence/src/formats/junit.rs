@@ -23,8 +23,10 @@
 //!   in a `deno test` report (root `<testsuites name="deno test">`) from the
 //!   `classname`, the test's module (not deno's own `ext:` modules). pytest
 //!   writes `line` 0-based (pointing at the first decorator), so
-//!   in a pytest report (recognised by a suite named `pytest` or `pytest
-//!   tests`, pytest's defaults) 1 is added; elsewhere `line="0"` means unknown.
+//!   in a pytest suite (one named `pytest` or `pytest tests`, pytest's
+//!   defaults, or inside one; per suite, as `junitparser merge` puts other
+//!   writers' suites beside pytest's) 1 is added; elsewhere `line="0"`
+//!   means unknown.
 //!   A case without `file` takes the `file` and `line` of its first outcome
 //!   element that has them (Catch2 writes where the assertion failed).
 //! * Outcome elements: `<failure>` → failed, `<error>` → errored, `<skipped>`
@@ -43,7 +45,9 @@
 //!   → skipped; PHPUnit's `<warning>` → failed, message `warning: …`.
 //! * pytest writes a test that fails and then errors in its teardown as two
 //!   `<testcase>` elements in a row with one name: in a pytest report they
-//!   are one record, with the worse status and both messages (`…; then …`).
+//!   are one record, with the worse status and both messages (`…; then …`),
+//!   when both are in one `<testsuite>` (a merged file's next suite is
+//!   another run).
 //!   pytest-rerunfailures writes each failed attempt before the last as an
 //!   empty `<testcase>` of the same name: the last attempt decides the
 //!   status, and a test that passed after failed attempts is flaky.
@@ -53,6 +57,15 @@
 //!   the last, each is one record, the last attempt deciding and a pass
 //!   after failures flaky. `go test -count=N` repeats passing tests too;
 //!   then the records stay as written.
+//! * TAP::Formatter::JUnit writes `ok N # SKIP` and `not ok N # TODO` as
+//!   bare passing cases; the script's TAP in the suite's `<system-out>`
+//!   says what they were: skipped (see `TapScan`). Its `prove --timer`
+//!   cases `(init)` / `(teardown)` are dropped, and a `Bail out!` warned
+//!   of. TAP::Harness::JUnit's made-up cases for a script that died or
+//!   missed its plan are errored (`tap_harness_script_failure`).
+//! * minitest-reporters writes the test's name as each outcome's `type`:
+//!   no message. Its `Minitest::Result` classname (the test classes lost)
+//!   gives a warning.
 //! * node-tap marks a skipped or todo test with a `<property name="skip">`
 //!   or `name="todo"` (the reason its value) and no `<skipped>`: skipped.
 //! * cmocka writes a test whose setup or teardown function failed as a
@@ -157,6 +170,9 @@ const MAX_UNLISTED: u64 = 10_000;
 const MAX_MESSAGE_CHARS: usize = 500;
 /// Text collected from an element to find its first line or property value.
 const MAX_COLLECTED_BYTES: usize = 4096;
+/// A line of TAP in a suite's `<system-out>` longer than this is not read
+/// for its directive.
+const MAX_TAP_LINE_BYTES: usize = 16 * 1024;
 
 pub fn parse(
     reader: &mut dyn BufRead,
@@ -173,7 +189,6 @@ pub fn parse(
         root_seen: false,
         root_closed: false,
         roots: 0,
-        pytest: false,
         first_case,
         rerun_attempts: 0,
         id_hashes: Vec::new(),
@@ -182,6 +197,7 @@ pub fn parse(
         cases: 0,
         mismatches: Vec::new(),
         suite_ids: Default::default(),
+        minitest_result: false,
     };
     let mut buf = Vec::new();
     loop {
@@ -277,6 +293,8 @@ struct Suite {
     go: bool,
     /// A Qt Test class (a `QTestVersion` property).
     qt: bool,
+    /// Named `pytest` or `pytest tests`, pytest's defaults.
+    pytest: bool,
 }
 
 impl Suite {
@@ -342,7 +360,133 @@ enum FrameKind {
     Outcome(Box<OutcomeElement>),
     Properties(Owner),
     Property(Property),
+    /// A `<system-out>` holding the script's TAP, as TAP::Formatter::JUnit
+    /// writes it (see [`TapScan`]).
+    TapOut(Box<TapScan>),
     Other,
+}
+
+/// TAP::Formatter::JUnit (`prove --formatter TAP::Formatter::JUnit`)
+/// writes one `<testsuite>` per test script under a `<testsuites>` root
+/// without attributes, each TAP test as a `<testcase>` named by its number
+/// and description (`6`, `1 - rate`), without `classname`, and the script's
+/// raw TAP in the suite's `<system-out>` after the cases. A `# SKIP` test,
+/// and a `not ok … # TODO` one (an expected failure, which TAP does not
+/// count as failed), it writes as a bare passing case: only that TAP says
+/// so. The scan reads those directives back, by test number; `prove
+/// --timer`'s `(init)` and `(teardown)` cases (the script's start-up and
+/// exit time, no tests) and a `Bail out!` line are noted too.
+#[derive(Debug, Default)]
+struct TapScan {
+    /// The suite's records by TAP test number (index into `out`).
+    numbers: HashMap<u64, usize>,
+    /// The line read so far, and whether it was too long to keep.
+    partial: String,
+    overflow: bool,
+    /// The number the next test line without one gets.
+    next: u64,
+    /// A plan, test or bail-out line was read: the output is TAP.
+    seen_tap: bool,
+    /// Records to mark skipped, with their message.
+    skips: Vec<(usize, String)>,
+    /// The reason of a `Bail out!`.
+    bail_out: Option<String>,
+}
+
+impl TapScan {
+    fn feed(&mut self, text: &str) {
+        for piece in text.split_inclusive('\n') {
+            if self.partial.len() + piece.len() <= MAX_TAP_LINE_BYTES {
+                self.partial.push_str(piece);
+            } else {
+                self.overflow = true;
+            }
+            if piece.ends_with('\n') {
+                self.flush();
+            }
+        }
+    }
+
+    fn flush(&mut self) {
+        let line = std::mem::take(&mut self.partial);
+        if !std::mem::take(&mut self.overflow) {
+            self.line(line.trim_end_matches(['\n', '\r']));
+        }
+    }
+
+    /// One line of the script's TAP; indented lines (subtests, YAML
+    /// diagnostics) are not the script's own tests.
+    fn line(&mut self, line: &str) {
+        if let Some(reason) = line.strip_prefix("Bail out!") {
+            self.seen_tap = true;
+            self.bail_out
+                .get_or_insert_with(|| reason.trim().to_string());
+            return;
+        }
+        if line.starts_with("1..") {
+            self.seen_tap = true;
+            return;
+        }
+        let (ok, rest) = if let Some(rest) = line.strip_prefix("not ok") {
+            (false, rest)
+        } else if let Some(rest) = line.strip_prefix("ok") {
+            (true, rest)
+        } else {
+            return;
+        };
+        if rest.starts_with(|c: char| c.is_alphanumeric() || c == '_') {
+            return;
+        }
+        self.seen_tap = true;
+        let rest = rest.trim_start();
+        let digits = rest.len() - rest.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+        let number = rest[..digits].parse().unwrap_or(self.next);
+        self.next = number.saturating_add(1);
+        let Some((directive, reason)) = tap_directive(&rest[digits..]) else {
+            return;
+        };
+        // `ok … # TODO` (a TODO test that passed) the formatter writes as
+        // an `<error type="TodoTestSucceeded">` unless ALLOW_PASSING_TODOS
+        // is set; that reading stands.
+        if directive == "todo" && ok {
+            return;
+        }
+        // Each case once, however often its number repeats.
+        if let Some(index) = self.numbers.remove(&number) {
+            let message = if reason.is_empty() {
+                directive.to_string()
+            } else {
+                format!("{directive}: {reason}")
+            };
+            self.skips
+                .push((index, truncate_chars(&message, MAX_MESSAGE_CHARS)));
+        }
+    }
+}
+
+/// A TAP test line's `# SKIP …` / `# TODO …` directive (any case; `SKIP`
+/// may run on, as `skipped`), after the test number: the first `#` not
+/// escaped as `\#` that starts one.
+fn tap_directive(text: &str) -> Option<(&'static str, &str)> {
+    let mut escaped = false;
+    for (i, c) in text.char_indices() {
+        if c == '#' && !escaped {
+            let after = text[i + 1..].trim_start();
+            // TAP::Parser: `SKIP\S*`, `TODO\b`.
+            let run_end = after.find(char::is_whitespace).unwrap_or(after.len());
+            if after[..run_end].to_ascii_lowercase().starts_with("skip") {
+                return Some(("skip", after[run_end..].trim()));
+            }
+            let word_end = after
+                .find(|c: char| !c.is_alphanumeric())
+                .unwrap_or(after.len());
+            if after[..word_end].eq_ignore_ascii_case("todo") {
+                return Some(("todo", after[word_end..].trim()));
+            }
+        }
+        escaped = c == '\\' && !escaped;
+    }
+    None
 }
 
 #[derive(Debug)]
@@ -430,8 +574,6 @@ struct Parser<'c, 'p, 'o> {
     /// Root elements read: more than one only as cmocka writes them (see
     /// [`Parser::start`]).
     roots: u32,
-    /// The report comes from pytest (a suite named `pytest` or `pytest tests`).
-    pytest: bool,
     /// Where this file's cases start in `out`.
     first_case: usize,
     /// Attempts of the last case that pytest-rerunfailures reran.
@@ -450,6 +592,8 @@ struct Parser<'c, 'p, 'o> {
     /// The last case's suite and the ids the pattern found in it:
     /// consecutive cases mostly share one, so it is searched once.
     suite_ids: (String, Vec<String>),
+    /// A case's `classname` is `Minitest::Result` (see [`Parser::finish`]).
+    minitest_result: bool,
 }
 
 impl Parser<'_, '_, '_> {
@@ -457,11 +601,16 @@ impl Parser<'_, '_, '_> {
         match self.stack.last().map(|f| &f.kind) {
             Some(FrameKind::Outcome(o)) => o.text.is_some(),
             Some(FrameKind::Property(p)) => p.text.is_some(),
+            Some(FrameKind::TapOut(_)) => true,
             _ => false,
         }
     }
 
     fn text(&mut self, text: &str) {
+        if let Some(FrameKind::TapOut(scan)) = self.stack.last_mut().map(|f| &mut f.kind) {
+            scan.feed(text);
+            return;
+        }
         let target = match self.stack.last_mut().map(|f| &mut f.kind) {
             Some(FrameKind::Outcome(o)) => o.text.as_mut(),
             Some(FrameKind::Property(p)) => p.text.as_mut(),
@@ -543,9 +692,7 @@ impl Parser<'_, '_, '_> {
                 let mut frame = Self::suite_frame(xml, e, tag == "testsuites")?;
                 if let FrameKind::Suite(suite) = &mut frame {
                     suite.first_case = self.out.len();
-                    if matches!(suite.name.as_str(), "pytest" | "pytest tests") {
-                        self.pytest = true;
-                    }
+                    suite.pytest = matches!(suite.name.as_str(), "pytest" | "pytest tests");
                 }
                 if let (true, FrameKind::Suite(suite)) = (self.stack.is_empty(), &frame)
                     && suite.is_suites
@@ -618,6 +765,12 @@ impl Parser<'_, '_, '_> {
                     element.text = Some(String::new());
                 }
                 FrameKind::Outcome(Box::new(element))
+            }
+            ("system-out", Some(FrameKind::Suite(suite))) if self.bare_root && !suite.is_suites => {
+                match self.tap_scan(suite.first_case, &suite.name) {
+                    Some(scan) => FrameKind::TapOut(Box::new(scan)),
+                    None => FrameKind::Other,
+                }
             }
             ("properties", Some(FrameKind::Case)) => FrameKind::Properties(Owner::Case),
             ("properties", Some(FrameKind::Suite(_))) => FrameKind::Properties(Owner::Suite),
@@ -699,6 +852,7 @@ impl Parser<'_, '_, '_> {
             first_case: 0,
             go: false,
             qt: false,
+            pytest: false,
         };
         let (mut disabled, mut warnings) = (None, None);
         xml.for_each_attribute(e, |key, value| {
@@ -760,8 +914,9 @@ impl Parser<'_, '_, '_> {
             }
             Ok(())
         })?;
+        self.minitest_result |= classname == "Minitest::Result";
         // pytest writes 0-based lines; everyone else 1-based.
-        let line = if self.pytest {
+        let line = if self.in_pytest_suite() {
             line.and_then(|l| l.checked_add(1))
         } else {
             line.filter(|l| *l > 0)
@@ -925,6 +1080,7 @@ impl Parser<'_, '_, '_> {
                     self.add_requirements(property.owner, &text);
                 }
             }
+            FrameKind::TapOut(scan) => self.end_tap_out(*scan),
             FrameKind::Properties(_) | FrameKind::Other => {}
         }
         if self.stack.is_empty() {
@@ -934,15 +1090,19 @@ impl Parser<'_, '_, '_> {
     }
 
     fn end_outcome(&mut self, element: OutcomeElement) {
-        let fixture_error = cmocka_fixture_failure(&element);
         let case = self.case.as_ref().filter(|_| element.owner == Owner::Case);
+        let fixture_error = cmocka_fixture_failure(&element)
+            || tap_harness_script_failure(&element, case.map_or("", |c| c.name.as_str()));
         let message = element
             .message
             .or_else(|| {
                 let text = element.text.as_deref()?;
                 telling_line(text, case.map_or("", |c| c.name.as_str()))
             })
-            .or(element.kind)
+            // minitest-reporters writes the test's own name as the `type`
+            // of every outcome (`<skipped type="test_x"/>`, no message, for
+            // a skip): that names the test, it says nothing of the outcome.
+            .or(element.kind.filter(|k| case.is_none_or(|c| c.name != *k)))
             .map(|m| {
                 let m = if element.warning {
                     format!("warning: {m}")
@@ -1068,11 +1228,17 @@ impl Parser<'_, '_, '_> {
         };
         self.cases += 1;
         let id = format!("{}::{}", case.suite, case.name);
-        if self.pytest
-            && let Some(last) = self
-                .out
-                .get_mut(self.first_case..)
-                .and_then(<[_]>::last_mut)
+        // Only a record of the same `<testsuite>`: pytest writes both
+        // halves of one test there, while `junitparser merge` puts two
+        // runs (matrix legs, a rerun) in suites of their own, one after
+        // the other, and the same test at the end of one and the start of
+        // the next is two runs, not a rerun or a teardown.
+        let file_start = self.first_case;
+        let suite_start = self
+            .innermost_suite()
+            .map_or(file_start, |s| s.first_case.max(file_start));
+        if self.in_pytest_suite()
+            && let Some(last) = self.out.get_mut(suite_start..).and_then(<[_]>::last_mut)
             && last.id == id
         {
             // pytest-rerunfailures: every failed attempt before the last is
@@ -1201,6 +1367,91 @@ impl Parser<'_, '_, '_> {
         if suite.go {
             self.go_reruns(suite.first_case);
         }
+    }
+
+    /// A scan of a suite's `<system-out>` when the suite is one
+    /// TAP::Formatter::JUnit wrote (see [`TapScan`]): every record in it
+    /// takes the suite's name as its suite (no `classname`) and is named by
+    /// a TAP test number, or is `prove --timer`'s `(init)` / `(teardown)`.
+    fn tap_scan(&self, first_case: usize, suite: &str) -> Option<TapScan> {
+        let records = self.out.get(first_case.max(self.first_case)..)?;
+        let mut numbers = HashMap::new();
+        for (i, t) in records.iter().enumerate() {
+            if t.suite != suite {
+                return None;
+            }
+            if matches!(t.name.as_str(), "(init)" | "(teardown)") {
+                continue;
+            }
+            let (number, rest) = t.name.split_once(' ').unwrap_or((t.name.as_str(), ""));
+            if !rest.is_empty() && !rest.starts_with("- ") {
+                return None;
+            }
+            numbers.insert(
+                number.parse::<u64>().ok()?,
+                first_case.max(self.first_case) + i,
+            );
+        }
+        Some(TapScan {
+            numbers,
+            next: 1,
+            ..TapScan::default()
+        })
+    }
+
+    /// Applies what a TAP::Formatter::JUnit suite's TAP says ([`TapScan`]).
+    fn end_tap_out(&mut self, mut scan: TapScan) {
+        scan.flush();
+        if !scan.seen_tap {
+            return;
+        }
+        let Some(suite) = self.stack.iter_mut().rev().find_map(|f| match &mut f.kind {
+            FrameKind::Suite(s) => Some(&mut **s),
+            _ => None,
+        }) else {
+            return;
+        };
+        let mut skipped = 0;
+        for (index, message) in scan.skips {
+            if let Some(t) = self.out.get_mut(index)
+                && t.status == TestStatus::Passed
+            {
+                t.status = TestStatus::Skipped;
+                t.message = Some(message);
+                skipped += 1;
+            }
+        }
+        suite.counted.skipped += skipped;
+        // `prove --timer`: the script's start-up and exit times as cases
+        // of their own; not tests, and the suite's `tests` leaves them out.
+        let start = suite.first_case.max(self.first_case).min(self.out.len());
+        let mut records = self.out.split_off(start);
+        let before = records.len();
+        records.retain(|t| {
+            !(t.status == TestStatus::Passed
+                && t.message.is_none()
+                && matches!(t.name.as_str(), "(init)" | "(teardown)"))
+        });
+        let removed = (before - records.len()) as u64;
+        self.out.append(&mut records);
+        suite.counted.total = suite.counted.total.saturating_sub(removed);
+        self.cases = self.cases.saturating_sub(removed);
+        if let Some(reason) = scan.bail_out {
+            self.ctx.warnings.push(format!(
+                "TAP test script '{}' bailed out ('Bail out! {reason}'): prove stopped there, \
+                 so the scripts after it did not run and are not in the report",
+                suite.name
+            ));
+        }
+    }
+
+    /// Inside a suite pytest wrote (named `pytest` or `pytest tests`). Per
+    /// suite, not per file: `junitparser merge` puts pytest's suites and
+    /// other writers' in one file, and their `line`s are 1-based.
+    fn in_pytest_suite(&self) -> bool {
+        self.stack
+            .iter()
+            .any(|f| matches!(&f.kind, FrameKind::Suite(s) if s.pytest))
     }
 
     fn innermost_suite(&mut self) -> Option<&mut Suite> {
@@ -1469,6 +1720,20 @@ impl Parser<'_, '_, '_> {
                  twice (the same test in two configurations or projects, or a repeated title)"
             ));
         }
+        // minitest-reporters before 1.1 names a test's class by
+        // `test.class`, which minitest 5.11 and later made its
+        // `Minitest::Result`: every test of the run lands in that one
+        // suite and the test classes are lost (its console shows
+        // `Minitest::Result#test_x` too). Read as written; say so.
+        if self.minitest_result {
+            self.ctx.warnings.push(
+                "test cases are written with classname 'Minitest::Result', the class of \
+                 minitest's result objects, not of the tests (minitest-reporters before 1.1 \
+                 with minitest 5.11 or later): the test classes are lost, and one method name \
+                 in two classes gives one id; upgrade minitest-reporters"
+                    .to_string(),
+            );
+        }
         if self.cases == 0 {
             self.ctx
                 .warnings
@@ -1508,6 +1773,27 @@ fn cmocka_fixture_failure(element: &OutcomeElement) -> bool {
             .text
             .as_deref()
             .is_some_and(|t| matches!(t.trim(), "Test setup failed" | "Test teardown failed"))
+}
+
+/// TAP::Harness::JUnit (`prove --harness TAP::Harness::JUnit`) makes up a
+/// case for a test script that died before its plan (`Test died too soon,
+/// even before plan.`, `<failure type="Plan">`), ran fewer or more tests
+/// than planned (`Number of runned tests does not match plan.`, `type="Plan"`)
+/// or exited non-zero (`Test returned failure`, `type="Died"`), and counts
+/// each in its suite's `errors`, as prove reports them: the script, not an
+/// assertion, failed. Errored here. These are its fixed names (a number
+/// may follow, to keep names unique).
+fn tap_harness_script_failure(element: &OutcomeElement, name: &str) -> bool {
+    element.owner == Owner::Case
+        && element.outcome == Outcome::Status(TestStatus::Failed)
+        && match element.kind.as_deref() {
+            Some("Plan") => {
+                name.starts_with("Test died too soon, even before plan.")
+                    || name.starts_with("Number of runned tests does not match plan.")
+            }
+            Some("Died") => name.starts_with("Test returned failure"),
+            _ => false,
+        }
 }
 
 /// The status of the extra attempt a Surefire rerun element records.
