@@ -562,7 +562,10 @@ fn read_statement(
             "attestation {}: its predicateType ({predicate_type}) names {}, but the predicate is \
              {format}; it was read as {format}, by its content",
             place.number,
-            says.iter().map(|f| f.name()).collect::<Vec<_>>().join(" or ")
+            says.iter()
+                .map(|f| f.name())
+                .collect::<Vec<_>>()
+                .join(" or ")
         ));
     }
     let mut input: &[u8] = text;
