@@ -46,7 +46,7 @@ use std::collections::HashMap;
 use std::io::{BufRead, Read};
 use std::path::{Path, PathBuf};
 
-use super::ParseContext;
+use super::{ParseContext, ReadLine, read_line};
 use crate::error::{At, FormatError};
 use crate::model::{CoverageCounts, FileCoverage};
 
@@ -82,7 +82,7 @@ pub fn parse_at(
     loop {
         buf.clear();
         line_no += 1;
-        match read_line(reader, &mut buf) {
+        match read_line(reader, &mut buf, MAX_LINE) {
             Ok(ReadLine::Eof) => break,
             Ok(ReadLine::TooLong) => {
                 return Err(error(
@@ -147,43 +147,6 @@ fn error(line: u64, column: u64, message: String) -> FormatError {
     FormatError {
         message,
         at: At::LineColumn(line, column),
-    }
-}
-
-enum ReadLine {
-    Line,
-    TooLong,
-    Eof,
-}
-
-/// Reads one line (with its newline) into `buf`, refusing to buffer more
-/// than [`MAX_LINE`] bytes.
-fn read_line(reader: &mut dyn BufRead, buf: &mut Vec<u8>) -> std::io::Result<ReadLine> {
-    loop {
-        let available = match reader.fill_buf() {
-            Ok(b) => b,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(e),
-        };
-        if available.is_empty() {
-            return Ok(if buf.is_empty() {
-                ReadLine::Eof
-            } else {
-                ReadLine::Line
-            });
-        }
-        let (take, done) = match available.iter().position(|&b| b == b'\n') {
-            Some(i) => (i + 1, true),
-            None => (available.len(), false),
-        };
-        if buf.len() + take > MAX_LINE + 2 {
-            return Ok(ReadLine::TooLong);
-        }
-        buf.extend_from_slice(available.get(..take).unwrap_or_default());
-        reader.consume(take);
-        if done {
-            return Ok(ReadLine::Line);
-        }
     }
 }
 

@@ -480,3 +480,47 @@ pub(crate) fn broken_variants(fixture: &str, bytes: &[u8]) -> Vec<Vec<u8>> {
     }
     variants
 }
+
+/// What [`read_line`] read.
+pub(crate) enum ReadLine {
+    Line,
+    TooLong,
+    Eof,
+}
+
+/// Reads one line (with its newline) into `buf`, refusing to buffer more
+/// than `max` bytes: the line-based text formats (LCOV, Go profiles) read
+/// files of any size with one bounded buffer.
+pub(crate) fn read_line(
+    reader: &mut dyn std::io::BufRead,
+    buf: &mut Vec<u8>,
+    max: usize,
+) -> std::io::Result<ReadLine> {
+    loop {
+        let available = match reader.fill_buf() {
+            Ok(b) => b,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if available.is_empty() {
+            return Ok(if buf.is_empty() {
+                ReadLine::Eof
+            } else {
+                ReadLine::Line
+            });
+        }
+        let (take, done) = match available.iter().position(|&b| b == b'\n') {
+            Some(i) => (i + 1, true),
+            None => (available.len(), false),
+        };
+        // `+ 2`: the line's own `\r\n` does not count against `max`.
+        if buf.len() + take > max + 2 {
+            return Ok(ReadLine::TooLong);
+        }
+        buf.extend_from_slice(available.get(..take).unwrap_or_default());
+        reader.consume(take);
+        if done {
+            return Ok(ReadLine::Line);
+        }
+    }
+}
