@@ -7,24 +7,9 @@
 //! which is what each test holds regops to.
 
 mod common;
+use common::{levels, sarif};
 
-use regops_evidence::{Evidence, EvidenceKind, Finding, FindingLevel, Format, SuppressionStatus};
-
-fn sarif(rel: &str) -> Evidence {
-    let e = common::producer(rel, EvidenceKind::Findings);
-    assert_eq!(e.files[0].format, Format::Sarif, "{rel}");
-    e
-}
-
-/// Errors, warnings, notes.
-fn levels(e: &Evidence) -> [usize; 3] {
-    let n = |l| e.findings.iter().filter(|f| f.level == l).count();
-    [
-        n(FindingLevel::Error),
-        n(FindingLevel::Warning),
-        n(FindingLevel::Note),
-    ]
-}
+use regops_evidence::{Evidence, EvidenceKind, Finding, FindingLevel, SuppressionStatus};
 
 /// Rule, level, file and line of each finding, in file order.
 fn rows(e: &Evidence) -> Vec<(&str, FindingLevel, &str, u32)> {

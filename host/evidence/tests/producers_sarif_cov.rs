@@ -12,18 +12,6 @@ use regops_evidence::{Evidence, EvidenceKind, Finding, FindingLevel, Format};
 
 use FindingLevel::{Error, Note, Warning};
 
-fn sarif(rel: &str) -> Evidence {
-    let e = producer(rel, EvidenceKind::Findings);
-    assert_eq!(e.files[0].format, Format::Sarif, "{rel}");
-    e
-}
-
-/// Errors, warnings, notes.
-fn levels(e: &Evidence) -> [usize; 3] {
-    let n = |l| e.findings.iter().filter(|f| f.level == l).count();
-    [n(Error), n(Warning), n(Note)]
-}
-
 /// Rule, level, file, line and column of a finding.
 fn row(f: &Finding) -> (&str, FindingLevel, &str, u32, u32) {
     let loc = f.location.as_ref().expect("a location");

@@ -10,21 +10,9 @@
 mod common;
 use common::*;
 
-use regops_evidence::{Evidence, EvidenceKind, Finding, FindingLevel, Format};
+use regops_evidence::{Evidence, EvidenceKind, Finding, FindingLevel};
 
 use FindingLevel::{Error, Note, Warning};
-
-fn sarif(rel: &str) -> Evidence {
-    let e = producer(rel, EvidenceKind::Findings);
-    assert_eq!(e.files[0].format, Format::Sarif, "{rel}");
-    e
-}
-
-/// Errors, warnings, notes.
-fn levels(e: &Evidence) -> [usize; 3] {
-    let n = |l| e.findings.iter().filter(|f| f.level == l).count();
-    [n(Error), n(Warning), n(Note)]
-}
 
 type Row<'a> = (&'a str, FindingLevel, &'a str, Option<u32>, Option<u32>);
 

@@ -7,8 +7,8 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use regops_evidence::{
-    CoverageCounts, Error, Evidence, EvidenceKind, FileCoverage, Format, Input, Options, TestCase,
-    TestStatus, load,
+    CoverageCounts, Error, Evidence, EvidenceKind, FileCoverage, FindingLevel, Format, Input,
+    Options, TestCase, TestStatus, load,
 };
 
 pub fn repo() -> PathBuf {
@@ -109,6 +109,23 @@ pub fn junit(rel: &str) -> Evidence {
     let e = producer(rel, EvidenceKind::Tests);
     assert_eq!(e.files[0].format, Format::Junit, "{rel}");
     e
+}
+
+/// A SARIF producer's fixture (`tests/fixtures/<rel>`), read as findings.
+pub fn sarif(rel: &str) -> Evidence {
+    let e = producer(rel, EvidenceKind::Findings);
+    assert_eq!(e.files[0].format, Format::Sarif, "{rel}");
+    e
+}
+
+/// Errors, warnings, notes.
+pub fn levels(e: &Evidence) -> [usize; 3] {
+    let n = |l| e.findings.iter().filter(|f| f.level == l).count();
+    [
+        n(FindingLevel::Error),
+        n(FindingLevel::Warning),
+        n(FindingLevel::Note),
+    ]
 }
 
 /// Passed, failed, errored, skipped.
