@@ -157,6 +157,12 @@ pub fn relative_display(dir: &Path, path: &Path) -> String {
 /// forced or detected from its first bytes.
 pub fn input_for_file(path: &Path, forced: Option<Format>) -> anyhow::Result<Input> {
     let display = path.display().to_string();
+    if path.is_dir() {
+        anyhow::bail!(
+            "{display}: is a directory; name the evidence files in it (a shell glob such as \
+             `{display}/*.xml`), or list the directory under `[evidence]` in regops.toml"
+        );
+    }
     let format = match forced {
         Some(format) => format,
         None => {

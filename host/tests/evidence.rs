@@ -375,3 +375,17 @@ fn a_go_coverage_profile_reads_as_paths_in_the_module_without_branches() {
         "{branches:#}"
     );
 }
+
+#[test]
+fn a_directory_named_on_the_command_line_is_refused_with_what_to_give_instead() {
+    let project = Project::new();
+    let dir = fixture("go-cover/gateway/out");
+    let run = project.regops(&["evidence", dir.to_str().unwrap()]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("out: is a directory; name the evidence files in it"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("`[evidence]`"), "{}", run.stderr);
+}
