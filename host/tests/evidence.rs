@@ -383,7 +383,8 @@ fn a_directory_named_on_the_command_line_is_refused_with_what_to_give_instead() 
     let run = project.regops(&["evidence", dir.to_str().unwrap()]);
     assert_eq!(run.code, 2, "{}", run.stderr);
     assert!(
-        run.stderr.contains("out: is a directory; name the evidence files in it"),
+        run.stderr
+            .contains("out: is a directory; name the evidence files in it"),
         "{}",
         run.stderr
     );
