@@ -233,6 +233,82 @@ fn non_utf8_garbage_is_an_error_not_a_panic() {
     }
 }
 
+/// A one-case JUnit file with `declaration` and a failure message of `message` bytes.
+fn junit_with(declaration: &str, name: &[u8], message: &[u8]) -> Vec<u8> {
+    let mut xml =
+        format!("{declaration}\n<testsuite name=\"pump\" tests=\"1\" failures=\"1\">").into_bytes();
+    xml.extend_from_slice(b"<testcase classname=\"PumpTest\" name=\"");
+    xml.extend_from_slice(name);
+    xml.extend_from_slice(b"\"><failure message=\"");
+    xml.extend_from_slice(message);
+    xml.extend_from_slice(b"\">x</failure></testcase></testsuite>\n");
+    xml
+}
+
+#[test]
+fn xml_declared_latin1_or_windows_1252_is_decoded_as_declared() {
+    // CppUnit's XmlOutputter, older Ant and .NET writers declare
+    // ISO-8859-1 / windows-1252 and write those bytes.
+    let xml = junit_with(
+        "<?xml version=\"1.0\" encoding=\"ISO-8859-1\" standalone=\"yes\" ?>",
+        b"testD\xe9bit",
+        b"D\xe9bit \x80 5 \x93hors plage\x94",
+    );
+    let e = try_bytes("cppunit.xml", &xml, EvidenceKind::Tests, None).expect("loads");
+    assert_eq!(e.tests[0].id, "PumpTest::testDébit");
+    assert_eq!(
+        e.tests[0].message.as_deref(),
+        Some("Débit € 5 “hors plage”")
+    );
+    assert!(warnings(&e).is_empty(), "{:?}", warnings(&e));
+    // Cobertura's file names go through the same decoding.
+    let cobertura = b"<?xml version=\"1.0\" encoding=\"windows-1252\"?>\n<coverage lines-valid=\"1\" \
+        lines-covered=\"1\" line-rate=\"1\" branch-rate=\"0\" version=\"1\"><packages><package \
+        name=\"p\"><classes><class name=\"d\" filename=\"src/d\xe9bit.c\"><lines><line number=\"1\" \
+        hits=\"1\"/></lines></class></classes></package></packages></coverage>\n";
+    let e = try_bytes("coverage.xml", cobertura, EvidenceKind::Coverage, None).expect("loads");
+    assert_eq!(e.coverage[0].path, "src/débit.c");
+}
+
+#[test]
+fn utf8_text_under_a_latin1_declaration_is_read_as_utf8() {
+    // CppUnit declares ISO-8859-1 but writes the UTF-8 of its sources.
+    let xml = junit_with(
+        "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>",
+        "testDébit".as_bytes(),
+        "Débit".as_bytes(),
+    );
+    let e = try_bytes("cppunit.xml", &xml, EvidenceKind::Tests, None).expect("loads");
+    assert_eq!(e.tests[0].id, "PumpTest::testDébit");
+    assert_eq!(e.tests[0].message.as_deref(), Some("Débit"));
+}
+
+#[test]
+fn bytes_that_are_not_utf8_under_another_declaration_are_replaced_and_the_encoding_named() {
+    let xml = junit_with(
+        "<?xml version=\"1.0\" encoding=\"ISO-8859-2\"?>",
+        b"testRate",
+        b"P\xf8\xedtok",
+    );
+    let e = try_bytes("report.xml", &xml, EvidenceKind::Tests, None).expect("loads");
+    assert_eq!(e.tests[0].message.as_deref(), Some("P\u{FFFD}\u{FFFD}tok"));
+    assert_eq!(
+        warnings(&e),
+        [
+            "the file declares encoding=\"iso-8859-2\", which regops does not decode, and has bytes \
+          that are not valid UTF-8; they were replaced with U+FFFD (write the report as UTF-8)"
+        ]
+    );
+    // Undeclared: XML's default is UTF-8.
+    let xml = junit_with("<?xml version=\"1.0\"?>", b"testRate", b"D\xe9bit");
+    let e = try_bytes("report.xml", &xml, EvidenceKind::Tests, None).expect("loads");
+    assert_eq!(e.tests[0].message.as_deref(), Some("D\u{FFFD}bit"));
+    assert_eq!(
+        warnings(&e),
+        ["the file has bytes that are not valid UTF-8; they were replaced with U+FFFD"]
+    );
+}
+
 #[test]
 fn an_empty_file_is_described_as_empty() {
     let err = try_bytes("empty.xml", b"", EvidenceKind::Tests, None).expect_err("empty");

@@ -62,6 +62,22 @@ pub(crate) struct XmlReader<'r> {
     /// Where the last event began (for errors about it), relative to `base`.
     event_start: u64,
     replaced_invalid_utf8: Cell<bool>,
+    /// What the XML declaration says the encoding is (see [`Declared`]).
+    declared: Declared,
+}
+
+/// The encoding an XML declaration names, as far as reading goes.
+#[derive(Debug, Clone, PartialEq)]
+enum Declared {
+    /// UTF-8, none given (XML's default), or UTF-16 (a UTF-16 file is
+    /// refused by detection; one that declares it but is not is UTF-8).
+    Utf8,
+    /// ISO-8859-1 and the labels the WHATWG Encoding Standard reads as
+    /// windows-1252 (`latin1`, `us-ascii`, `cp1252`, ...): CppUnit's
+    /// default, older Ant and .NET writers.
+    Windows1252,
+    /// Another encoding, named for the warning if its bytes are not UTF-8.
+    Other(String),
 }
 
 impl<'r> XmlReader<'r> {
@@ -107,6 +123,7 @@ impl<'r> XmlReader<'r> {
             base,
             event_start: 0,
             replaced_invalid_utf8: Cell::new(false),
+            declared: Declared::Utf8,
         })
     }
 
@@ -123,6 +140,11 @@ impl<'r> XmlReader<'r> {
                 format!("invalid XML: {e}{hint}"),
             )
         })?;
+        if let Event::Decl(declaration) = &event
+            && let Some(Ok(label)) = declaration.encoding()
+        {
+            self.declared = declared_encoding(&label);
+        }
         let after = self.reader.buffer_position();
         // The exact start of markup events, from their length.
         let markup_len = match &event {
@@ -212,17 +234,29 @@ impl<'r> XmlReader<'r> {
     /// Says so in `warnings` when bytes that are not UTF-8 were replaced.
     pub(crate) fn warn_replaced_utf8(&self, warnings: &mut Vec<String>) {
         if self.replaced_invalid_utf8.get() {
-            warnings.push(
-                "the file has bytes that are not valid UTF-8; they were replaced with U+FFFD"
+            warnings.push(match &self.declared {
+                Declared::Other(name) => format!(
+                    "the file declares encoding=\"{name}\", which regops does not decode, and has \
+                     bytes that are not valid UTF-8; they were replaced with U+FFFD (write the \
+                     report as UTF-8)"
+                ),
+                _ => "the file has bytes that are not valid UTF-8; they were replaced with U+FFFD"
                     .to_string(),
-            );
+            });
         }
     }
 
-    /// Raw bytes as text; bytes that are not UTF-8 become U+FFFD.
+    /// Raw bytes as text. Text that is valid UTF-8 is read as UTF-8 whatever
+    /// the declaration says (CppUnit declares ISO-8859-1 over the UTF-8 of
+    /// its sources); other text, in a document that declares a Western
+    /// single-byte encoding, as windows-1252; elsewhere bytes that are not
+    /// UTF-8 become U+FFFD.
     pub(crate) fn decode<'a>(&self, raw: &'a [u8]) -> Cow<'a, str> {
         match std::str::from_utf8(raw) {
             Ok(s) => Cow::Borrowed(s),
+            Err(_) if self.declared == Declared::Windows1252 => {
+                Cow::Owned(raw.iter().map(|&b| windows_1252(b)).collect())
+            }
             Err(_) => {
                 self.replaced_invalid_utf8.set(true);
                 String::from_utf8_lossy(raw)
@@ -312,6 +346,38 @@ impl<'r> XmlReader<'r> {
                 _ => {}
             }
         }
+    }
+}
+
+/// What an XML declaration's `encoding` means for reading.
+fn declared_encoding(label: &[u8]) -> Declared {
+    let label = String::from_utf8_lossy(label).trim().to_ascii_lowercase();
+    match label.as_str() {
+        "utf-8" | "utf8" | "unicode-1-1-utf-8" | "utf-16" | "utf-16le" | "utf-16be" => {
+            Declared::Utf8
+        }
+        // The WHATWG Encoding Standard's labels of windows-1252.
+        "iso-8859-1" | "iso8859-1" | "iso_8859-1" | "iso_8859-1:1987" | "iso88591" | "latin1"
+        | "l1" | "iso-ir-100" | "csisolatin1" | "cp819" | "ibm819" | "us-ascii" | "ascii"
+        | "ansi_x3.4-1968" | "windows-1252" | "cp1252" | "x-cp1252" => Declared::Windows1252,
+        _ => Declared::Other(super::truncate_chars(&label, 40)),
+    }
+}
+
+/// A windows-1252 byte as a character: ISO-8859-1 but for 0x80–0x9F,
+/// where windows-1252 has printable characters (five bytes it leaves
+/// undefined are read as the C1 controls, as the WHATWG decoder does).
+fn windows_1252(byte: u8) -> char {
+    const HIGH: [char; 32] = [
+        '\u{20AC}', '\u{81}', '\u{201A}', '\u{192}', '\u{201E}', '\u{2026}', '\u{2020}',
+        '\u{2021}', '\u{2C6}', '\u{2030}', '\u{160}', '\u{2039}', '\u{152}', '\u{8D}', '\u{17D}',
+        '\u{8F}', '\u{90}', '\u{2018}', '\u{2019}', '\u{201C}', '\u{201D}', '\u{2022}', '\u{2013}',
+        '\u{2014}', '\u{2DC}', '\u{2122}', '\u{161}', '\u{203A}', '\u{153}', '\u{9D}', '\u{17E}',
+        '\u{178}',
+    ];
+    match byte {
+        0x80..=0x9F => HIGH[usize::from(byte - 0x80)],
+        _ => char::from(byte),
     }
 }
 
