@@ -42,8 +42,10 @@
 //!   CycloneDX has `bomFormat`, a CycloneDX `$schema`, `specVersion` beside
 //!   `components`/`metadata`/`vulnerabilities`, or `components` whose items
 //!   have `bom-ref` (or `purl` and `type`):
-//!   cyclonedx-py writes `bomFormat` last. SPDX 2 has `spdxVersion` (SPDX 3's
-//!   JSON-LD `@graph` is refused by name). CSAF (`document` holding
+//!   cyclonedx-py writes `bomFormat` last. SPDX 2 has `spdxVersion`; SPDX 3
+//!   has `@graph` beside an `@context` naming `spdx.org/rdf/3` (or, the
+//!   context beyond the head, graph items with `spdxId` and `creationInfo`);
+//!   other SPDX JSON-LD (pyspdxtools3's prototype) is refused by name. CSAF (`document` holding
 //!   `csaf_version`, or `product_tree` beside `vulnerabilities`) is refused,
 //!   the error saying what its `document.category` (`csaf_vex`,
 //!   `csaf_security_advisory`, ...) is and what to give instead. OpenVEX has
@@ -830,10 +832,24 @@ fn detect_json(s: &[u8]) -> Result<Format, String> {
     if top("head-commit") && (top("schema") || top("approvals")) {
         return Ok(Format::ChangeJson);
     }
-    if top("@graph") && shape.context.as_deref().is_some_and(|c| c.contains("spdx")) {
-        return Err(
-            "SPDX 3 JSON-LD (a top-level @graph); regops reads SPDX 2.2 and 2.3 JSON".to_string(),
-        );
+    // SPDX 3 JSON-LD: `@graph` beside an SPDX 3 `@context`, or, with the
+    // `@context` beyond the head, a `@graph` of elements with `spdxId` and
+    // `creationInfo`.
+    let graph_keys = shape.nested("@graph");
+    if top("@graph") {
+        match shape.context.as_deref() {
+            Some(c) if c.contains("spdx.org/rdf/3") => return Ok(Format::Spdx3Json),
+            Some(c) if c.contains("spdx") => {
+                return Err("JSON-LD with an SPDX @context that is not SPDX 3.0 \
+                            (pyspdxtools3's pre-release prototype?); regops reads SPDX 3.0 \
+                            JSON-LD and SPDX 2.2 and 2.3 JSON"
+                    .to_string());
+            }
+            None if has(graph_keys, "spdxId") && has(graph_keys, "creationInfo") => {
+                return Ok(Format::Spdx3Json);
+            }
+            _ => {}
+        }
     }
     // CSAF 2.x: `document` (holding `csaf_version`), `product_tree`,
     // `vulnerabilities`.

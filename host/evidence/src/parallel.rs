@@ -132,6 +132,7 @@ fn parses_alone(format: Format) -> bool {
             | Format::CycloneDxJson
             | Format::CycloneDxXml
             | Format::SpdxJson
+            | Format::Spdx3Json
             | Format::SoupYaml
             | Format::SoupCsv
             | Format::Doorstop

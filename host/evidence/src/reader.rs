@@ -119,6 +119,9 @@ pub(crate) fn parse(
             formats::cyclonedx::parse_stream(&mut reader, &mut ctx, input.kind, evidence)
                 .map_err(|e| reparse(input, format, options).unwrap_or(e))
         }
+        Format::Spdx3Json => {
+            formats::spdx3::parse_stream(&mut reader, &mut ctx, &mut evidence.components)
+        }
         // Its import paths are made repository paths from the go.mod near the file.
         Format::GoCoverprofile => formats::go_cover::parse_at(
             &mut reader,

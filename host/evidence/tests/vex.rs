@@ -459,6 +459,11 @@ fn every_new_format_is_detected_from_content() {
             Format::SpdxJson,
         ),
         (
+            "tests/fixtures/spdx3/yocto-image.spdx3.json",
+            EvidenceKind::Components,
+            Format::Spdx3Json,
+        ),
+        (
             "tests/fixtures/handmade-supply-chain/osv-scanner.json",
             EvidenceKind::Vulnerabilities,
             Format::OsvScanner,
@@ -534,6 +539,11 @@ fn formats_are_accepted_for_every_kind_they_carry() {
     assert!(!Format::CycloneDxJson.accepts(EvidenceKind::Tests));
     assert_eq!(Format::CycloneDxJson.kind(), EvidenceKind::Components);
     assert!(!Format::SpdxJson.accepts(EvidenceKind::Vulnerabilities));
+    assert!(!Format::Spdx3Json.accepts(EvidenceKind::Vulnerabilities));
+    assert_eq!(
+        Format::names_for(EvidenceKind::Components),
+        "cyclonedx-json, cyclonedx-xml, spdx-json, spdx3-json, in-toto"
+    );
     assert!(!Format::OpenVex.accepts(EvidenceKind::Vulnerabilities));
     assert_eq!(
         Format::names_for(EvidenceKind::Vex),

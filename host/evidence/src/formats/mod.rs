@@ -37,6 +37,7 @@ pub(crate) mod sbom;
 pub mod sonar_coverage;
 pub mod soup;
 pub mod spdx;
+pub mod spdx3;
 pub mod sphinx_needs;
 pub mod strictdoc;
 pub mod trivy;
@@ -77,6 +78,9 @@ pub enum Format {
     CycloneDxXml,
     /// SPDX 2.2 / 2.3 JSON.
     SpdxJson,
+    /// SPDX 3.0 / 3.0.1 JSON-LD (Yocto's `create-spdx`, the SPDX bindings).
+    #[serde(rename = "spdx3-json")]
+    Spdx3Json,
     /// OSV-Scanner `--format json`.
     OsvScanner,
     /// Grype `-o json`.
@@ -141,6 +145,7 @@ impl Format {
         Format::CycloneDxJson,
         Format::CycloneDxXml,
         Format::SpdxJson,
+        Format::Spdx3Json,
         Format::PipAudit,
         Format::OsvScanner,
         Format::Grype,
@@ -181,6 +186,7 @@ impl Format {
             Format::CycloneDxJson => "cyclonedx-json",
             Format::CycloneDxXml => "cyclonedx-xml",
             Format::SpdxJson => "spdx-json",
+            Format::Spdx3Json => "spdx3-json",
             Format::OsvScanner => "osv-scanner",
             Format::Grype => "grype",
             Format::Trivy => "trivy",
@@ -217,9 +223,11 @@ impl Format {
             | Format::SonarCoverage
             | Format::GoCoverprofile => EvidenceKind::Coverage,
             Format::Sarif => EvidenceKind::Findings,
-            Format::CycloneDxJson | Format::CycloneDxXml | Format::SpdxJson | Format::InToto => {
-                EvidenceKind::Components
-            }
+            Format::CycloneDxJson
+            | Format::CycloneDxXml
+            | Format::SpdxJson
+            | Format::Spdx3Json
+            | Format::InToto => EvidenceKind::Components,
             Format::PipAudit
             | Format::OsvScanner
             | Format::Grype
@@ -323,6 +331,7 @@ pub fn parse(
         Format::CycloneDxJson => cyclonedx::parse(reader, ctx, kind, evidence),
         Format::CycloneDxXml => cyclonedx_xml::parse(reader, ctx, kind, evidence),
         Format::SpdxJson => spdx::parse(reader, ctx, &mut evidence.components),
+        Format::Spdx3Json => spdx3::parse(reader, ctx, &mut evidence.components),
         Format::ChangeJson => change::parse(reader, ctx, evidence),
         Format::Doorstop => doorstop::parse(reader, ctx, &mut evidence.requirements),
         Format::SphinxNeeds => sphinx_needs::parse(reader, ctx, &mut evidence.requirements),

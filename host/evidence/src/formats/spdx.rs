@@ -2,7 +2,7 @@
 //! the spdx-sbom-generator, GitHub's dependency graph export and
 //! pyspdxtools write it. (SPDX tag-value, RDF and YAML are not read: convert
 //! them to JSON with `pyspdxtools -i x.spdx -o x.spdx.json`. SPDX 3.0 is a
-//! different, JSON-LD model and is refused by detection.)
+//! different, JSON-LD model, read by [`super::spdx3`].)
 //!
 //! The document is read with serde into compact structs keeping only what a
 //! [`Component`] needs; `files[]`, `snippets[]` and annotations are skipped
@@ -328,7 +328,7 @@ pub fn parse(
 /// (a document may describe thousands): each node remembers which described
 /// package reached it first, and is walked again, once, when a second one
 /// does.
-fn products(described: &[String], reach: &HashMap<&str, Vec<&str>>) -> Vec<String> {
+pub(super) fn products(described: &[String], reach: &HashMap<&str, Vec<&str>>) -> Vec<String> {
     // `None`: reached from several described packages.
     let mut reached_from: HashMap<&str, Option<&str>> = HashMap::new();
     let mut stack: Vec<(&str, Option<&str>)> = described
@@ -364,7 +364,7 @@ fn products(described: &[String], reach: &HashMap<&str, Vec<&str>>) -> Vec<Strin
 }
 
 /// A version range where a version belongs: `>= 3.5.0`, `^1.2`, `1.0, <2`.
-fn is_range(version: &str) -> bool {
+pub(super) fn is_range(version: &str) -> bool {
     version.starts_with(['<', '>', '=', '~', '^', '*'])
         || version.contains(|c: char| c.is_whitespace() || c == ',')
 }
@@ -372,7 +372,7 @@ fn is_range(version: &str) -> bool {
 /// `pip:flake8` → `flake8` when `purl` names that package
 /// (`pkg:pypi/flake8@…`, `pkg:githubactions/actions/checkout@2` for
 /// `actions:actions/checkout`); otherwise `None`.
-fn without_ecosystem<'n>(name: &'n str, purl: &str) -> Option<&'n str> {
+pub(super) fn without_ecosystem<'n>(name: &'n str, purl: &str) -> Option<&'n str> {
     let (ecosystem, bare) = name.split_once(':')?;
     if ecosystem.is_empty() || !ecosystem.bytes().all(|b| b.is_ascii_alphanumeric()) {
         return None;
