@@ -858,6 +858,16 @@ fn detect_json(s: &[u8]) -> Result<Format, String> {
     {
         return Err(describe_csaf(shape.document_category.as_deref()));
     }
+    // govulncheck's `-json`: a stream whose first message is `config`
+    // (v1), or one `Vulns` object (before v1.0).
+    if top("Vulns") || (top("config") && has(shape.nested("config"), "scanner_name")) {
+        return Err(
+            "govulncheck's JSON output (`-json` / `-format json`), which regops does \
+                    not read; write `govulncheck -format openvex` for `vex` or `-format sarif` \
+                    for `findings`"
+                .to_string(),
+        );
+    }
     // OpenVEX: vexctl's documents of 2022 have no `@context` (`id` and
     // `format: text/vex+json` instead), so statements holding a
     // vulnerability and a status are enough.

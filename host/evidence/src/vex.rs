@@ -11,7 +11,7 @@
 //!   one of its products (or subcomponents) must name the vulnerable
 //!   package: purls are compared without qualifiers and subpath, after
 //!   percent-decoding and without case (PyPI names also PEP 503
-//!   normalised); a product purl without a version covers every version,
+//!   normalised, Go versions without their `v`); a product purl without a version covers every version,
 //!   and a vulnerability purl without a version (npm audit knows none) is
 //!   covered by any version of its package.
 //!   When the vulnerability has no purl (npm audit gives no version), a
@@ -123,8 +123,24 @@ pub(crate) fn purl_key(purl: &str) -> Option<(String, Option<String>)> {
     };
     let version = version
         .map(|v| crate::formats::cyclonedx::percent_decode(v).to_ascii_lowercase())
+        .map(|v| go_version(&path, v))
         .filter(|v| !v.is_empty());
     Some((path, version))
+}
+
+/// A Go module version without its `v`: govulncheck, Grype and Trivy write
+/// `pkg:golang/...@v1.2.0` as Go does, OSV-Scanner (and OSV's Go
+/// ecosystem) `1.2.0`; every Go module version has the `v`, so dropping it
+/// loses nothing.
+fn go_version(path: &str, version: String) -> String {
+    match version.strip_prefix('v') {
+        Some(rest)
+            if path.starts_with("golang/") && rest.starts_with(|c: char| c.is_ascii_digit()) =>
+        {
+            rest.to_string()
+        }
+        _ => version,
+    }
 }
 
 fn covers_product(s: &VexStatement, v: &Vulnerability) -> bool {
@@ -284,5 +300,18 @@ mod tests {
             Some(("npm/@scope/x".to_string(), None))
         );
         assert_eq!(purl_key("not a purl"), None);
+        // Go versions compare without their `v` (and the module path
+        // percent-decoded, as govulncheck escapes its slashes); only Go's.
+        assert_eq!(
+            purl_key("pkg:golang/example.com%2Fthirdparty@v1.2.0"),
+            Some((
+                "golang/example.com/thirdparty".to_string(),
+                Some("1.2.0".to_string())
+            ))
+        );
+        assert_eq!(
+            purl_key("pkg:npm/left-pad@v1.0.0"),
+            Some(("npm/left-pad".to_string(), Some("v1.0.0".to_string())))
+        );
     }
 }
