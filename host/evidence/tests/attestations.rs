@@ -517,3 +517,29 @@ fn a_predicate_type_that_names_another_format_is_read_by_content_with_a_warning(
         "{w:?}"
     );
 }
+
+#[test]
+fn an_spdx_3_predicate_reads_as_spdx_3_without_a_mismatch_warning() {
+    let document = fixture_text("../spdx3/pump-fw.spdx3.json");
+    let statement = format!(
+        "{{\"_type\": \"https://in-toto.io/Statement/v1\", \"subject\": [], \
+         \"predicateType\": \"https://spdx.dev/Document/v3.0\", \"predicate\": {document}}}"
+    );
+    let e = try_bytes(
+        "attestation.json",
+        statement.as_bytes(),
+        EvidenceKind::Components,
+        None,
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let plain = producer("spdx3/pump-fw.spdx3.json", EvidenceKind::Components);
+    assert!(!plain.components.is_empty());
+    assert_eq!(records(&e.components), records(&plain.components));
+    let w = warnings(&e);
+    assert!(
+        w.iter()
+            .any(|w| w.contains("read spdx3-json from 1 unsigned in-toto statement(s)")),
+        "{w:?}"
+    );
+    assert!(!w.iter().any(|w| w.contains("predicateType")), "{w:?}");
+}

@@ -602,8 +602,13 @@ fn declared_formats(predicate_type: &str) -> Option<&'static [Format]> {
     let t = predicate_type.trim_start_matches("https://");
     if t.starts_with("cyclonedx.org/") {
         Some(&[Format::CycloneDxJson, Format::CycloneDxXml])
-    } else if t.starts_with("spdx.dev/Document") {
+    } else if t.starts_with("spdx.dev/Document/v2") {
         Some(&[Format::SpdxJson])
+    } else if t.starts_with("spdx.dev/Document/v3") {
+        Some(&[Format::Spdx3Json])
+    } else if t.starts_with("spdx.dev/Document") {
+        // Without a version (cosign's `--type spdxjson`): either.
+        Some(&[Format::SpdxJson, Format::Spdx3Json])
     } else if t.starts_with("openvex.dev/") {
         Some(&[Format::OpenVex])
     } else {
