@@ -377,6 +377,22 @@ fn classify_root(tag: &[u8]) -> Result<Format, String> {
     match local {
         "testsuites" | "testsuite" => Ok(Format::Junit),
         "robot" => Ok(Format::RobotOutput),
+        // CppUnit's XmlOutputter: its three lists under `<TestRun>`.
+        "TestRun"
+            if [&b"<FailedTests"[..], b"<SuccessfulTests", b"<Statistics"]
+                .iter()
+                .any(|child| after(tag, child).is_some()) =>
+        {
+            Ok(Format::CppUnit)
+        }
+        // Qt Test's `xml` (root `<TestCase>`) and root-less `lightxml`.
+        "TestCase" | "Environment" | "TestFunction"
+            if after(tag, b"<TestFunction").is_some()
+                || after(tag, b"<QTestVersion>").is_some()
+                || after(tag, b"<Incident").is_some() =>
+        {
+            Ok(Format::QtTestXml)
+        }
         "report" => Ok(Format::Jacoco),
         "bom" => Ok(Format::CycloneDxXml),
         // SPDX RDF/XML declares the SPDX terms' namespace on its root.

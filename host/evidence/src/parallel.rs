@@ -116,6 +116,8 @@ fn parses_alone(format: Format) -> bool {
         format,
         Format::Junit
             | Format::RobotOutput
+            | Format::CppUnit
+            | Format::QtTestXml
             | Format::Cobertura
             | Format::Lcov
             | Format::Jacoco

@@ -553,7 +553,10 @@ fn formats_are_accepted_for_every_kind_they_carry() {
         Format::names_for(EvidenceKind::Coverage),
         "cobertura, lcov, jacoco, sonar-coverage, go-coverprofile"
     );
-    assert_eq!(Format::names_for(EvidenceKind::Tests), "junit, robot");
+    assert_eq!(
+        Format::names_for(EvidenceKind::Tests),
+        "junit, robot, cppunit, qttest-xml"
+    );
     // Names round-trip, through from_name and through serde.
     for &format in Format::ALL {
         assert_eq!(Format::from_name(format.name()), Some(format));

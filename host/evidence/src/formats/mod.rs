@@ -15,6 +15,7 @@ pub mod benchmark;
 pub mod cargo_audit;
 pub mod change;
 pub mod cobertura;
+pub mod cppunit;
 pub mod cyclonedx;
 pub mod cyclonedx_xml;
 pub mod deployment;
@@ -31,6 +32,7 @@ pub mod npm_audit;
 pub mod openvex;
 pub mod osv;
 pub mod pip_audit;
+pub mod qttest;
 pub mod robot;
 pub mod sarif;
 pub(crate) mod sbom;
@@ -54,6 +56,12 @@ pub enum Format {
     /// test tags its xUnit output drops.
     #[serde(rename = "robot")]
     RobotOutput,
+    /// CppUnit's XML (`CppUnit::XmlOutputter`, root `<TestRun>`).
+    #[serde(rename = "cppunit")]
+    CppUnit,
+    /// Qt Test's own XML (`-o out.xml,xml` or `lightxml`).
+    #[serde(rename = "qttest-xml")]
+    QtTestXml,
     /// Cobertura XML coverage.
     Cobertura,
     /// SARIF 2.1.0.
@@ -136,6 +144,8 @@ impl Format {
     pub const ALL: &[Format] = &[
         Format::Junit,
         Format::RobotOutput,
+        Format::CppUnit,
+        Format::QtTestXml,
         Format::Cobertura,
         Format::Lcov,
         Format::Jacoco,
@@ -176,6 +186,8 @@ impl Format {
         match self {
             Format::Junit => "junit",
             Format::RobotOutput => "robot",
+            Format::CppUnit => "cppunit",
+            Format::QtTestXml => "qttest-xml",
             Format::Cobertura => "cobertura",
             Format::Sarif => "sarif",
             Format::PipAudit => "pip-audit",
@@ -216,7 +228,9 @@ impl Format {
     /// can carry more: see [`Format::accepts`]).
     pub fn kind(self) -> EvidenceKind {
         match self {
-            Format::Junit | Format::RobotOutput => EvidenceKind::Tests,
+            Format::Junit | Format::RobotOutput | Format::CppUnit | Format::QtTestXml => {
+                EvidenceKind::Tests
+            }
             Format::Cobertura
             | Format::Lcov
             | Format::Jacoco
@@ -313,6 +327,8 @@ pub fn parse(
     match format {
         Format::Junit => junit::parse(reader, ctx, &mut evidence.tests),
         Format::RobotOutput => robot::parse(reader, ctx, &mut evidence.tests),
+        Format::CppUnit => cppunit::parse(reader, ctx, &mut evidence.tests),
+        Format::QtTestXml => qttest::parse(reader, ctx, &mut evidence.tests),
         Format::Cobertura => cobertura::parse(reader, ctx, &mut evidence.coverage),
         Format::Lcov => lcov::parse(reader, ctx, &mut evidence.coverage),
         Format::Jacoco => jacoco::parse(reader, ctx, &mut evidence.coverage),
