@@ -739,6 +739,34 @@ fn tap_directives_are_read_only_in_tap_formatter_junit_suites() {
 }
 
 #[test]
+fn tap_is_read_from_a_suites_first_system_out_only() {
+    // TAP::Formatter::JUnit writes one <system-out> per suite. Looking for
+    // TAP walks the suite's records, so looking in every <system-out> of a
+    // suite of n cases and n <system-out>s took time in n² (found by
+    // fuzzing: fuzz/regressions/junit/many-system-outs-quadratic.xml, 107 KB,
+    // 25 s): only the first is read.
+    let e = bytes(
+        "<testsuites><testsuite name=\"t\">\
+           <testcase name=\"1 - a\"/><testcase name=\"2 - b\"/>\
+           <system-out><![CDATA[1..2\nok 1 - a # SKIP no rig\nok 2 - b\n]]></system-out>\
+           <system-out><![CDATA[ok 2 - b # SKIP not the script's TAP\n]]></system-out>\
+         </testsuite><testsuite name=\"u\">\
+           <testcase name=\"1\"/><system-out/>\
+           <system-out><![CDATA[ok 1 # SKIP after an empty one\n]]></system-out>\
+         </testsuite></testsuites>",
+    );
+    let got: Vec<_> = e.tests.iter().map(|t| (t.id.as_str(), t.status)).collect();
+    assert_eq!(
+        got,
+        [
+            ("t::1 - a", Skipped),
+            ("t::2 - b", Passed),
+            ("u::1", Passed)
+        ]
+    );
+}
+
+#[test]
 fn tap_harness_junit_reads_as_prove_counted_the_run() {
     // The same scripts through TAP::Harness::JUnit 0.42: TODO tests are
     // left out altogether ("JUnit can't express these"), skips are

@@ -295,6 +295,12 @@ struct Suite {
     qt: bool,
     /// Named `pytest` or `pytest tests`, pytest's defaults.
     pytest: bool,
+    /// Its first `<system-out>` was looked at for TAP ([`TapScan`]). Only
+    /// that one is: TAP::Formatter::JUnit writes one per suite, and each
+    /// look walks all the suite's records, so a suite of n cases and n
+    /// `<system-out>`s took time in n² (1 MB of XML: minutes; found by
+    /// fuzzing, `fuzz/regressions/junit/`).
+    tap_read: bool,
 }
 
 impl Suite {
@@ -687,6 +693,7 @@ impl Parser<'_, '_, '_> {
             self.bare_root = bare_suites;
         }
         let parent = self.stack.last().map(|f| &f.kind);
+        let mut tap_looked = false;
         let kind = match (tag.as_str(), parent) {
             ("testsuites" | "testsuite", _) if self.case.is_none() => {
                 let mut frame = Self::suite_frame(xml, e, tag == "testsuites")?;
@@ -766,7 +773,10 @@ impl Parser<'_, '_, '_> {
                 }
                 FrameKind::Outcome(Box::new(element))
             }
-            ("system-out", Some(FrameKind::Suite(suite))) if self.bare_root && !suite.is_suites => {
+            ("system-out", Some(FrameKind::Suite(suite)))
+                if self.bare_root && !suite.is_suites && !suite.tap_read =>
+            {
+                tap_looked = true;
                 match self.tap_scan(suite.first_case, &suite.name) {
                     Some(scan) => FrameKind::TapOut(Box::new(scan)),
                     None => FrameKind::Other,
@@ -833,6 +843,11 @@ impl Parser<'_, '_, '_> {
             }
             _ => FrameKind::Other,
         };
+        if tap_looked
+            && let Some(FrameKind::Suite(suite)) = self.stack.last_mut().map(|f| &mut f.kind)
+        {
+            suite.tap_read = true;
+        }
         self.stack.push(Frame { tag, kind });
         Ok(())
     }
@@ -853,6 +868,7 @@ impl Parser<'_, '_, '_> {
             go: false,
             qt: false,
             pytest: false,
+            tap_read: false,
         };
         let (mut disabled, mut warnings) = (None, None);
         xml.for_each_attribute(e, |key, value| {
