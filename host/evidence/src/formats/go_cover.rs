@@ -46,7 +46,7 @@ use std::collections::HashMap;
 use std::io::{BufRead, Read};
 use std::path::{Path, PathBuf};
 
-use super::{ParseContext, ReadLine, read_line};
+use super::{ParseContext, ReadLine, line_text, read_line};
 use crate::error::{At, FormatError};
 use crate::model::{CoverageCounts, FileCoverage};
 
@@ -94,24 +94,7 @@ pub fn parse_at(
             Ok(ReadLine::Line) => {}
             Err(e) => return Err(error(line_no, 1, format!("cannot read the file: {e}"))),
         }
-        let mut line = buf.as_slice();
-        if line_no == 1 {
-            line = line.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(line);
-        }
-        while let Some((&last, rest)) = line.split_last() {
-            if last == b'\n' || last == b'\r' {
-                line = rest;
-            } else {
-                break;
-            }
-        }
-        let text = match std::str::from_utf8(line) {
-            Ok(t) => std::borrow::Cow::Borrowed(t),
-            Err(_) => {
-                p.invalid_utf8 = true;
-                String::from_utf8_lossy(line)
-            }
-        };
+        let text = line_text(&buf, line_no == 1, &mut p.invalid_utf8);
         p.line(line_no, &text)?;
     }
     let Some(mode) = &p.mode else {

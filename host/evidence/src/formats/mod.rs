@@ -549,3 +549,31 @@ pub(crate) fn read_line(
         }
     }
 }
+
+/// A line [`read_line`] read, as text: without its line ending (and, on the
+/// first line, a UTF-8 byte order mark); bytes that are not UTF-8 become
+/// U+FFFD, and `replaced` is set.
+pub(crate) fn line_text<'b>(
+    buf: &'b [u8],
+    first: bool,
+    replaced: &mut bool,
+) -> std::borrow::Cow<'b, str> {
+    let mut line = buf;
+    if first {
+        line = line.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(line);
+    }
+    while let Some((&last, rest)) = line.split_last() {
+        if last == b'\n' || last == b'\r' {
+            line = rest;
+        } else {
+            break;
+        }
+    }
+    match std::str::from_utf8(line) {
+        Ok(t) => std::borrow::Cow::Borrowed(t),
+        Err(_) => {
+            *replaced = true;
+            String::from_utf8_lossy(line)
+        }
+    }
+}
