@@ -59,6 +59,10 @@
 //!   `Vulnerabilities` and `Misconfigurations`) beside it, and its summary
 //!   report (`Findings`) and compliance reports (`SummaryControls`, or `ID`
 //!   and `Title` with `Results`) are refused by name.
+//!   Coverage JSON is refused by name: gcov's (`gcc_version`, or `files`
+//!   holding `lines` and `functions`), grcov's covdir (`children` beside
+//!   `linesTotal`, `linesCovered` or `coveragePercent`) and Coveralls'
+//!   (`source_files` holding `coverage`); so is gzip (`.gcov.json.gz`).
 //!   cargo-audit has `database` and `vulnerabilities`; npm audit
 //!   `auditReportVersion`, or (npm 6, pnpm) `advisories` with `actions` or
 //!   `muted`; yarn's JSON lines a first line `{type, data}` whose `data` has
@@ -112,6 +116,15 @@ pub fn detect(head: &[u8]) -> Result<Format, String> {
     }
     if head.starts_with(b"\xFF\xFE") || head.starts_with(b"\xFE\xFF") {
         return Err("UTF-16 text; regops reads UTF-8, so convert the file first".to_string());
+    }
+    // gzip's magic number: `gcov --json-format` writes `.gcov.json.gz`.
+    if head.starts_with(b"\x1F\x8B") {
+        return Err(
+            "gzip-compressed data (`gcov --json-format` writes `.gcov.json.gz`, \
+                    which regops does not read even uncompressed); regops reads evidence \
+                    uncompressed"
+                .to_string(),
+        );
     }
     let body = head.strip_prefix(UTF8_BOM).unwrap_or(head);
     let body = skip_ws(body);
@@ -881,6 +894,40 @@ fn detect_json(s: &[u8]) -> Result<Format, String> {
             "govulncheck's JSON output (`-json` / `-format json`), which regops does \
                     not read; write `govulncheck -format openvex` for `vex` or `-format sarif` \
                     for `findings`"
+                .to_string(),
+        );
+    }
+    // Coverage JSON regops does not read: gcc's `gcov --json-format`
+    // (`gcc_version` first, then `files` of `{file, lines, functions}`),
+    // grcov's `-t covdir` (a `children` tree beside `linesTotal`, ...: keys
+    // are sorted, so a tree larger than the head shows only `children` and
+    // reads as unrecognised) and `-t coveralls` (`source_files` of
+    // `{coverage, name, ...}`, a Coveralls API job).
+    let files = shape.nested("files");
+    if top("gcc_version") || (top("files") && has(files, "lines") && has(files, "functions")) {
+        return Err(
+            "gcov's JSON (`gcov --json-format`), which regops does not read; write \
+                    Cobertura (`gcovr --cobertura`) or LCOV (`lcov --capture`, or `gcovr \
+                    --lcov`) from the same .gcda files"
+                .to_string(),
+        );
+    }
+    if top("children")
+        && ["linesTotal", "linesCovered", "coveragePercent"]
+            .iter()
+            .any(|k| top(k))
+    {
+        return Err(
+            "grcov's covdir JSON (`grcov -t covdir`), which regops does not read; write \
+                    `grcov -t cobertura` or `grcov -t lcov` (with `--branch` for branches)"
+                .to_string(),
+        );
+    }
+    if top("source_files") && has(shape.nested("source_files"), "coverage") {
+        return Err(
+            "Coveralls JSON (`grcov -t coveralls`, a Coveralls upload), which regops does \
+                    not read; write `grcov -t cobertura` or `grcov -t lcov` (with `--branch` \
+                    for branches)"
                 .to_string(),
         );
     }
