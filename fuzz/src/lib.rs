@@ -220,7 +220,12 @@ fn check_dependency_graph(format: Format, components: &[Component], warnings: &[
     let placed = components.len() - unknown;
     let counted: Vec<&str> = warnings
         .iter()
-        .filter_map(|w| w.find(NOT_CONNECTED).map(|i| &w[..i]))
+        // The count is the word before it (an attestation's warning starts
+        // `attestation N: `).
+        .filter_map(|w| {
+            w.find(NOT_CONNECTED)
+                .and_then(|i| w[..i].rsplit(' ').next())
+        })
         .collect();
     if format == Format::InToto {
         // One SBOM per attestation, and a file may hold several (JSON

@@ -543,3 +543,24 @@ fn an_spdx_3_predicate_reads_as_spdx_3_without_a_mismatch_warning() {
     );
     assert!(!w.iter().any(|w| w.contains("predicateType")), "{w:?}");
 }
+
+#[test]
+fn a_predicates_own_warnings_name_its_attestation() {
+    // Two SBOM statements as JSON lines, each with components its graph
+    // does not connect to the product: each warning says which one.
+    let statement: serde_json::Value =
+        serde_json::from_str(&fixture_text("cyclonedx.intoto.json")).expect("JSON");
+    let line = statement.to_string();
+    let e = try_bytes(
+        "attestations.jsonl",
+        format!("{line}\n{line}\n").as_bytes(),
+        EvidenceKind::Components,
+        None,
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let w = warnings(&e);
+    for n in [1, 2] {
+        let prefix = format!("attestation {n}: 2 component(s) are not connected to the product");
+        assert!(w.iter().any(|w| w.starts_with(&prefix)), "{prefix}: {w:?}");
+    }
+}

@@ -569,7 +569,14 @@ fn read_statement(
         ));
     }
     let mut input: &[u8] = text;
-    super::parse(format, kind, &mut input, ctx, evidence).map_err(|e| {
+    let warned = ctx.warnings.len();
+    let parsed = super::parse(format, kind, &mut input, ctx, evidence);
+    // The predicate's own warnings name their attestation: a file of JSON
+    // lines may hold several documents, each warning on its own.
+    for warning in ctx.warnings.iter_mut().skip(warned) {
+        *warning = format!("attestation {}: {warning}", place.number);
+    }
+    parsed.map_err(|e| {
         if let Some(data) = &decoded_data {
             return place.error(format!(
                 "in the predicate ({what}), {} of the Data string: {}",
