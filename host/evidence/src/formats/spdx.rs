@@ -282,23 +282,15 @@ pub fn parse(
                 .to_string(),
         );
     }
-    let names: Vec<String> = components
-        .iter()
-        .map(|c| match &c.version {
-            Some(v) => format!("{} {v}", c.name),
-            None => c.name.clone(),
-        })
-        .collect();
     let ref_strs: Vec<Option<&str>> = refs.iter().map(|r| r.as_deref()).collect();
-    let flags = if products.is_empty() {
-        vec![None; components.len()]
-    } else {
-        graph.direct_flags(&products, &ref_strs, &names, &mut ctx.warnings)
-    };
-    for (mut c, direct) in components.into_iter().zip(flags) {
-        c.direct = direct;
-        out.push(c);
-    }
+    place(
+        &graph,
+        &products,
+        &ref_strs,
+        components,
+        &mut ctx.warnings,
+        out,
+    );
     for name in unlisted_os {
         ctx.warnings.push(format!(
             "the document names the operating system {name} but none of its packages (nothing \
@@ -361,6 +353,35 @@ pub(super) fn products(described: &[String], reach: &HashMap<&str, Vec<&str>>) -
         })
         .cloned()
         .collect()
+}
+
+/// Sets each component's `direct` from the graph, seen from `products`
+/// (none: unknown, the caller having said why), and appends them to `out`.
+/// `refs` are the components' element ids, in order.
+pub(super) fn place(
+    graph: &Graph,
+    products: &[String],
+    refs: &[Option<&str>],
+    components: Vec<Component>,
+    warnings: &mut Vec<String>,
+    out: &mut Vec<Component>,
+) {
+    let flags = if products.is_empty() {
+        vec![None; components.len()]
+    } else {
+        let labels: Vec<String> = components
+            .iter()
+            .map(|c| match &c.version {
+                Some(v) => format!("{} {v}", c.name),
+                None => c.name.clone(),
+            })
+            .collect();
+        graph.direct_flags(products, refs, &labels, warnings)
+    };
+    for (mut c, direct) in components.into_iter().zip(flags) {
+        c.direct = direct;
+        out.push(c);
+    }
 }
 
 /// A version range where a version belongs: `>= 3.5.0`, `^1.2`, `1.0, <2`.

@@ -59,7 +59,7 @@ use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess,
 
 use super::ParseContext;
 use super::sbom::{Graph, NamedProduct};
-use super::spdx::{is_range, products, without_ecosystem};
+use super::spdx::{is_range, place, products, without_ecosystem};
 use super::vuln::{Text, push_unique};
 use crate::error::FormatError;
 use crate::model::{Component, Hash};
@@ -574,23 +574,15 @@ fn read_components(state: State, ctx: &mut ParseContext<'_>, out: &mut Vec<Compo
                 .to_string(),
         );
     }
-    let labels: Vec<String> = components
-        .iter()
-        .map(|c| match &c.version {
-            Some(v) => format!("{} {v}", c.name),
-            None => c.name.clone(),
-        })
-        .collect();
     let ref_strs: Vec<Option<&str>> = refs.iter().map(|r| Some(r.as_str())).collect();
-    let flags = if product_nodes.is_empty() {
-        vec![None; components.len()]
-    } else {
-        graph.direct_flags(&product_nodes, &ref_strs, &labels, &mut ctx.warnings)
-    };
-    for (mut c, direct) in components.into_iter().zip(flags) {
-        c.direct = direct;
-        out.push(c);
-    }
+    place(
+        &graph,
+        &product_nodes,
+        &ref_strs,
+        components,
+        &mut ctx.warnings,
+        out,
+    );
     if state.packages.is_empty() {
         ctx.warnings.push("the SBOM lists no packages".to_string());
     } else if out.len() == before {
