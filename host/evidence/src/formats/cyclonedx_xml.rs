@@ -35,7 +35,7 @@
 
 use std::io::BufRead;
 
-use quick_xml::events::{BytesStart, Event};
+use quick_xml::events::BytesStart;
 
 use super::ParseContext;
 use super::cyclonedx::{
@@ -44,7 +44,7 @@ use super::cyclonedx::{
 };
 use super::junit::MAX_DEPTH;
 use super::vuln::push_unique;
-use super::xml::XmlReader;
+use super::xml::{Elements, XmlReader};
 use crate::error::FormatError;
 use crate::model::Hash;
 use crate::{Evidence, EvidenceKind};
@@ -60,29 +60,7 @@ pub fn parse(
 ) -> Result<(), FormatError> {
     let mut xml = XmlReader::new(reader)?;
     let mut p = Parser::default();
-    let mut buf = Vec::new();
-    loop {
-        buf.clear();
-        match xml.next(&mut buf)? {
-            Event::Start(e) => p.start(&xml, &e)?,
-            Event::Empty(e) => {
-                p.start(&xml, &e)?;
-                p.end();
-            }
-            Event::End(_) => p.end(),
-            Event::Text(t) => {
-                let text = xml.text(&t)?;
-                p.push_text(&text);
-            }
-            Event::CData(c) => {
-                let text = xml.decode(&c);
-                p.push_text(&text);
-            }
-            Event::DocType(d) => xml.check_doctype(&d)?,
-            Event::Eof => break,
-            _ => {}
-        }
-    }
+    xml.walk(&mut p)?;
     xml.check_complete(p.stack.last().map(|n| &**n), p.root_seen, "<bom>")?;
     check_spec_version(p.spec_version.as_deref())?;
     xml.warn_replaced_utf8(&mut ctx.warnings);
@@ -126,6 +104,26 @@ struct Parser {
     rating: Option<BomRating>,
     /// The `<affects><target><versions><version>` being read.
     affected_version: Option<BomVersion>,
+}
+
+/// The shared reader's walk feeds the parser; every text is wanted (it
+/// is kept only inside the elements the parser reads).
+impl Elements for Parser {
+    fn start(&mut self, xml: &XmlReader<'_>, e: &BytesStart<'_>) -> Result<(), FormatError> {
+        Parser::start(self, xml, e)
+    }
+
+    fn end(&mut self) {
+        Parser::end(self)
+    }
+
+    fn wants_text(&self) -> bool {
+        true
+    }
+
+    fn text(&mut self, text: &str) {
+        self.push_text(text)
+    }
 }
 
 impl Parser {
@@ -547,20 +545,7 @@ mod tests {
         let mut reader = xml.as_bytes();
         let mut xml = XmlReader::new(&mut reader).expect("reader");
         let mut p = Parser::default();
-        let mut buf = Vec::new();
-        loop {
-            buf.clear();
-            match xml.next(&mut buf).expect("event") {
-                Event::Start(e) => p.start(&xml, &e).expect("start"),
-                Event::Empty(e) => {
-                    p.start(&xml, &e).expect("start");
-                    p.end();
-                }
-                Event::End(_) => p.end(),
-                Event::Eof => break,
-                _ => {}
-            }
-        }
+        xml.walk(&mut p).expect("walk");
         p.bom
     }
 

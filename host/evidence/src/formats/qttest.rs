@@ -51,12 +51,12 @@
 use std::collections::{HashMap, HashSet};
 use std::io::BufRead;
 
-use quick_xml::events::{BytesStart, Event};
+use quick_xml::events::BytesStart;
 
 use super::ParseContext;
 use super::junit::{MAX_DEPTH, ids_in, push_unique};
 use super::truncate_chars;
-use super::xml::XmlReader;
+use super::xml::{Elements, XmlReader};
 use crate::error::FormatError;
 use crate::model::{Location, TestCase, TestLevel, TestStatus};
 
@@ -152,29 +152,7 @@ pub fn parse(
         ids: HashSet::new(),
         counts: Counts::default(),
     };
-    let mut buf = Vec::new();
-    loop {
-        buf.clear();
-        match xml.next(&mut buf)? {
-            Event::Start(e) => p.start(&xml, &e)?,
-            Event::Empty(e) => {
-                p.start(&xml, &e)?;
-                p.end();
-            }
-            Event::End(_) => p.end(),
-            Event::Text(t) if p.wants_text() => {
-                let text = xml.text(&t)?;
-                p.text(&text);
-            }
-            Event::CData(c) if p.wants_text() => {
-                let text = xml.decode(&c);
-                p.text(&text);
-            }
-            Event::DocType(d) => xml.check_doctype(&d)?,
-            Event::Eof => break,
-            _ => {}
-        }
-    }
+    xml.walk(&mut p)?;
     let open = p.stack.last().map(Frame::tag);
     xml.check_complete(open, p.seen, "<TestCase>")?;
     p.finish();
@@ -182,7 +160,7 @@ pub fn parse(
     Ok(())
 }
 
-impl Parser<'_, '_, '_> {
+impl Elements for Parser<'_, '_, '_> {
     fn wants_text(&self) -> bool {
         matches!(
             self.stack.last(),
@@ -300,7 +278,9 @@ impl Parser<'_, '_, '_> {
             _ => {}
         }
     }
+}
 
+impl Parser<'_, '_, '_> {
     /// An incident or message read in the innermost function.
     fn entry(&mut self, entry: Entry) {
         let description = one_line(&entry.description);

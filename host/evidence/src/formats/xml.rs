@@ -20,6 +20,14 @@ pub(crate) trait Elements {
     fn start(&mut self, xml: &XmlReader<'_>, e: &BytesStart<'_>) -> Result<(), FormatError>;
     /// The innermost open element closes.
     fn end(&mut self);
+    /// Whether text (and CDATA) at this point is wanted: only then is it
+    /// decoded and given to [`Elements::text`].
+    fn wants_text(&self) -> bool {
+        false
+    }
+    /// Text or CDATA inside the innermost open element, decoded and
+    /// unescaped (trimmed: the reader trims text).
+    fn text(&mut self, _text: &str) {}
     /// The name of an empty element that, having just been read, usually
     /// comes again and again (`line` in a Cobertura `<lines>`): the run that
     /// follows is read by [`XmlReader::empty_run`].
@@ -323,8 +331,9 @@ impl<'r> XmlReader<'r> {
         Ok(())
     }
 
-    /// Feeds every element event to `elements` until the end of the file,
-    /// refusing a DOCTYPE that declares entities.
+    /// Feeds every element event, and the text `elements` wants, to
+    /// `elements` until the end of the file, refusing a DOCTYPE that
+    /// declares entities.
     pub(crate) fn walk(&mut self, elements: &mut impl Elements) -> Result<(), FormatError> {
         let mut buf = Vec::new();
         loop {
@@ -341,6 +350,8 @@ impl<'r> XmlReader<'r> {
                     }
                 }
                 Event::End(_) => elements.end(),
+                Event::Text(t) if elements.wants_text() => elements.text(&self.text(&t)?),
+                Event::CData(c) if elements.wants_text() => elements.text(&self.decode(&c)),
                 Event::DocType(d) => self.check_doctype(&d)?,
                 Event::Eof => return Ok(()),
                 _ => {}
