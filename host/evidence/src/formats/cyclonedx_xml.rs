@@ -44,7 +44,7 @@ use super::cyclonedx::{
 };
 use super::junit::MAX_DEPTH;
 use super::vuln::push_unique;
-use super::xml::{Elements, XmlReader};
+use super::xml::{Elements, XmlReader, push_capped};
 use crate::error::FormatError;
 use crate::model::Hash;
 use crate::{Evidence, EvidenceKind};
@@ -122,20 +122,11 @@ impl Elements for Parser {
     }
 
     fn text(&mut self, text: &str) {
-        self.push_text(text)
+        push_capped(&mut self.text, text, MAX_TEXT)
     }
 }
 
 impl Parser {
-    fn push_text(&mut self, text: &str) {
-        let room = MAX_TEXT.saturating_sub(self.text.len());
-        let mut cut = text.len().min(room);
-        while !text.is_char_boundary(cut) {
-            cut -= 1;
-        }
-        self.text.push_str(text.get(..cut).unwrap_or_default());
-    }
-
     /// The name of the element `n` levels above the top (0 = the top).
     fn up(&self, n: usize) -> &str {
         self.stack

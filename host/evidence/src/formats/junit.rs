@@ -157,7 +157,7 @@ use quick_xml::events::{BytesStart, Event};
 
 use super::ParseContext;
 use super::truncate_chars;
-use super::xml::{MAX_FAST_ATTRIBUTES, XmlReader, split_attributes};
+use super::xml::{MAX_FAST_ATTRIBUTES, XmlReader, push_capped, split_attributes};
 use crate::error::FormatError;
 use crate::model::{Location, TestCase, TestLevel, TestStatus};
 
@@ -623,7 +623,7 @@ impl Parser<'_, '_, '_> {
             _ => None,
         };
         if let Some(collected) = target {
-            push_capped(collected, text);
+            push_capped(collected, text, MAX_COLLECTED_BYTES);
         }
     }
 
@@ -1917,19 +1917,6 @@ pub(crate) fn push_unique(list: &mut Vec<String>, id: &str) {
     if !list.iter().any(|x| x == id) {
         list.push(id.to_string());
     }
-}
-
-/// Appends `text` to `collected` without letting it grow past the cap.
-fn push_capped(collected: &mut String, text: &str) {
-    let room = MAX_COLLECTED_BYTES.saturating_sub(collected.len());
-    if room == 0 {
-        return;
-    }
-    let mut cut = text.len().min(room);
-    while !text.is_char_boundary(cut) {
-        cut -= 1;
-    }
-    collected.push_str(text.get(..cut).unwrap_or_default());
 }
 
 /// The first non-blank line of an outcome's text that says something,

@@ -56,7 +56,7 @@ use quick_xml::events::BytesStart;
 use super::ParseContext;
 use super::junit::{MAX_DEPTH, ids_in, push_unique};
 use super::truncate_chars;
-use super::xml::{Elements, XmlReader};
+use super::xml::{Elements, XmlReader, push_capped};
 use crate::error::FormatError;
 use crate::model::{Location, TestCase, TestLevel, TestStatus};
 
@@ -170,7 +170,7 @@ impl Elements for Parser<'_, '_, '_> {
 
     fn text(&mut self, text: &str) {
         if let Some(Frame::DataTag(s) | Frame::Description(s)) = self.stack.last_mut() {
-            push_capped(s, text);
+            push_capped(s, text, MAX_COLLECTED_BYTES);
         }
     }
 
@@ -481,13 +481,4 @@ fn one_line(text: &str) -> Option<String> {
         .filter(|l| !l.is_empty())
         .collect();
     (!lines.is_empty()).then(|| lines.join("; "))
-}
-
-fn push_capped(collected: &mut String, text: &str) {
-    let room = MAX_COLLECTED_BYTES.saturating_sub(collected.len());
-    let mut cut = text.len().min(room);
-    while !text.is_char_boundary(cut) {
-        cut -= 1;
-    }
-    collected.push_str(text.get(..cut).unwrap_or_default());
 }

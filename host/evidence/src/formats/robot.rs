@@ -97,7 +97,7 @@ use quick_xml::events::{BytesStart, Event};
 use super::ParseContext;
 use super::junit::{MAX_DEPTH, ids_in, push_unique, split_ids};
 use super::truncate_chars;
-use super::xml::XmlReader;
+use super::xml::{XmlReader, push_capped};
 use crate::error::FormatError;
 use crate::model::{Location, TestCase, TestLevel, TestStatus};
 
@@ -327,7 +327,7 @@ impl Parser<'_, '_, '_> {
             _ => None,
         };
         if let Some(collected) = target {
-            push_capped(collected, text);
+            push_capped(collected, text, MAX_COLLECTED_BYTES);
         }
     }
 
@@ -878,16 +878,6 @@ fn read_status(xml: &XmlReader<'_>, e: &BytesStart<'_>) -> Result<Status, Format
         Ok(())
     })?;
     Ok(status)
-}
-
-/// Appends `text` to `collected` without letting it grow past the cap.
-fn push_capped(collected: &mut String, text: &str) {
-    let room = MAX_COLLECTED_BYTES.saturating_sub(collected.len());
-    let mut cut = text.len().min(room);
-    while !text.is_char_boundary(cut) {
-        cut -= 1;
-    }
-    collected.push_str(text.get(..cut).unwrap_or_default());
 }
 
 /// Robot 7's `elapsed` (seconds), else Robot ≤ 6's `endtime - starttime`.

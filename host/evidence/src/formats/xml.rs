@@ -360,6 +360,18 @@ impl<'r> XmlReader<'r> {
     }
 }
 
+/// Appends `text` to `collected` without letting it grow past `max`
+/// bytes (cut at a character boundary): what a reader keeps of an
+/// element's text is bounded whatever the file holds.
+pub(crate) fn push_capped(collected: &mut String, text: &str, max: usize) {
+    let room = max.saturating_sub(collected.len());
+    let mut cut = text.len().min(room);
+    while !text.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    collected.push_str(text.get(..cut).unwrap_or_default());
+}
+
 /// What an XML declaration's `encoding` means for reading.
 fn declared_encoding(label: &[u8]) -> Declared {
     let label = String::from_utf8_lossy(label).trim().to_ascii_lowercase();
