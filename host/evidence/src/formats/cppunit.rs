@@ -40,12 +40,12 @@
 use std::collections::HashSet;
 use std::io::BufRead;
 
-use quick_xml::events::Event;
+use quick_xml::events::BytesStart;
 
 use super::ParseContext;
 use super::junit::{ids_in, push_unique};
 use super::truncate_chars;
-use super::xml::XmlReader;
+use super::xml::{Elements, XmlReader, push_capped};
 use crate::error::FormatError;
 use crate::model::{Location, TestCase, TestLevel, TestStatus};
 
@@ -103,81 +103,31 @@ pub fn parse(
     out: &mut Vec<TestCase>,
 ) -> Result<(), FormatError> {
     let mut xml = XmlReader::new(reader)?;
-    let mut stack: Vec<Tag> = Vec::new();
-    let mut root_seen = false;
-    let mut root_closed = false;
-    let mut test: Option<(bool, Test)> = None;
-    let mut text: Option<String> = None;
-    let mut stats = Statistics::default();
-    let mut counts = [0u64; 3]; // tests, failures, errors
-    let mut unknown_type = 0u64;
-    let mut seen = HashSet::new();
-    let mut repeated = 0u64;
-    let mut buf = Vec::new();
-    loop {
-        buf.clear();
-        match xml.next(&mut buf)? {
-            ev @ (Event::Start(_) | Event::Empty(_)) => {
-                let (e, empty) = match &ev {
-                    Event::Start(e) => (e, false),
-                    Event::Empty(e) => (e, true),
-                    _ => continue,
-                };
-                let name = e.local_name();
-                xml.check_start(name.as_ref(), stack.len(), root_closed, b"TestRun")?;
-                let tag = child(stack.last().copied(), name.as_ref());
-                root_seen = true;
-                match tag {
-                    Tag::Test(failed) => test = Some((failed, Test::default())),
-                    Tag::Field(_) => text = Some(String::new()),
-                    _ => {}
-                }
-                stack.push(tag);
-                if empty {
-                    close(&mut stack, &mut test, &mut text, &mut stats, &mut |t| {
-                        emit(
-                            t,
-                            ctx,
-                            out,
-                            &mut counts,
-                            &mut unknown_type,
-                            &mut seen,
-                            &mut repeated,
-                        )
-                    });
-                }
-            }
-            Event::End(_) => {
-                close(&mut stack, &mut test, &mut text, &mut stats, &mut |t| {
-                    emit(
-                        t,
-                        ctx,
-                        out,
-                        &mut counts,
-                        &mut unknown_type,
-                        &mut seen,
-                        &mut repeated,
-                    )
-                });
-                if stack.is_empty() {
-                    root_closed = true;
-                }
-            }
-            Event::Text(t) if text.is_some() => {
-                let s = xml.text(&t)?;
-                push_capped(text.as_mut(), &s);
-            }
-            Event::CData(c) if text.is_some() => {
-                let s = xml.decode(&c);
-                push_capped(text.as_mut(), &s);
-            }
-            Event::DocType(d) => xml.check_doctype(&d)?,
-            Event::Eof => break,
-            _ => {}
-        }
-    }
-    let open = stack.iter().rev().find(|t| **t != Tag::Other);
-    xml.check_complete(open.map(|t| tag_name(*t)), root_seen, "<TestRun>")?;
+    let mut p = Parser {
+        ctx,
+        out,
+        stack: Vec::new(),
+        root_seen: false,
+        root_closed: false,
+        test: None,
+        text: None,
+        stats: Statistics::default(),
+        counts: [0; 3],
+        unknown_type: 0,
+        seen: HashSet::new(),
+        repeated: 0,
+    };
+    xml.walk(&mut p)?;
+    let open = p.stack.iter().rev().find(|t| **t != Tag::Other);
+    xml.check_complete(open.map(|t| tag_name(*t)), p.root_seen, "<TestRun>")?;
+    let Parser {
+        ctx,
+        stats,
+        counts,
+        unknown_type,
+        repeated,
+        ..
+    } = p;
     check_statistics(ctx, &stats, counts);
     if unknown_type > 0 {
         ctx.warnings.push(format!(
@@ -192,6 +142,90 @@ pub fn parse(
     }
     xml.warn_replaced_utf8(&mut ctx.warnings);
     Ok(())
+}
+
+struct Parser<'c, 'p, 'o> {
+    ctx: &'c mut ParseContext<'p>,
+    out: &'o mut Vec<TestCase>,
+    stack: Vec<Tag>,
+    root_seen: bool,
+    root_closed: bool,
+    /// The `<FailedTest>` (true) or `<Test>` being read.
+    test: Option<(bool, Test)>,
+    /// The text of the field being read.
+    text: Option<String>,
+    stats: Statistics,
+    /// Tests, failures, errors read.
+    counts: [u64; 3],
+    unknown_type: u64,
+    seen: HashSet<String>,
+    repeated: u64,
+}
+
+impl Elements for Parser<'_, '_, '_> {
+    fn start(&mut self, xml: &XmlReader<'_>, e: &BytesStart<'_>) -> Result<(), FormatError> {
+        let name = e.local_name();
+        xml.check_start(
+            name.as_ref(),
+            self.stack.len(),
+            self.root_closed,
+            b"TestRun",
+        )?;
+        let tag = child(self.stack.last().copied(), name.as_ref());
+        self.root_seen = true;
+        match tag {
+            Tag::Test(failed) => self.test = Some((failed, Test::default())),
+            Tag::Field(_) => self.text = Some(String::new()),
+            _ => {}
+        }
+        self.stack.push(tag);
+        Ok(())
+    }
+
+    /// The innermost open element closes.
+    fn end(&mut self) {
+        match self.stack.pop() {
+            Some(Tag::Field(field)) => {
+                let value = self.text.take().unwrap_or_default();
+                if let Some((_, t)) = self.test.as_mut() {
+                    match field {
+                        Field::Name => t.name = value,
+                        Field::FailureType => t.failure_type = Some(value),
+                        Field::Message => t.message = Some(value),
+                        Field::File => t.file = Some(value),
+                        Field::Line => t.line = Some(value),
+                        _ => {}
+                    }
+                } else {
+                    match field {
+                        Field::Tests => self.stats.tests = Some(value),
+                        Field::Failures => self.stats.failures = Some(value),
+                        Field::Errors => self.stats.errors = Some(value),
+                        _ => {}
+                    }
+                }
+            }
+            Some(Tag::Test(_)) => {
+                if let Some(t) = self.test.take() {
+                    self.emit(t);
+                }
+            }
+            _ => {}
+        }
+        if self.stack.is_empty() {
+            self.root_closed = true;
+        }
+    }
+
+    fn wants_text(&self) -> bool {
+        self.text.is_some()
+    }
+
+    fn text(&mut self, text: &str) {
+        if let Some(collected) = self.text.as_mut() {
+            push_capped(collected, text, MAX_COLLECTED_BYTES);
+        }
+    }
 }
 
 /// The element `name` opened inside `parent`.
@@ -237,115 +271,71 @@ fn tag_name(tag: Tag) -> &'static str {
     }
 }
 
-/// The innermost open element closes.
-fn close(
-    stack: &mut Vec<Tag>,
-    test: &mut Option<(bool, Test)>,
-    text: &mut Option<String>,
-    stats: &mut Statistics,
-    emit: &mut dyn FnMut((bool, Test)),
-) {
-    match stack.pop() {
-        Some(Tag::Field(field)) => {
-            let value = text.take().unwrap_or_default();
-            if let Some((_, t)) = test.as_mut() {
-                match field {
-                    Field::Name => t.name = value,
-                    Field::FailureType => t.failure_type = Some(value),
-                    Field::Message => t.message = Some(value),
-                    Field::File => t.file = Some(value),
-                    Field::Line => t.line = Some(value),
-                    _ => {}
+impl Parser<'_, '_, '_> {
+    fn emit(&mut self, (failed, t): (bool, Test)) {
+        let id = t.name.trim().to_string();
+        let (suite, name) = match id.rfind("::") {
+            Some(i) => (id[..i].to_string(), id[i + 2..].to_string()),
+            None => (String::new(), id.clone()),
+        };
+        self.counts[0] += 1;
+        let status = if !failed {
+            TestStatus::Passed
+        } else {
+            match t.failure_type.as_deref().map(str::trim) {
+                Some("Assertion") => {
+                    self.counts[1] += 1;
+                    TestStatus::Failed
                 }
-            } else {
-                match field {
-                    Field::Tests => stats.tests = Some(value),
-                    Field::Failures => stats.failures = Some(value),
-                    Field::Errors => stats.errors = Some(value),
-                    _ => {}
+                Some("Error") => {
+                    self.counts[2] += 1;
+                    TestStatus::Errored
+                }
+                _ => {
+                    self.counts[2] += 1;
+                    self.unknown_type += 1;
+                    TestStatus::Errored
                 }
             }
+        };
+        let message = t.message.as_deref().and_then(message_of);
+        let source = t
+            .file
+            .map(|f| f.trim().to_string())
+            .filter(|f| !f.is_empty())
+            .map(|file| Location {
+                file,
+                line: t
+                    .line
+                    .and_then(|l| l.trim().parse::<u32>().ok())
+                    .filter(|&l| l > 0),
+                column: None,
+            });
+        let pattern = &self.ctx.options.requirement_pattern;
+        let mut requirements = Vec::new();
+        for found in ids_in(pattern, &name)
+            .iter()
+            .chain(&ids_in(pattern, &suite))
+        {
+            push_unique(&mut requirements, found);
         }
-        Some(Tag::Test(_)) => {
-            if let Some(t) = test.take() {
-                emit(t);
-            }
+        if !self.seen.insert(id.clone()) {
+            self.repeated += 1;
         }
-        _ => {}
-    }
-}
-
-fn emit(
-    (failed, t): (bool, Test),
-    ctx: &mut ParseContext<'_>,
-    out: &mut Vec<TestCase>,
-    counts: &mut [u64; 3],
-    unknown_type: &mut u64,
-    seen: &mut HashSet<String>,
-    repeated: &mut u64,
-) {
-    let id = t.name.trim().to_string();
-    let (suite, name) = match id.rfind("::") {
-        Some(i) => (id[..i].to_string(), id[i + 2..].to_string()),
-        None => (String::new(), id.clone()),
-    };
-    counts[0] += 1;
-    let status = if !failed {
-        TestStatus::Passed
-    } else {
-        match t.failure_type.as_deref().map(str::trim) {
-            Some("Assertion") => {
-                counts[1] += 1;
-                TestStatus::Failed
-            }
-            Some("Error") => {
-                counts[2] += 1;
-                TestStatus::Errored
-            }
-            _ => {
-                counts[2] += 1;
-                *unknown_type += 1;
-                TestStatus::Errored
-            }
-        }
-    };
-    let message = t.message.as_deref().and_then(message_of);
-    let source = t
-        .file
-        .map(|f| f.trim().to_string())
-        .filter(|f| !f.is_empty())
-        .map(|file| Location {
-            file,
-            line: t
-                .line
-                .and_then(|l| l.trim().parse::<u32>().ok())
-                .filter(|&l| l > 0),
-            column: None,
+        self.out.push(TestCase {
+            id,
+            suite,
+            name,
+            source,
+            status,
+            duration_ms: None,
+            message,
+            flaky: false,
+            requirements,
+            level: TestLevel::Unspecified,
+            evidence: self.ctx.evidence_path.to_string(),
         });
-    let pattern = &ctx.options.requirement_pattern;
-    let mut requirements = Vec::new();
-    for found in ids_in(pattern, &name)
-        .iter()
-        .chain(&ids_in(pattern, &suite))
-    {
-        push_unique(&mut requirements, found);
     }
-    if !seen.insert(id.clone()) {
-        *repeated += 1;
-    }
-    out.push(TestCase {
-        id,
-        suite,
-        name,
-        source,
-        status,
-        duration_ms: None,
-        message,
-        flaky: false,
-        requirements,
-        level: TestLevel::Unspecified,
-        evidence: ctx.evidence_path.to_string(),
-    });
 }
 
 /// A CppUnit message on one line: its lines trimmed, the `- ` before each
@@ -381,14 +371,4 @@ fn check_statistics(ctx: &mut ParseContext<'_>, stats: &Statistics, counts: [u64
             differ.join(", ")
         ));
     }
-}
-
-fn push_capped(collected: Option<&mut String>, text: &str) {
-    let Some(collected) = collected else { return };
-    let room = MAX_COLLECTED_BYTES.saturating_sub(collected.len());
-    let mut cut = text.len().min(room);
-    while !text.is_char_boundary(cut) {
-        cut -= 1;
-    }
-    collected.push_str(text.get(..cut).unwrap_or_default());
 }
