@@ -195,6 +195,16 @@ fn cppunit_malformed_and_truncated_files_are_refused_with_their_position() {
     .expect_err("second root");
     assert!(err.to_string().contains("second root"), "{err}");
     assert_eq!(malformed_at(&err), (Some(2), Some(1)));
+    // An empty root closes the root too.
+    let err = try_bytes(
+        "two.xml",
+        b"<TestRun/>\n<TestRun/>",
+        EvidenceKind::Tests,
+        Some(Format::CppUnit),
+    )
+    .expect_err("second root after an empty one");
+    assert!(err.to_string().contains("second root"), "{err}");
+    assert_eq!(malformed_at(&err), (Some(2), Some(1)));
 }
 
 // ---- Qt Test 5.15.8 ---------------------------------------------------------
