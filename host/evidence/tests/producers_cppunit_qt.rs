@@ -155,20 +155,7 @@ fn cppunit_statistics_that_disagree_and_unknown_types_are_warned_of() {
 
 #[test]
 fn cppunit_malformed_and_truncated_files_are_refused_with_their_position() {
-    let whole = std::fs::read(repo().join("tests/fixtures/cppunit/cppunit.xml")).expect("fixture");
-    for cut in (40..whole.len() - 12).step_by(97) {
-        let err = try_bytes(
-            "cut.xml",
-            &whole[..cut],
-            EvidenceKind::Tests,
-            Some(Format::CppUnit),
-        )
-        .expect_err("truncated");
-        assert!(
-            err.to_string().contains("truncated") || err.to_string().contains("invalid XML"),
-            "{cut}: {err}"
-        );
-    }
+    refuses_every_cut("cppunit/cppunit.xml", 12, 97, Format::CppUnit);
     let err = try_bytes(
         "other.xml",
         b"<?xml version=\"1.0\"?>\n<testsuite name=\"x\"/>",
@@ -416,20 +403,7 @@ fn qt6_skips_blacklisting_and_unknown_results() {
 
 #[test]
 fn qt_malformed_and_truncated_files_are_refused_with_their_position() {
-    let whole = std::fs::read(repo().join("tests/fixtures/qttest/qttest.xml")).expect("fixture");
-    for cut in (40..whole.len() - 16).step_by(131) {
-        let err = try_bytes(
-            "cut.xml",
-            &whole[..cut],
-            EvidenceKind::Tests,
-            Some(Format::QtTestXml),
-        )
-        .expect_err("truncated");
-        assert!(
-            err.to_string().contains("truncated") || err.to_string().contains("invalid XML"),
-            "{cut}: {err}"
-        );
-    }
+    refuses_every_cut("qttest/qttest.xml", 16, 131, Format::QtTestXml);
     let err = try_bytes(
         "other.xml",
         b"<?xml version=\"1.0\"?>\n<testsuite name=\"x\"/>",
@@ -486,5 +460,19 @@ fn detection_tells_cppunit_and_qt_from_other_roots() {
             Some(format) => assert_eq!(got, Ok(format), "{}", String::from_utf8_lossy(head)),
             None => assert!(got.is_err(), "{}", String::from_utf8_lossy(head)),
         }
+    }
+}
+
+/// Every `step`-th prefix of the fixture (from byte 40 to `tail` bytes
+/// before its end) is refused as truncated or invalid.
+fn refuses_every_cut(fixture: &str, tail: usize, step: usize, format: Format) {
+    let whole = std::fs::read(repo().join("tests/fixtures").join(fixture)).expect("fixture");
+    for cut in (40..whole.len() - tail).step_by(step) {
+        let err = try_bytes("cut.xml", &whole[..cut], EvidenceKind::Tests, Some(format))
+            .expect_err("truncated");
+        assert!(
+            err.to_string().contains("truncated") || err.to_string().contains("invalid XML"),
+            "{fixture} cut at {cut}: {err}"
+        );
     }
 }
