@@ -82,6 +82,10 @@ pub fn streams(format: Format) -> bool {
             | Format::RobotOutput
             | Format::CppUnit
             | Format::QtTestXml
+            | Format::Trx
+            | Format::NunitXml
+            | Format::XunitXml
+            | Format::TestngXml
             | Format::Spdx3Json
             | Format::Cobertura
             | Format::Jacoco

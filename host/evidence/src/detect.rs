@@ -9,7 +9,11 @@
 //!   root element's local name decides: `testsuites` / `testsuite` → JUnit,
 //!   `robot` → Robot Framework's `output.xml` (its xUnit output has a
 //!   `<testsuite>` root and reads as JUnit), `report` → JaCoCo, `bom` →
-//!   CycloneDX XML. Three formats have a
+//!   CycloneDX XML, `test-run` / `test-results` → NUnit 3 / NUnit 2,
+//!   `assemblies` / `assembly` → xUnit.net, `testng-results` → TestNG.
+//!   `<TestRun>` is CppUnit's when it holds `<FailedTests>`,
+//!   `<SuccessfulTests>` or `<Statistics>`, and Visual Studio's TRX when it
+//!   names the TeamTest namespace or holds TRX's own lists. Three formats have a
 //!   `<coverage>` root, told apart by its attributes and first child element:
 //!   a `clover` attribute or a first child `<project>` (PHPUnit's Clover
 //!   has no attribute) is Clover, refused; a first child `<file>`, or
@@ -398,6 +402,25 @@ fn classify_root(tag: &[u8]) -> Result<Format, String> {
         {
             Ok(Format::CppUnit)
         }
+        // Visual Studio's TRX: `<TestRun>` in the TeamTest namespace, or
+        // (writers that leave the namespace out) holding its own lists.
+        "TestRun"
+            if [
+                &b"schemas/VisualStudio/TeamTest"[..],
+                b"<TestDefinitions",
+                b"<ResultSummary",
+                b"<UnitTestResult",
+            ]
+            .iter()
+            .any(|mark| after(tag, mark).is_some()) =>
+        {
+            Ok(Format::Trx)
+        }
+        // NUnit 3 (`<test-run>`) and NUnit 2.5/2.6 (`<test-results>`).
+        "test-run" | "test-results" => Ok(Format::NunitXml),
+        // xUnit.net v2/v3 (`<assemblies>`) and v1 (`<assembly>`).
+        "assemblies" | "assembly" => Ok(Format::XunitXml),
+        "testng-results" => Ok(Format::TestngXml),
         // Qt Test's `xml` (root `<TestCase>`) and root-less `lightxml`.
         "TestCase" | "Environment" | "TestFunction"
             if after(tag, b"<TestFunction").is_some()

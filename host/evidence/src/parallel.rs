@@ -118,6 +118,10 @@ fn parses_alone(format: Format) -> bool {
             | Format::RobotOutput
             | Format::CppUnit
             | Format::QtTestXml
+            | Format::Trx
+            | Format::NunitXml
+            | Format::XunitXml
+            | Format::TestngXml
             | Format::Cobertura
             | Format::Lcov
             | Format::Jacoco

@@ -555,7 +555,7 @@ fn formats_are_accepted_for_every_kind_they_carry() {
     );
     assert_eq!(
         Format::names_for(EvidenceKind::Tests),
-        "junit, robot, cppunit, qttest-xml"
+        "junit, robot, cppunit, qttest-xml, trx, nunit-xml, xunit-xml, testng-xml"
     );
     // Names round-trip, through from_name and through serde.
     for &format in Format::ALL {

@@ -29,6 +29,7 @@ pub mod junit;
 pub mod lcov;
 pub mod markdown_req;
 pub mod npm_audit;
+pub mod nunit;
 pub mod openvex;
 pub mod osv;
 pub mod pip_audit;
@@ -42,9 +43,12 @@ pub mod spdx;
 pub mod spdx3;
 pub mod sphinx_needs;
 pub mod strictdoc;
+pub mod testng;
 pub mod trivy;
+pub mod trx;
 pub(crate) mod vuln;
 mod xml;
+pub mod xunit;
 
 /// Every format regops reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -62,6 +66,20 @@ pub enum Format {
     /// Qt Test's own XML (`-o out.xml,xml` or `lightxml`).
     #[serde(rename = "qttest-xml")]
     QtTestXml,
+    /// Visual Studio test results (`dotnet test --logger trx`, vstest,
+    /// MSTest): root `<TestRun>` in the TeamTest namespace.
+    #[serde(rename = "trx")]
+    Trx,
+    /// NUnit's result XML: NUnit 3 (`<test-run>`) and NUnit 2.5/2.6
+    /// (`<test-results>`).
+    #[serde(rename = "nunit-xml")]
+    NunitXml,
+    /// xUnit.net's XML (`-xml`): v2/v3 `<assemblies>`, v1 `<assembly>`.
+    #[serde(rename = "xunit-xml")]
+    XunitXml,
+    /// TestNG's `testng-results.xml`.
+    #[serde(rename = "testng-xml")]
+    TestngXml,
     /// Cobertura XML coverage.
     Cobertura,
     /// SARIF 2.1.0.
@@ -146,6 +164,10 @@ impl Format {
         Format::RobotOutput,
         Format::CppUnit,
         Format::QtTestXml,
+        Format::Trx,
+        Format::NunitXml,
+        Format::XunitXml,
+        Format::TestngXml,
         Format::Cobertura,
         Format::Lcov,
         Format::Jacoco,
@@ -188,6 +210,10 @@ impl Format {
             Format::RobotOutput => "robot",
             Format::CppUnit => "cppunit",
             Format::QtTestXml => "qttest-xml",
+            Format::Trx => "trx",
+            Format::NunitXml => "nunit-xml",
+            Format::XunitXml => "xunit-xml",
+            Format::TestngXml => "testng-xml",
             Format::Cobertura => "cobertura",
             Format::Sarif => "sarif",
             Format::PipAudit => "pip-audit",
@@ -228,9 +254,14 @@ impl Format {
     /// can carry more: see [`Format::accepts`]).
     pub fn kind(self) -> EvidenceKind {
         match self {
-            Format::Junit | Format::RobotOutput | Format::CppUnit | Format::QtTestXml => {
-                EvidenceKind::Tests
-            }
+            Format::Junit
+            | Format::RobotOutput
+            | Format::CppUnit
+            | Format::QtTestXml
+            | Format::Trx
+            | Format::NunitXml
+            | Format::XunitXml
+            | Format::TestngXml => EvidenceKind::Tests,
             Format::Cobertura
             | Format::Lcov
             | Format::Jacoco
@@ -329,6 +360,10 @@ pub fn parse(
         Format::RobotOutput => robot::parse(reader, ctx, &mut evidence.tests),
         Format::CppUnit => cppunit::parse(reader, ctx, &mut evidence.tests),
         Format::QtTestXml => qttest::parse(reader, ctx, &mut evidence.tests),
+        Format::Trx => trx::parse(reader, ctx, &mut evidence.tests),
+        Format::NunitXml => nunit::parse(reader, ctx, &mut evidence.tests),
+        Format::XunitXml => xunit::parse(reader, ctx, &mut evidence.tests),
+        Format::TestngXml => testng::parse(reader, ctx, &mut evidence.tests),
         Format::Cobertura => cobertura::parse(reader, ctx, &mut evidence.coverage),
         Format::Lcov => lcov::parse(reader, ctx, &mut evidence.coverage),
         Format::Jacoco => jacoco::parse(reader, ctx, &mut evidence.coverage),
