@@ -6,6 +6,7 @@
 //! vulnerabilities ([`apply_vex`]). Gates never see file formats, only the
 //! model. `docs/evidence.md` describes every format and rule for users.
 
+mod coverage;
 pub mod detect;
 pub mod error;
 pub mod formats;
@@ -117,6 +118,12 @@ pub struct Options {
     /// SBOM entries that are the product itself, not SOUP (`[sbom]
     /// product`): purls (`pkg:type/namespace/name`, any version) or names.
     pub product_components: Vec<String>,
+    /// Whether the coverage readers keep each record's lines, to merge one
+    /// source file measured by several coverage files line by line
+    /// (`coverage.rs`). [`load`] sets it (true for two or more coverage
+    /// files), whatever it was given.
+    #[doc(hidden)]
+    pub keep_coverage_lines: bool,
 }
 
 impl Default for Options {
@@ -131,6 +138,7 @@ impl Default for Options {
             requirement_pattern: DEFAULT_REQUIREMENT_PATTERN.clone(),
             max_file_size: 2 << 30,
             product_components: Vec::new(),
+            keep_coverage_lines: false,
         }
     }
 }
@@ -147,13 +155,26 @@ static DEFAULT_REQUIREMENT_PATTERN: std::sync::LazyLock<regex::Regex> =
             .expect("built-in requirement pattern is valid")
     });
 
-/// Reads, hashes and normalises every input, then merges the VEX
-/// statements onto the vulnerabilities ([`apply_vex`]).
+/// Reads, hashes and normalises every input, then merges the records of a
+/// source file measured by several coverage files line by line
+/// (`coverage.rs`) and the VEX statements onto the vulnerabilities
+/// ([`apply_vex`]).
 ///
 /// Files are parsed in parallel, one per core, largest first; their records
 /// are appended in input order, so the model, the first error reported and
 /// every warning are the same as loading them one after another.
 pub fn load(inputs: &[Input], options: &Options) -> Result<Evidence, Error> {
+    let merging = coverage::keeps_lines(inputs.iter().map(|i| i.kind));
+    let with_lines;
+    let options = if merging != options.keep_coverage_lines {
+        with_lines = Options {
+            keep_coverage_lines: merging,
+            ..options.clone()
+        };
+        &with_lines
+    } else {
+        options
+    };
     let mut evidence = Evidence::default();
     let workers = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
@@ -165,6 +186,9 @@ pub fn load(inputs: &[Input], options: &Options) -> Result<Evidence, Error> {
             let file = reader::load_file(input, options, &mut evidence)?;
             evidence.files.push(file);
         }
+    }
+    if merging {
+        coverage::merge_same_sources(&mut evidence);
     }
     apply_vex(&mut evidence);
     formats::doorstop::finish(&mut evidence.requirements);

@@ -155,6 +155,10 @@ pub struct FileCoverage {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub branches: Option<CoverageCounts>,
     pub evidence: String,
+    /// The lines behind the counts, while a load merges several coverage
+    /// files (`crate::coverage`); always `None` in a loaded model.
+    #[serde(skip)]
+    pub(crate) measured: Option<Box<crate::coverage::MeasuredLines>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]

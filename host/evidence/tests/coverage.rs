@@ -4,7 +4,7 @@
 mod common;
 
 use common::*;
-use regops_evidence::{Error, EvidenceKind, Format};
+use regops_evidence::{CoverageCounts, Error, Evidence, EvidenceKind, Format};
 
 // ---------------------------------------------------------------------------
 // LCOV
@@ -306,4 +306,173 @@ fn every_prefix_of_the_coverage_fixtures_fails_cleanly() {
             }
         }
     }
+}
+
+// ---------------------------------------------------------------------------
+// Several coverage files measuring one source file
+
+const RUNS: &str = "tests/fixtures/coverage-py-runs";
+
+/// (path, lines, branches) of every record, sorted by path.
+fn per_file(e: &Evidence) -> Vec<(String, CoverageCounts, Option<CoverageCounts>)> {
+    let mut rows: Vec<_> = e
+        .coverage
+        .iter()
+        .map(|f| (f.path.clone(), f.lines, f.branches))
+        .collect();
+    rows.sort_by(|a, b| a.0.cmp(&b.0));
+    rows
+}
+
+#[test]
+fn two_runs_of_one_package_merge_to_what_coverage_combine_reports() {
+    let combined = fixture(&format!("{RUNS}/combined.xml"), EvidenceKind::Coverage);
+    // coverage.py's own totals (combined.console): dose.py 12 statements,
+    // 1 missed; alarm.py 7 statements, 3 missed.
+    assert_eq!(
+        file(&combined.coverage, "pump/dose.py").lines,
+        counts(11, 12)
+    );
+    assert_eq!(
+        file(&combined.coverage, "pump/alarm.py").lines,
+        counts(4, 7)
+    );
+
+    // The two runs' own files read as their union, in either format
+    // (coverage.py's LCOV also lists a module's docstring line, so each
+    // format is compared with its own combined report).
+    for (unit, integration, union) in [
+        ("unit.xml", "integration.xml", &combined),
+        (
+            "unit.lcov",
+            "integration.lcov",
+            &fixture(&format!("{RUNS}/combined.lcov"), EvidenceKind::Coverage),
+        ),
+    ] {
+        let e = fixtures_in(RUNS, &[unit, integration], EvidenceKind::Coverage);
+        assert_eq!(per_file(&e), per_file(union), "{unit} + {integration}");
+        // One record per source file, named after the file that first had it.
+        let dose: Vec<_> = e
+            .coverage
+            .iter()
+            .filter(|f| f.path == "pump/dose.py")
+            .collect();
+        assert_eq!(dose.len(), 1);
+        assert_eq!(dose[0].evidence, format!("{RUNS}/{unit}"));
+        // The merge is told on the later file, not the first.
+        let told = &e.files[1].warnings;
+        assert!(
+            !e.files[0]
+                .warnings
+                .iter()
+                .any(|w| w.contains("line by line")),
+            "{:?}",
+            e.files[0].warnings
+        );
+        assert_eq!(
+            told.iter().filter(|w| w.contains("line by line")).count(),
+            1,
+            "{told:?}"
+        );
+        let told: Vec<_> = told.iter().filter(|w| w.contains("line by line")).collect();
+        assert!(
+            told[0].starts_with("2 source file(s) it measures were also measured by an earlier")
+                && told[0].contains(&format!("also in {RUNS}/{unit}"))
+                && told[0].contains("line by line"),
+            "{told:?}"
+        );
+    }
+}
+
+#[test]
+fn the_runs_alone_would_have_counted_dose_py_twice() {
+    // What each run measured alone: the merge is not one of them.
+    let unit = fixture(&format!("{RUNS}/unit.xml"), EvidenceKind::Coverage);
+    let integration = fixture(&format!("{RUNS}/integration.xml"), EvidenceKind::Coverage);
+    assert_eq!(file(&unit.coverage, "pump/dose.py").lines, counts(8, 12));
+    assert_eq!(
+        file(&integration.coverage, "pump/dose.py").lines,
+        counts(9, 12)
+    );
+    // Branches: the unit run took both ways of `minutes <= 0` and
+    // `rate > 999`, the integration run one way of each and of
+    // `weight_kg <= 0`; together 5 of 6, as coverage.py combines them.
+    let both = fixtures_in(
+        RUNS,
+        &["unit.xml", "integration.xml"],
+        EvidenceKind::Coverage,
+    );
+    assert_eq!(
+        file(&both.coverage, "pump/dose.py").branches,
+        Some(counts(5, 6))
+    );
+}
+
+#[test]
+fn one_report_loaded_twice_counts_once() {
+    let once = fixture(&format!("{RUNS}/combined.xml"), EvidenceKind::Coverage);
+    let twice = fixtures_in(
+        RUNS,
+        &["combined.xml", "combined.xml"],
+        EvidenceKind::Coverage,
+    );
+    assert_eq!(per_file(&twice), per_file(&once));
+}
+
+#[test]
+fn one_run_in_three_formats_reads_as_any_one_of_them() {
+    // gcovr wrote the same run as Cobertura, JaCoCo and SonarQube XML, with
+    // the same relative paths.
+    let dir = "tests/fixtures/gcovr";
+    let cobertura = fixture(
+        &format!("{dir}/gcovr-cobertura.xml"),
+        EvidenceKind::Coverage,
+    );
+    let all = fixtures_in(
+        dir,
+        &["gcovr-cobertura.xml", "gcovr-jacoco.xml", "gcovr-sonar.xml"],
+        EvidenceKind::Coverage,
+    );
+    assert_eq!(per_file(&all), per_file(&cobertura));
+    assert_eq!(file(&all.coverage, "pump.c").lines, counts(9, 14));
+    assert_eq!(file(&all.coverage, "pump.c").branches, Some(counts(5, 10)));
+}
+
+#[test]
+fn a_file_measured_without_lines_merges_as_the_larger_counts() {
+    // A JaCoCo <sourcefile> with counters but no <line> elements cannot be
+    // matched line by line: the merge keeps the larger covered and total,
+    // and says so.
+    let counters_only = br#"<?xml version="1.0" encoding="UTF-8"?>
+<report name="pump"><package name="pump"><sourcefile name="dose.py">
+<counter type="LINE" missed="2" covered="10"/>
+<counter type="BRANCH" missed="3" covered="3"/>
+</sourcefile></package></report>"#;
+    let dir = std::env::temp_dir().join(format!("regops-merge-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let jacoco = dir.join("jacoco.xml");
+    std::fs::write(&jacoco, counters_only).expect("write");
+    let inputs = [
+        common::input(&format!("{RUNS}/unit.xml"), EvidenceKind::Coverage),
+        regops_evidence::Input {
+            path: jacoco.clone(),
+            display: "jacoco.xml".into(),
+            kind: EvidenceKind::Coverage,
+            format: None,
+        },
+    ];
+    let e = regops_evidence::load(&inputs, &regops_evidence::Options::default()).expect("loads");
+    // JaCoCo names the file `pump/dose.py` (package/sourcefile).
+    let dose = file(&e.coverage, "pump/dose.py");
+    // Lines: 10 of 12 (JaCoCo) against the unit run's 8 of 12; branches: 3
+    // of 6 against the unit run's 4 of 6.
+    assert_eq!(dose.lines, counts(10, 12));
+    assert_eq!(dose.branches, Some(counts(4, 6)));
+    let told = &e.files[1].warnings;
+    assert!(
+        told.iter()
+            .any(|w| w.contains("for 1 of them a file gave counts without lines")),
+        "{told:?}"
+    );
+    std::fs::remove_dir_all(&dir).ok();
 }

@@ -346,6 +346,35 @@ fn concatenated_profiles_of_one_mode_are_merged() {
 }
 
 #[test]
+fn two_profiles_loaded_as_two_files_merge_as_go_merges_them_in_one() {
+    // The two files side by side read as the two concatenated into one
+    // profile, which the reader merges block by block as Go does.
+    let separate = fixtures_in(
+        &format!("{DIR}/out"),
+        &["cover-set.out", "cover-failing.out"],
+        EvidenceKind::Coverage,
+    );
+    let set = std::fs::read_to_string(repo().join(format!("{DIR}/out/cover-set.out"))).unwrap();
+    let failing =
+        std::fs::read_to_string(repo().join(format!("{DIR}/out/cover-failing.out"))).unwrap();
+    let joined = scratch("joined");
+    let out = joined.join("both.out");
+    write(&out, &format!("{set}\n{failing}"));
+    let one = load_as(&out, "both.out");
+    // The joined file is outside the module, so its paths stay import paths.
+    let module = "example.com/pump/gateway/";
+    let one: BTreeMap<String, (u64, u64)> = by_path(&one)
+        .into_iter()
+        .map(|(p, c)| (path(p.trim_start_matches(module)), c))
+        .collect();
+    assert_eq!(by_path(&separate), one);
+    assert_eq!(by_path(&separate)[&path("rate/rate.go")], (8, 15));
+    // One record per source file, as from the joined profile.
+    assert_eq!(separate.coverage.len(), 3);
+    std::fs::remove_dir_all(&joined).ok();
+}
+
+#[test]
 fn malformed_profiles_name_the_line_and_column() {
     let cases: [(&str, u64, u64, &str); 12] = [
         ("", 1, 1, "the file is empty"),

@@ -60,6 +60,7 @@ use quick_xml::events::attributes::Attributes;
 
 use super::ParseContext;
 use super::xml::{Elements, MAX_FAST_ATTRIBUTES, XmlReader, each_attribute, split_attributes};
+use crate::coverage::{LineTable, MeasuredLines, merge_branches};
 use crate::error::{At, FormatError};
 use crate::model::{CoverageCounts, FileCoverage};
 
@@ -354,6 +355,11 @@ impl Parser {
                 lines,
                 branches: all.any_branches.then_some(branches),
                 evidence: ctx.evidence_path.to_string(),
+                measured: MeasuredLines::keep(
+                    ctx.options.keep_coverage_lines,
+                    file.lines,
+                    file.branches,
+                ),
             });
         }
         let d = &self.declared;
@@ -385,6 +391,8 @@ impl Parser {
                 covered,
                 total: valid,
             });
+            // Branches without lines cannot be merged line by line.
+            only.measured = None;
             ctx.warnings.push(format!(
                 "no <line> carries condition-coverage; the <coverage> root's \
                  branches-covered={} branches-valid={valid} are read as the branches of {}, the \
@@ -926,94 +934,6 @@ fn parse_condition(value: &str) -> Option<(u64, u64)> {
     ))
 }
 
-/// Sums branch records, keeping per line the largest covered and total counts.
-pub(crate) fn merge_branches(records: &mut [(u64, u64, u64)]) -> CoverageCounts {
-    records.sort_unstable_by_key(|r| r.0);
-    let mut counts = CoverageCounts::default();
-    let mut current: Option<(u64, u64, u64)> = None;
-    for &(line, covered, total) in records.iter() {
-        match current.as_mut() {
-            Some(c) if c.0 == line => {
-                c.1 = c.1.max(covered);
-                c.2 = c.2.max(total);
-            }
-            _ => {
-                if let Some((_, c, t)) = current.take() {
-                    counts.add(CoverageCounts {
-                        covered: c.min(t),
-                        total: t,
-                    });
-                }
-                current = Some((line, covered, total));
-            }
-        }
-    }
-    if let Some((_, c, t)) = current {
-        counts.add(CoverageCounts {
-            covered: c.min(t),
-            total: t,
-        });
-    }
-    counts
-}
-
-/// Lines seen in one file and whether each is covered (shared with the
-/// LCOV and JaCoCo readers).
-#[derive(Default)]
-pub(crate) struct LineTable {
-    /// Index = line number; 0 absent, 1 not covered, 2 covered.
-    dense: Vec<u8>,
-    /// Lines whose numbers are far beyond the lines seen so far.
-    sparse: HashMap<u64, u8>,
-    inserted: u64,
-}
-
-/// The dense table may reach this many entries beyond 8 per line inserted.
-const DENSE_SLACK: u64 = 4096;
-
-impl LineTable {
-    pub(crate) fn insert(&mut self, number: u64, covered: bool) {
-        let state = if covered { 2 } else { 1 };
-        self.inserted += 1;
-        let limit = DENSE_SLACK.saturating_add(self.inserted.saturating_mul(8));
-        let index = usize::try_from(number).ok().filter(|_| number < limit);
-        match index {
-            Some(i) => {
-                if i >= self.dense.len() {
-                    self.dense.resize(i + 1, 0);
-                }
-                let mut merged = state;
-                if !self.sparse.is_empty()
-                    && let Some(old) = self.sparse.remove(&number)
-                {
-                    merged = merged.max(old);
-                }
-                if let Some(slot) = self.dense.get_mut(i) {
-                    *slot = (*slot).max(merged);
-                }
-            }
-            // Beyond the dense limit (and so beyond the dense table).
-            None => {
-                let slot = self.sparse.entry(number).or_insert(0);
-                *slot = (*slot).max(state);
-            }
-        }
-    }
-
-    pub(crate) fn counts(&self) -> CoverageCounts {
-        let mut counts = CoverageCounts::default();
-        for &state in self.dense.iter().chain(self.sparse.values()) {
-            if state > 0 {
-                counts.total += 1;
-            }
-            if state == 2 {
-                counts.covered += 1;
-            }
-        }
-        counts
-    }
-}
-
 impl Elements for Parser {
     fn start(&mut self, xml: &XmlReader<'_>, e: &BytesStart<'_>) -> Result<(), FormatError> {
         Parser::start(self, xml, e)
@@ -1048,27 +968,6 @@ impl Elements for Parser {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn line_table_merges_dense_and_sparse() {
-        let mut t = LineTable::default();
-        t.insert(4_294_967_295, false);
-        t.insert(10, false);
-        t.insert(10, true);
-        t.insert(5000, false); // beyond the dense limit now: sparse
-        for n in 0..1000 {
-            t.insert(n + 20, false);
-        }
-        t.insert(5000, true); // now dense: merges the sparse entry
-        assert_eq!(
-            t.counts(),
-            CoverageCounts {
-                covered: 2,
-                total: 1003
-            }
-        );
-        assert!(t.dense.len() < 10_000);
-    }
 
     /// Parses `xml` with every line read on the parsing thread, and with the
     /// lines thread taking over after `after` lines: the outcomes agree.

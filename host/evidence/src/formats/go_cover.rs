@@ -47,6 +47,7 @@ use std::io::{BufRead, Read};
 use std::path::{Path, PathBuf};
 
 use super::{ParseContext, ReadLine, line_text, read_line};
+use crate::coverage::{LineTable, MeasuredLines};
 use crate::error::{At, FormatError};
 use crate::model::{CoverageCounts, FileCoverage};
 
@@ -331,14 +332,22 @@ impl Parser {
                 },
                 Err(_) => file.name,
             };
+            let (all, covered) = (union(&mut all), union(&mut covered));
+            let measured = ctx
+                .options
+                .keep_coverage_lines
+                .then(|| line_table(&all, &covered))
+                .flatten()
+                .map(|table| MeasuredLines::new(table, Vec::new()));
             out.push(FileCoverage {
                 path,
                 lines: CoverageCounts {
-                    covered: union_len(&mut covered),
-                    total: union_len(&mut all),
+                    covered: lines_in(&covered),
+                    total: lines_in(&all),
                 },
                 branches: None,
                 evidence: ctx.evidence_path.to_string(),
+                measured,
             });
         }
         match (&module, first_outside) {
@@ -365,25 +374,49 @@ impl Parser {
 }
 
 /// Lines in the union of inclusive line ranges.
+#[cfg(test)]
 fn union_len(ranges: &mut [(u32, u32)]) -> u64 {
-    ranges.sort_unstable();
-    let mut total = 0u64;
-    let mut current: Option<(u32, u32)> = None;
-    for &(start, end) in ranges.iter() {
-        current = match current {
-            Some((s, e)) if start <= e => Some((s, e.max(end))),
-            Some((s, e)) => {
-                total += u64::from(e - s) + 1;
-                Some((start, end))
-            }
-            None => Some((start, end)),
-        };
-    }
-    if let Some((s, e)) = current {
-        total += u64::from(e - s) + 1;
-    }
-    total
+    lines_in(&union(ranges))
 }
+
+/// Lines in disjoint inclusive line ranges.
+fn lines_in(ranges: &[(u32, u32)]) -> u64 {
+    ranges.iter().map(|&(s, e)| u64::from(e - s) + 1).sum()
+}
+
+/// The union of inclusive line ranges, as sorted disjoint ranges.
+fn union(ranges: &mut [(u32, u32)]) -> Vec<(u32, u32)> {
+    ranges.sort_unstable();
+    let mut out: Vec<(u32, u32)> = Vec::new();
+    for &(start, end) in ranges.iter() {
+        match out.last_mut() {
+            Some((_, e)) if start <= *e => *e = (*e).max(end),
+            _ => out.push((start, end)),
+        }
+    }
+    out
+}
+
+/// A profile's lines in a table, to merge with other coverage files;
+/// none beyond [`MAX_TABLE_LINES`] (a block over absurd line numbers would
+/// take that many entries).
+fn line_table(all: &[(u32, u32)], covered: &[(u32, u32)]) -> Option<LineTable> {
+    if lines_in(all) > MAX_TABLE_LINES {
+        return None;
+    }
+    let mut table = LineTable::default();
+    for (ranges, is_covered) in [(all, false), (covered, true)] {
+        for &(s, e) in ranges {
+            for n in s..=e {
+                table.insert(u64::from(n), is_covered);
+            }
+        }
+    }
+    Some(table)
+}
+
+/// 16M lines: more than any real source file has.
+const MAX_TABLE_LINES: u64 = 1 << 24;
 
 struct ParsedBlock<'a> {
     file: &'a str,

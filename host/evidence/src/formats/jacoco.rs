@@ -46,8 +46,8 @@ use std::io::BufRead;
 use quick_xml::events::BytesStart;
 
 use super::ParseContext;
-use super::cobertura::{LineTable, merge_branches};
 use super::xml::{Elements, XmlReader};
+use crate::coverage::{LineTable, MeasuredLines, merge_branches};
 use crate::error::FormatError;
 use crate::model::{CoverageCounts, FileCoverage};
 
@@ -344,11 +344,18 @@ impl Parser {
             lines.add(file.fallback_lines);
             let mut branches = merge_branches(&mut file.branches);
             branches.add(file.fallback_branches);
+            // Counters without <line> elements cannot be merged line by line.
+            let by_line = file.fallback_lines.total == 0 && file.fallback_branches.total == 0;
             out.push(FileCoverage {
                 path: file.path,
                 lines,
                 branches: Some(branches),
                 evidence: ctx.evidence_path.to_string(),
+                measured: MeasuredLines::keep(
+                    by_line && ctx.options.keep_coverage_lines,
+                    file.lines,
+                    file.branches,
+                ),
             });
         }
         if let Some(first) = self.first_mismatch {

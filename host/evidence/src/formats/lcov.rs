@@ -40,8 +40,8 @@
 use std::collections::HashMap;
 use std::io::BufRead;
 
-use super::cobertura::LineTable;
 use super::{ParseContext, ReadLine, line_text, read_line};
+use crate::coverage::{LineTable, MeasuredLines};
 use crate::error::{At, FormatError};
 use crate::model::{CoverageCounts, FileCoverage};
 
@@ -369,11 +369,31 @@ impl Parser {
                 covered: file.branches.values().filter(|c| **c).count() as u64,
                 total: file.branches.len() as u64,
             };
+            let lines = file.lines.counts();
+            let measured = ctx.options.keep_coverage_lines.then(|| {
+                // One (line, covered, total) per line, its branches summed.
+                let mut per_line: Vec<(u64, u64, u64)> = file
+                    .branches
+                    .iter()
+                    .map(|(&(line, _), &taken)| (line, u64::from(taken), 1))
+                    .collect();
+                per_line.sort_unstable_by_key(|b| b.0);
+                per_line.dedup_by(|later, kept| {
+                    let same = later.0 == kept.0;
+                    if same {
+                        kept.1 += later.1;
+                        kept.2 += later.2;
+                    }
+                    same
+                });
+                MeasuredLines::new(file.lines, per_line)
+            });
             out.push(FileCoverage {
                 path: file.path,
-                lines: file.lines.counts(),
+                lines,
                 branches: self.any_branches.then_some(branches),
                 evidence: ctx.evidence_path.to_string(),
+                measured,
             });
         }
         if let Some(first) = self.first_mismatch {

@@ -50,8 +50,8 @@ use std::io::BufRead;
 use quick_xml::events::BytesStart;
 
 use super::ParseContext;
-use super::cobertura::{LineTable, merge_branches};
 use super::xml::{Elements, XmlReader};
+use crate::coverage::{LineTable, MeasuredLines, merge_branches};
 use crate::error::FormatError;
 use crate::model::FileCoverage;
 
@@ -270,6 +270,11 @@ impl Parser {
                 lines: file.lines.counts(),
                 branches: self.any_branches.then_some(branches),
                 evidence: ctx.evidence_path.to_string(),
+                measured: MeasuredLines::keep(
+                    ctx.options.keep_coverage_lines,
+                    file.lines,
+                    file.branches,
+                ),
             });
         }
         if self.pathless_files > 0 {
@@ -407,6 +412,7 @@ mod tests {
                 // Line 8: coveredBranches is optional, 0 when absent.
                 branches: Some(counts(1, 6)),
                 evidence: "sonar.xml".to_string(),
+                measured: None,
             }]
         );
         assert!(warnings.is_empty(), "{warnings:?}");
