@@ -2,12 +2,13 @@
 //! must match at least one file: a pattern that matches nothing is missing
 //! evidence, and missing evidence never passes.
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use globset::{Glob, GlobMatcher};
 use std::io::Read;
 
-use regops_evidence::{Evidence, Format, Input, TestLevel};
+use regops_evidence::{Evidence, EvidenceKind, Format, Input, TestLevel};
 
 use crate::config::{Config, ConfigErrors, EvidencePatterns};
 
@@ -44,6 +45,10 @@ pub fn inputs(config: &Config) -> Result<Collected, ConfigErrors> {
 /// The files of some evidence groups (the base branch's SBOM, say).
 pub fn inputs_of(config: &Config, groups: &[EvidencePatterns]) -> Result<Collected, ConfigErrors> {
     let mut inputs = Vec::new();
+    // A file matched twice under one key is read once; under another key
+    // (a CycloneDX SBOM that is also its VDR and VEX) it is read again as
+    // that kind.
+    let mut seen: HashSet<(PathBuf, EvidenceKind)> = HashSet::new();
     let mut test_levels = Vec::new();
     let mut errors = Vec::new();
     for group in groups {
@@ -63,7 +68,7 @@ pub fn inputs_of(config: &Config, groups: &[EvidencePatterns]) -> Result<Collect
                 Ok(files) => {
                     for path in files {
                         let display = relative_display(&config.dir, &path);
-                        if inputs.iter().any(|i: &Input| i.path == path) {
+                        if !seen.insert((path.clone(), group.kind)) {
                             continue;
                         }
                         if let Some(level) = entry.level {

@@ -39,6 +39,47 @@ fn evidence_lists_each_file_with_its_detected_format_and_digest() {
 }
 
 #[test]
+fn one_cyclonedx_file_under_three_keys_is_read_as_each_and_twice_under_one_key_once() {
+    // An SBOM that is also its VDR and VEX (docs/evidence.md: list it under
+    // each key). Collecting used to drop a file already listed under any key,
+    // so its vulnerabilities and VEX statements were never read.
+    let project = Project::new();
+    project
+        .copy(
+            &fixture("handmade-supply-chain/cyclonedx-vdr-vex.cdx.json"),
+            "evidence/bom.json",
+        )
+        .write(
+            "regops.toml",
+            "product = \"X\"\nsafety-class = \"B\"\n\n[evidence]\n\
+             sbom = [\"evidence/bom.json\", \"evidence/*.json\"]\n\
+             vulnerabilities = [\"evidence/bom.json\"]\nvex = [\"evidence/bom.json\"]\n",
+        );
+    let run = project.regops(&["evidence"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let bundle = run.json();
+    let kinds: Vec<(&str, &str)> = bundle["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| (f["path"].as_str().unwrap(), f["kind"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            ("evidence/bom.json", "components"),
+            ("evidence/bom.json", "vulnerabilities"),
+            ("evidence/bom.json", "vex"),
+        ]
+    );
+    let count = |key: &str| bundle[key].as_array().unwrap().len();
+    assert_eq!(
+        (count("components"), count("vulnerabilities"), count("vex")),
+        (3, 6, 5)
+    );
+}
+
+#[test]
 fn evidence_detects_files_named_on_the_command_line() {
     let project = Project::new();
     let junit = fixture("nextest/junit.xml");
