@@ -929,7 +929,8 @@ fn one_line(text: &str) -> Option<String> {
 /// Seconds (`0.0042311`) as milliseconds, rounded.
 fn seconds_to_ms(value: &str) -> Option<u64> {
     let seconds: f64 = value.trim().parse().ok()?;
-    (seconds.is_finite() && seconds >= 0.0 && seconds < 1e12)
+    (0.0..1e12)
+        .contains(&seconds)
         .then(|| (seconds * 1000.0).round() as u64)
 }
 
@@ -976,8 +977,8 @@ fn unescape(text: &str, escaped: bool) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
-/// `\x` followed by four hex digits (a lone surrogate, U+FFFE or U+FFFF,
-/// which Rust strings cannot hold: U+FFFD) or two (a control character).
+/// `\x` followed by four hex digits (U+FFFE, U+FFFF, or a lone surrogate,
+/// which a Rust string cannot hold: U+FFFD) or two (a control character).
 fn hex_escape(after_x: &str) -> (Option<char>, usize) {
     let hex = |n: usize| {
         after_x
