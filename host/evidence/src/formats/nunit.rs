@@ -56,6 +56,8 @@
 //!   `TestFixtureSetUp failed in …`) → errored, the fixture's message
 //!   added. Without `result` (jasmine): `executed="false"` → skipped,
 //!   `success="true"` → passed, `success="false"` → failed.
+//! * pytest-nunit writes a test whose fixture raised (pytest's "error") as
+//!   `Failed` with an empty message: failed, nothing tells it apart.
 //! * Any other or no result → errored, one warning counting them.
 //! * A suite that failed (NUnit 3 `result="Failed"`, NUnit 2 `Failure`,
 //!   `Error`, `NotRunnable`, `Cancelled` or `success="false"`) with no
@@ -72,7 +74,8 @@
 //!   `<reason><message>` (and the other way round for the rest), its lines
 //!   trimmed and joined with `; ` (`débit hors limite µ; Expected: 999;
 //!   But was:  1000`); for pytest, whose message is the traceback, its `E`
-//!   lines. Cut to 500 characters.
+//!   lines, unescaped once (pytest-nunit escapes the text before putting
+//!   it in CDATA). Cut to 500 characters.
 //! * `duration_ms`: NUnit 3 `duration`, NUnit 2 `time`, seconds (a decimal
 //!   comma is read too), rounded; none when missing or unreadable.
 //! * Requirement ids, duplicates dropped, in this order: the case's
@@ -113,6 +116,22 @@ use crate::model::{TestCase, TestLevel, TestStatus};
 const MAX_MESSAGE_CHARS: usize = 500;
 /// Text collected from one message element.
 const MAX_COLLECTED_BYTES: usize = 8192;
+
+/// The root's count attributes (both generations'), checked against the
+/// cases read.
+const TOTALS: [&str; 11] = [
+    "total",
+    "passed",
+    "failed",
+    "warnings",
+    "inconclusive",
+    "skipped",
+    "errors",
+    "failures",
+    "not-run",
+    "ignored",
+    "invalid",
+];
 
 /// Which element owns a `<properties>`, `<failure>`, ...
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -268,7 +287,7 @@ struct Parser<'c, 'p, 'o> {
     root_seen: bool,
     root_closed: bool,
     /// The root's count attributes, as written.
-    totals: Vec<(String, String)>,
+    totals: Vec<(&'static str, String)>,
     suites: Vec<Suite>,
     case: Option<Case>,
     /// The text of the message being read.
@@ -305,8 +324,9 @@ impl Elements for Parser<'_, '_, '_> {
                 self.root_seen = true;
                 self.nunit3 = name == b"test-run";
                 xml.for_each_attribute(e, |key, v| {
-                    self.totals
-                        .push((String::from_utf8_lossy(key).into_owned(), v.into_owned()));
+                    if let Some(key) = TOTALS.iter().find(|k| k.as_bytes() == key) {
+                        self.totals.push((key, v.into_owned()));
+                    }
                     Ok(())
                 })?;
             }
@@ -916,14 +936,16 @@ fn message_of(text: &str, pytest: bool) -> Option<String> {
 fn milliseconds(seconds: &str) -> Option<u64> {
     let s = seconds.trim();
     let value: f64 = s.parse().or_else(|_| s.replace(',', ".").parse()).ok()?;
-    (value.is_finite() && value >= 0.0 && value < 1e12).then(|| (value * 1000.0).round() as u64)
+    (0.0..1e12)
+        .contains(&value)
+        .then(|| (value * 1000.0).round() as u64)
 }
 
-fn check_totals(ctx: &mut ParseContext<'_>, nunit3: bool, totals: &[(String, String)], c: &Counts) {
+fn check_totals(ctx: &mut ParseContext<'_>, nunit3: bool, totals: &[(&str, String)], c: &Counts) {
     let written = |key: &str| {
         totals
             .iter()
-            .find(|(k, _)| k == key)
+            .find(|(k, _)| *k == key)
             .and_then(|(_, v)| v.trim().parse::<u64>().ok())
     };
     let mut differ = Vec::new();
