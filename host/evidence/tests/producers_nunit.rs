@@ -382,6 +382,18 @@ fn nunit3_results_labels_and_sites_fail_closed() {
     }
 }
 
+#[test]
+fn nunit3_ids_are_those_of_nunits_own_junit_transform() {
+    let e = nunit("nunit/nunit3.xml");
+    let from_junit = junit("nunit/nunit3-junit.xml");
+    // Every case has the id the JUnit reader gives it after NUnit's
+    // nunit3-junit.xslt; the transform drops the OneTimeTearDown failure,
+    // which only the NUnit reader records.
+    let mut nunit_ids = sorted_ids(&e);
+    nunit_ids.retain(|id| *id != "Pump.Tests.LogTests::Pump.Tests.LogTests");
+    assert_eq!(nunit_ids, sorted_ids(&from_junit));
+}
+
 /// A NUnit 3 file of one fixture holding `cases`, the fixture's own
 /// attributes `fixture` and the root's `totals`.
 fn nunit3(totals: &str, fixture: &str, cases: &str) -> Vec<u8> {
