@@ -482,6 +482,34 @@ fn nunit2_fixture_failing_without_tests_is_recorded() {
     assert_eq!(ids(&e), ["Ns.P(1.5)::Run(\"a.b\")"]);
 }
 
+#[test]
+fn failures_counted_but_not_listed_are_errored() {
+    let bytes = nunit3(
+        "total=\"3\" passed=\"1\" failed=\"2\"",
+        "result=\"Failed\"",
+        "<test-case name=\"A\" classname=\"Ns.F\" result=\"Passed\"/>\n",
+    );
+    let e = try_bytes("m.xml", &bytes, EvidenceKind::Tests, None).expect("reads");
+    assert_eq!(
+        ids(&e),
+        [
+            "Ns.F::A",
+            "Ns.F::Ns.F",
+            "test-run::(2 failing test(s) counted but not listed)"
+        ]
+    );
+    assert_eq!(statuses(&e), [1, 0, 2, 0]);
+    assert!(
+        warnings(&e).contains(
+            &"the root counts 2 failing test(s) that are not listed: recorded as one errored \
+              record"
+                .to_string()
+        ),
+        "{:?}",
+        warnings(&e)
+    );
+}
+
 fn refuses_every_cut(fixture: &str, tail: usize, step: usize) {
     let whole = std::fs::read(repo().join("tests/fixtures").join(fixture)).expect("fixture");
     for cut in (50..whole.len() - tail).step_by(step) {
@@ -552,4 +580,50 @@ fn malformed_and_truncated_files_are_refused_with_their_position() {
     )
     .expect("reads");
     assert!(e.tests.is_empty() && warnings(&e).is_empty());
+}
+
+// ---- jest-nunit-reporter 1.3.1 (NUnit 2.5) ------------------------------------
+
+#[test]
+fn jest_nunit_reporter_skips_it_drops_are_still_counted() {
+    let e = nunit("nunit/jest-nunit.xml");
+    assert_eq!(
+        warnings(&e),
+        [
+            "the root counts 1 skipped test(s) that are not listed: recorded as one skipped \
+             record",
+            "the root's totals disagree with the test cases listed: skipped=\"1\" (found 0), \
+             total=\"5\" (found 4 run, 4 in all); the test cases listed are used",
+        ]
+    );
+    let file = "/tmp/nunit-work/jest/pump.test.js";
+    assert_eq!(
+        ids(&e),
+        [
+            format!("{file}::Pump rate adds drops"),
+            format!("{file}::Pump rate REQ-012 limits the rate"),
+            format!("{file}::Pump rate talks to the bus"),
+            format!("{file}::Pump rate/Alarm is loud — très fort"),
+            "jest results::(1 skipped test(s) counted but not listed)".to_string(),
+        ]
+    );
+    // jest: "Tests: 2 failed, 1 skipped, 2 passed, 5 total".
+    assert_eq!(statuses(&e), [2, 2, 0, 1]);
+    assert_eq!(
+        record(&e, &format!("{file}::Pump rate REQ-012 limits the rate")),
+        (
+            Failed,
+            Some(
+                "Error: expect(received).toBeLessThan(expected); Expected: < 999; Received:   1000"
+            ),
+            Some(0),
+            vec!["REQ-012"]
+        )
+    );
+    // jest-junit's default templates repeat the title in classname and
+    // name: no id to share with (see PROVENANCE.md).
+    assert_eq!(
+        junit("nunit/jest-junit.xml").tests[0].id,
+        "Pump rate adds drops::Pump rate adds drops"
+    );
 }

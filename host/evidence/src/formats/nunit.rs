@@ -88,6 +88,13 @@
 //!   and in the suite. No source (NUnit writes only stack traces); level
 //!   unspecified.
 //!
+//! Tests the root counts but does not list (jest-nunit-reporter leaves
+//! skipped tests out while counting them): the failed and errored ones
+//! (NUnit 3 `failed`, NUnit 2 `failures` + `errors`) beyond those read
+//! become one errored record `root::(N failing test(s) counted but not
+//! listed)`, the skipped ones (`skipped`) one skipped record, `root` the
+//! root's `name` (else `test-run` / `test-results`), each with a warning.
+//!
 //! Warnings: the root's totals (NUnit 3 `total`, `passed`, `failed`,
 //! `warnings`, `inconclusive`, `skipped`; NUnit 2 `total` (tests run, or
 //! all cases as jasmine counts), `errors`, `failures`, `not-run`,
@@ -223,6 +230,7 @@ pub fn parse(
         root_seen: false,
         root_closed: false,
         totals: Vec::new(),
+        root_name: String::new(),
         suites: Vec::new(),
         case: None,
         text: None,
@@ -240,6 +248,41 @@ pub fn parse(
         p.root_seen,
         "<test-run> (NUnit 3) or <test-results> (NUnit 2)",
     )?;
+    // Tests the root counts but does not list (jest-nunit-reporter drops
+    // skipped ones) must not vanish: one record stands for each kind.
+    let (failing, skipped) = unlisted(p.nunit3, &p.totals, &p.counts);
+    for (missing, status, what) in [
+        (failing, TestStatus::Errored, "failing"),
+        (skipped, TestStatus::Skipped, "skipped"),
+    ] {
+        if missing == 0 {
+            continue;
+        }
+        let suite = match p.root_name.trim() {
+            "" if p.nunit3 => "test-run".to_string(),
+            "" => "test-results".to_string(),
+            name => name.to_string(),
+        };
+        p.push(
+            suite,
+            format!("({missing} {what} test(s) counted but not listed)"),
+            status,
+            None,
+            Some(format!(
+                "the report's root counts {missing} more {what} test(s) than it lists"
+            )),
+            Vec::new(),
+        );
+        p.ctx.warnings.push(format!(
+            "the root counts {missing} {what} test(s) that are not listed: recorded as one \
+             {} record",
+            if status == TestStatus::Errored {
+                "errored"
+            } else {
+                "skipped"
+            }
+        ));
+    }
     let Parser {
         ctx,
         nunit3,
@@ -288,6 +331,8 @@ struct Parser<'c, 'p, 'o> {
     root_closed: bool,
     /// The root's count attributes, as written.
     totals: Vec<(&'static str, String)>,
+    /// The root's `name` (NUnit 2: the assembly or the reporter's name).
+    root_name: String,
     suites: Vec<Suite>,
     case: Option<Case>,
     /// The text of the message being read.
@@ -324,7 +369,9 @@ impl Elements for Parser<'_, '_, '_> {
                 self.root_seen = true;
                 self.nunit3 = name == b"test-run";
                 xml.for_each_attribute(e, |key, v| {
-                    if let Some(key) = TOTALS.iter().find(|k| k.as_bytes() == key) {
+                    if key == b"name" {
+                        self.root_name = v.into_owned();
+                    } else if let Some(key) = TOTALS.iter().find(|k| k.as_bytes() == key) {
                         self.totals.push((key, v.into_owned()));
                     }
                     Ok(())
@@ -941,13 +988,34 @@ fn milliseconds(seconds: &str) -> Option<u64> {
         .then(|| (value * 1000.0).round() as u64)
 }
 
+/// A count the root writes, when readable.
+fn written(totals: &[(&str, String)], key: &str) -> Option<u64> {
+    totals
+        .iter()
+        .find(|(k, _)| *k == key)
+        .and_then(|(_, v)| v.trim().parse::<u64>().ok())
+}
+
+/// How many more failed and errored, and skipped, tests the root counts
+/// than it lists.
+fn unlisted(nunit3: bool, totals: &[(&str, String)], c: &Counts) -> (u64, u64) {
+    let more = |key: &str, found: u64| written(totals, key).map_or(0, |n| n.saturating_sub(found));
+    let skipped = more("skipped", c.skipped);
+    if nunit3 {
+        (more("failed", c.failed), skipped)
+    } else {
+        let counted = written(totals, "failures")
+            .unwrap_or(0)
+            .saturating_add(written(totals, "errors").unwrap_or(0));
+        (
+            counted.saturating_sub(c.failed.saturating_add(c.errors)),
+            skipped,
+        )
+    }
+}
+
 fn check_totals(ctx: &mut ParseContext<'_>, nunit3: bool, totals: &[(&str, String)], c: &Counts) {
-    let written = |key: &str| {
-        totals
-            .iter()
-            .find(|(k, _)| *k == key)
-            .and_then(|(_, v)| v.trim().parse::<u64>().ok())
-    };
+    let written = |key: &str| written(totals, key);
     let mut differ = Vec::new();
     let checks: &[(&str, u64)] = if nunit3 {
         &[
