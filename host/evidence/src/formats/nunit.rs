@@ -1,8 +1,9 @@
 //! NUnit's result XML in both generations: NUnit 3 (`TestResult.xml`, root
 //! `<test-run>`; the fixtures are pytest-nunit 1.0.7's and one hand-made
 //! after nunit/nunit's `TestResult.AddToXml`) and NUnit 2.5/2.6 (root
-//! `<test-results>`; the fixtures are nunit-console 2.6.4's and
-//! jasmine-reporters 2.5.2's `NUnitXmlReporter`).
+//! `<test-results>`; the fixtures are nunit-console 2.6.4's,
+//! jasmine-reporters 2.5.2's `NUnitXmlReporter` and jest-nunit-reporter
+//! 1.3.1's).
 //!
 //! Both nest `<test-suite>`s (assembly, namespaces, fixtures, parameterised
 //! methods; NUnit 2 puts a suite's children in `<results>`) down to
@@ -65,7 +66,8 @@
 //!   (a OneTimeTearDown that threw, written only on the suite) → one
 //!   errored record `suite::suite` (the suite's class or full name), the
 //!   id shape the JUnit reader gives a failure outside any case, message
-//!   the suite's. NUnit 2 writes a TestFixtureTearDown failure as the
+//!   the suite's. (NUnit's own nunit3-junit stylesheet drops suite
+//!   failures: in its JUnit a OneTimeTearDown failure is lost.) NUnit 2 writes a TestFixtureTearDown failure as the
 //!   fixture's `result="Failure"` alone, no message: it is seen when no
 //!   test in the fixture failed (and then says so); beside a failing test
 //!   it cannot be told from that test's failure.
