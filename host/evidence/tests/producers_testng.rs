@@ -19,6 +19,7 @@ use TestStatus::{Errored, Failed, Passed, Skipped};
 
 const DIR_7: &str = "tests/fixtures/testng/testng-7.5";
 const DIR_6: &str = "tests/fixtures/testng/testng-6.9.12";
+const DIR_SUREFIRE: &str = "tests/fixtures/testng/surefire-2.22.3";
 const JUNIT_FILES: [&str; 3] = [
     "junitreports/TEST-pump.AlarmTest.xml",
     "junitreports/TEST-pump.RateTest.xml",
@@ -349,6 +350,39 @@ fn testng_6_ids_and_statuses_match_its_junit_reports() {
         1,
     );
     assert_eq!(tally(&ng), expected);
+}
+
+// ---- Maven Surefire 2.22.3 running TestNG 7.5 -------------------------------
+
+/// Under Surefire, testng-results.xml is TestNG's own (the same records as
+/// a TestNG 7.5 run from the command line), and Surefire's
+/// `TEST-TestSuite.xml` gives the same ids. Surefire writes every TestNG
+/// failure as `<failure>` (no `<error>`), the failed configuration method
+/// as a case, and each retried attempt as a skipped case.
+#[test]
+fn surefire_ids_and_statuses_match_its_junit_report() {
+    let ng = results(DIR_SUREFIRE);
+    assert_eq!(warnings(&ng), warnings(&results(DIR_7)));
+    // Console: "Tests run: 20, Failures: 6, Errors: 0, Skipped: 7" (the
+    // configuration method and the 3 retried attempts counted as tests),
+    // then "Tests run: 15, Failures: 6, Errors: 0, Skipped: 4" by test.
+    assert_eq!(statuses(&ng), [7, 3, 3, 4]);
+    assert_eq!(ng.tests.len(), 20 - 3);
+    let junit = fixture(
+        &format!("{DIR_SUREFIRE}/TEST-TestSuite.xml"),
+        EvidenceKind::Tests,
+    );
+    assert_eq!(junit.files[0].format, Format::Junit);
+    assert_eq!(statuses(&junit), [7, 6, 0, 7]);
+    let mut expected = tally(&junit);
+    expected.remove(&("pump.RetryTest::brokenSensor".to_string(), Skipped));
+    expected.remove(&("pump.RetryTest::flakySensor".to_string(), Skipped));
+    let mut got = BTreeMap::new();
+    for ((id, status), n) in tally(&ng) {
+        let status = if status == Errored { Failed } else { status };
+        *got.entry((id, status)).or_default() += n;
+    }
+    assert_eq!(got, expected);
 }
 
 // ---- Hand-made shapes -------------------------------------------------------

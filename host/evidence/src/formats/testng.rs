@@ -259,21 +259,20 @@ impl Elements for Parser<'_, '_, '_> {
                 tag = Tag::Group(!ids.is_empty());
                 self.group_ids = ids;
             }
-            Tag::GroupMethod => {
-                if self.stack.last() == Some(&Tag::Group(true)) {
-                    let (mut class, mut method) = (String::new(), String::new());
-                    xml.for_each_attribute(e, |key, v| {
-                        match key {
-                            b"class" => class = v.trim().to_string(),
-                            b"name" => method = v.trim().to_string(),
-                            _ => {}
-                        }
-                        Ok(())
-                    })?;
-                    let ids = self.groups.entry(format!("{class}::{method}")).or_default();
-                    for id in &self.group_ids {
-                        push_unique(ids, id);
+            // Only groups that name a requirement are kept.
+            Tag::GroupMethod if self.stack.last() == Some(&Tag::Group(true)) => {
+                let (mut class, mut method) = (String::new(), String::new());
+                xml.for_each_attribute(e, |key, v| {
+                    match key {
+                        b"class" => class = v.trim().to_string(),
+                        b"name" => method = v.trim().to_string(),
+                        _ => {}
                     }
+                    Ok(())
+                })?;
+                let ids = self.groups.entry(format!("{class}::{method}")).or_default();
+                for id in &self.group_ids {
+                    push_unique(ids, id);
                 }
             }
             Tag::Class => {
