@@ -20,6 +20,9 @@ use TestStatus::{Errored, Failed, Passed, Skipped};
 const DIR_7: &str = "tests/fixtures/testng/testng-7.5";
 const DIR_6: &str = "tests/fixtures/testng/testng-6.9.12";
 const DIR_SUREFIRE: &str = "tests/fixtures/testng/surefire-2.22.3";
+/// The warning for the failed `@BeforeClass` (and any failed configuration).
+const CONFIG_WARNING: &str = "1 configuration method(s) (@Before…/@After…) failed; each is an \
+                              errored record of its own, and the tests they stopped are skipped";
 const JUNIT_FILES: [&str; 3] = [
     "junitreports/TEST-pump.AlarmTest.xml",
     "junitreports/TEST-pump.RateTest.xml",
@@ -104,6 +107,7 @@ fn testng_7_records_are_read_as_testng_reported_them() {
     assert_eq!(
         warnings(&e),
         [
+            CONFIG_WARNING,
             "2 retried test(s) (retried=\"true\" attempts) are one record each, the last \
              attempt deciding: 1 passed on a retry and are marked flaky",
             "2 test id(s) repeat in the file (data-provider invocations, or one class in \
@@ -277,8 +281,9 @@ fn testng_6_records_are_read_as_testng_reported_them() {
     assert_eq!(
         warnings(&e),
         [
+            CONFIG_WARNING,
             "5 test id(s) repeat in the file (data-provider invocations, or one class in \
-          several <test>s); each record is kept"
+             several <test>s); each record is kept",
         ]
     );
     assert_eq!(
@@ -451,6 +456,7 @@ fn unknown_statuses_and_failed_configurations_fail_closed() {
              (found 4), failed=0 (found 3); the test methods listed are used",
             "TestNG counts 2 ignored test(s) (disabled or @Ignore) that the file does not list; \
              they have no record",
+            CONFIG_WARNING,
             "1 test method(s) with a status other than PASS, FAIL or SKIP were read as errored",
         ]
     );
@@ -548,6 +554,23 @@ fn malformed_files_are_refused_where_they_break() {
             .contains("the file ends inside <test-method> (truncated?)"),
         "{err}"
     );
+}
+
+/// Bytes of the fixture overwritten one at a time, every 97th byte,
+/// with characters that break XML: never a panic, whatever comes.
+#[test]
+fn damaged_files_never_panic() {
+    let whole = std::fs::read(repo().join(DIR_7).join("testng-results.xml")).expect("fixture");
+    for (i, at) in (0..whole.len()).step_by(97).enumerate() {
+        let mut bytes = whole.clone();
+        bytes[at] = [b'<', b'>', b'"', b'&', b'/', 0xff, b' '][i % 7];
+        let _ = try_bytes(
+            "damaged.xml",
+            &bytes,
+            EvidenceKind::Tests,
+            Some(Format::TestngXml),
+        );
+    }
 }
 
 /// Every `step`-th prefix of the fixture (from byte 40 to `tail` bytes

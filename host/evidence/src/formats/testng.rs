@@ -66,8 +66,9 @@
 //!
 //! Warnings: the root's totals (`total`, `passed`, `failed`, `skipped`,
 //! `retried`) that disagree with the test methods read (the records are
-//! kept); `ignored` tests TestNG counts but does not list; retried tests
-//! merged; repeated ids; unknown statuses.
+//! kept); `ignored` tests TestNG counts but does not list; failed
+//! configuration methods (records TestNG does not count as tests); retried
+//! tests merged; repeated ids; unknown statuses.
 //!
 //! Refused, with their position: a root other than `<testng-results>`, a
 //! DOCTYPE declaring entities, a file that ends inside an element
@@ -173,6 +174,7 @@ pub fn parse(
         text: None,
         param_null: false,
         attempts: HashMap::new(),
+        failed_configs: 0,
         retried_tests: 0,
         flaky: 0,
         unknown_status: 0,
@@ -209,6 +211,8 @@ struct Parser<'c, 'p, 'o> {
     /// Ids with retried attempts not yet followed by their last result:
     /// the index of their record in `out` and the attempts seen.
     attempts: HashMap<String, (usize, u64)>,
+    /// Failed configuration methods, each an errored record.
+    failed_configs: u64,
     retried_tests: u64,
     flaky: u64,
     unknown_status: u64,
@@ -446,6 +450,7 @@ impl Parser<'_, '_, '_> {
             if status.is_none() {
                 self.unknown_status += 1;
             }
+            self.failed_configs += 1;
             let why = message_of(&m).unwrap_or_else(|| "no exception recorded".to_string());
             let message = truncate_chars(
                 &format!("configuration method failed: {why}"),
@@ -603,6 +608,14 @@ impl Parser<'_, '_, '_> {
             warnings.push(format!(
                 "TestNG counts {n} ignored test(s) (disabled or @Ignore) that the file does not \
                  list; they have no record"
+            ));
+        }
+        if self.failed_configs > 0 {
+            // Records TestNG does not count as tests: say where they come from.
+            warnings.push(format!(
+                "{} configuration method(s) (@Before…/@After…) failed; each is an errored \
+                 record of its own, and the tests they stopped are skipped",
+                self.failed_configs
             ));
         }
         if self.retried_tests > 0 {
