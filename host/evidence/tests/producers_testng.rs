@@ -390,6 +390,54 @@ fn surefire_ids_and_statuses_match_its_junit_report() {
     assert_eq!(got, expected);
 }
 
+// ---- XMLReporter options: split class names, groups attribute -------------
+
+/// `splitClassAndPackageNames` writes `<class package="pump"
+/// name="DoseTest">`: the ids are still the JUnit files' `pump.DoseTest::…`.
+/// The invocation that failed within `successPercentage` is a failed record
+/// that TestNG's JUnit reporter leaves out.
+#[test]
+fn reporter_options_keep_the_ids_and_a_tolerated_failure_fails() {
+    for v in ["6.9.12", "7.5"] {
+        let dir = format!("tests/fixtures/testng/testng-{v}-options");
+        let ng = results(&dir);
+        // Console: "Total tests run: 5, Failures: 1, Skips: 0"; the root:
+        // total="4" passed="4" failed="0".
+        assert_eq!(statuses(&ng), [4, 1, 0, 0], "{v}");
+        assert_eq!(
+            warnings(&ng),
+            [
+                "1 invocation(s) failed within their test's successPercentage: TestNG \
+                 tolerates them (its JUnit report leaves them out), regops reads them as failed",
+                "3 test id(s) repeat in the file (data-provider invocations, or one class in \
+                 several <test>s); each record is kept",
+            ],
+            "{v}"
+        );
+        let failed: Vec<_> = ng.tests.iter().filter(|t| t.status == Failed).collect();
+        assert_eq!(failed.len(), 1);
+        assert_eq!(failed[0].id, "pump.DoseTest::sensorMostlyReads");
+        assert_eq!(failed[0].suite, "pump.DoseTest");
+        assert_eq!(
+            failed[0].message.as_deref(),
+            Some(
+                "failed within the test's successPercentage: read 2 dropped expected [true] but \
+                 found [false]"
+            )
+        );
+        // The groups attribute (no <groups> entry needed).
+        assert_eq!(requirements(&ng, "pump.DoseTest::doseLimit"), ["REQ-040"]);
+        let junit = fixtures_in(
+            &dir,
+            &["junitreports/TEST-pump.DoseTest.xml"],
+            EvidenceKind::Tests,
+        );
+        let mut expected = tally(&junit);
+        expected.insert(("pump.DoseTest::sensorMostlyReads".to_string(), Failed), 1);
+        assert_eq!(tally(&ng), expected, "{v}");
+    }
+}
+
 // ---- Hand-made shapes -------------------------------------------------------
 
 fn read(xml: &str) -> Evidence {
@@ -496,6 +544,17 @@ fn groups_apply_per_suite() {
     );
     let reqs: Vec<_> = e.tests.iter().map(|t| t.requirements.clone()).collect();
     assert_eq!(reqs, [vec!["REQ-1".to_string()], vec![]]);
+}
+
+#[test]
+fn a_class_in_the_default_package_has_no_prefix() {
+    let e = read(
+        r#"<testng-results><suite name="s"><test name="t">
+  <class package="[default]" name="Top"><test-method status="PASS" name="m"/></class>
+  <class package="a.b" name="C"><test-method status="PASS" name="m"/></class>
+</test></suite></testng-results>"#,
+    );
+    assert_eq!(ids(&e), ["Top::m", "a.b.C::m"]);
 }
 
 #[test]

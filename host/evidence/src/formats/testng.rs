@@ -14,7 +14,9 @@
 //! Mapping, one record per `<test-method>` that is not a configuration
 //! method:
 //!
-//! * `suite`: the enclosing `<class name>` (the fully qualified class);
+//! * `suite`: the enclosing `<class name>` (the fully qualified class;
+//!   XMLReporter's `splitClassAndPackageNames` writes the simple name and
+//!   a `package` attribute, joined back here);
 //!   `name`: the `name` attribute (the method); `id`: `suite::name`. This
 //!   is what regops' JUnit reader gives the same test in the JUnit files
 //!   TestNG writes beside this one (`junitreports/TEST-<class>.xml`:
@@ -25,8 +27,13 @@
 //!   class whose simple name says it is one: `AssertionFailedError`,
 //!   `ComparisonFailure`, `MultipleFailuresError`, `…AssertionError`),
 //!   else errored: TestNG's own JUnit reporter writes `<failure>` for an
-//!   `AssertionError` and `<error>` for any other exception. Another status
-//!   (or none) → errored (fail closed), one warning counting them. A
+//!   `AssertionError` and `<error>` for any other exception.
+//!   `SUCCESS_PERCENTAGE_FAILURE` (an invocation that failed within its
+//!   test's `successPercentage`) likewise, message `failed within the
+//!   test's successPercentage: …`, with a warning: TestNG tolerates it (the
+//!   root's totals and its JUnit report leave it out) but prints it among
+//!   the failures and exits with 4; the invocation did fail. Another
+//!   status (or none) → errored (fail closed), one warning counting them. A
 //!   `PASS` keeps no message even with an `<exception>` (an
 //!   `expectedExceptions` test records the exception it expected).
 //! * Configuration methods (fail closed): a failed one (`FAIL`, or an
@@ -66,7 +73,8 @@
 //!
 //! Warnings: the root's totals (`total`, `passed`, `failed`, `skipped`,
 //! `retried`) that disagree with the test methods read (the records are
-//! kept); `ignored` tests TestNG counts but does not list; failed
+//! kept); `ignored` tests TestNG counts but does not list; invocations
+//! failed within a `successPercentage`; failed
 //! configuration methods (records TestNG does not count as tests); retried
 //! tests merged; repeated ids; unknown statuses.
 //!
@@ -175,6 +183,7 @@ pub fn parse(
         param_null: false,
         attempts: HashMap::new(),
         failed_configs: 0,
+        tolerated: 0,
         retried_tests: 0,
         flaky: 0,
         unknown_status: 0,
@@ -213,6 +222,8 @@ struct Parser<'c, 'p, 'o> {
     attempts: HashMap<String, (usize, u64)>,
     /// Failed configuration methods, each an errored record.
     failed_configs: u64,
+    /// Invocations that failed within their test's `successPercentage`.
+    tolerated: u64,
     retried_tests: u64,
     flaky: u64,
     unknown_status: u64,
@@ -280,13 +291,20 @@ impl Elements for Parser<'_, '_, '_> {
                 }
             }
             Tag::Class => {
-                let mut class = String::new();
+                let (mut class, mut package) = (String::new(), String::new());
                 xml.for_each_attribute(e, |key, v| {
-                    if key == b"name" {
-                        class = v.trim().to_string();
+                    match key {
+                        b"name" => class = v.trim().to_string(),
+                        b"package" => package = v.trim().to_string(),
+                        _ => {}
                     }
                     Ok(())
                 })?;
+                // XMLReporter's `splitClassAndPackageNames` writes the
+                // simple name and the package apart (`[default]` for none).
+                if !package.is_empty() && package != "[default]" {
+                    class = format!("{package}.{class}");
+                }
                 self.class = class;
             }
             Tag::TestMethod => {
@@ -435,11 +453,19 @@ fn is_assertion(class: &str) -> bool {
 
 impl Parser<'_, '_, '_> {
     fn emit(&mut self, m: Method) {
+        // An invocation that failed within its test's `successPercentage`:
+        // TestNG tolerates it (no failed test in the root's totals), but
+        // prints it among the failures and exits with 4; it did fail.
+        let tolerated = m.status == "SUCCESS_PERCENTAGE_FAILURE" && !m.config;
         let status = match m.status.as_str() {
             "PASS" => Some(TestStatus::Passed),
             "SKIP" => Some(TestStatus::Skipped),
-            "FAIL" if m.exception.as_deref().is_some_and(is_assertion) => Some(TestStatus::Failed),
-            "FAIL" => Some(TestStatus::Errored),
+            "FAIL" | "SUCCESS_PERCENTAGE_FAILURE"
+                if m.exception.as_deref().is_some_and(is_assertion) =>
+            {
+                Some(TestStatus::Failed)
+            }
+            "FAIL" | "SUCCESS_PERCENTAGE_FAILURE" => Some(TestStatus::Errored),
             _ => None,
         };
         if m.config {
@@ -459,10 +485,13 @@ impl Parser<'_, '_, '_> {
             self.push(m, TestStatus::Errored, Some(message));
             return;
         }
-        self.counted.total += 1;
+        if !tolerated {
+            self.counted.total += 1;
+        }
         // TestNG 7 writes each retried attempt as a SKIP marked retried.
         let attempt = m.retried && status == Some(TestStatus::Skipped);
         match status {
+            _ if tolerated => self.tolerated += 1,
             _ if attempt => self.counted.retried += 1,
             Some(TestStatus::Passed) => self.counted.passed += 1,
             Some(TestStatus::Skipped) => self.counted.skipped += 1,
@@ -476,6 +505,13 @@ impl Parser<'_, '_, '_> {
             TestStatus::Passed => None,
             _ => message_of(&m),
         };
+        if tolerated {
+            let why = message.unwrap_or_else(|| "no exception recorded".to_string());
+            message = Some(truncate_chars(
+                &format!("failed within the test's successPercentage: {why}"),
+                MAX_MESSAGE_CHARS,
+            ));
+        }
         if status == TestStatus::Errored && m.exception.is_none() && !attempt {
             message.get_or_insert_with(|| format!("TestNG status \"{}\"", m.status));
         }
@@ -616,6 +652,14 @@ impl Parser<'_, '_, '_> {
                 "{} configuration method(s) (@Before…/@After…) failed; each is an errored \
                  record of its own, and the tests they stopped are skipped",
                 self.failed_configs
+            ));
+        }
+        if self.tolerated > 0 {
+            warnings.push(format!(
+                "{} invocation(s) failed within their test's successPercentage: TestNG \
+                 tolerates them (its JUnit report leaves them out), regops reads them as \
+                 failed",
+                self.tolerated
             ));
         }
         if self.retried_tests > 0 {
