@@ -558,6 +558,28 @@ fn a_class_in_the_default_package_has_no_prefix() {
 }
 
 #[test]
+fn many_parameters_are_elided() {
+    let params: String = (0..10)
+        .map(|i| format!("<param index=\"{i}\"><value><![CDATA[p{i}]]></value></param>"))
+        .collect();
+    let e = read(&format!(
+        r#"<testng-results><suite name="s"><test name="t"><class name="a.B">
+  <test-method status="FAIL" name="m" data-provider="d"><params>{params}</params>
+    <exception class="java.lang.AssertionError"><message>no</message></exception>
+  </test-method>
+</class></test></suite></testng-results>"#
+    ));
+    assert_eq!(
+        record(&e, "a.B::m"),
+        (
+            Failed,
+            Some("no (parameters: p0, p1, p2, p3, p4, p5, p6, p7, …)"),
+            false
+        )
+    );
+}
+
+#[test]
 fn an_empty_run_is_no_error() {
     let e = read(
         "<?xml version=\"1.0\"?>\n<testng-results skipped=\"0\" failed=\"0\" total=\"0\" \

@@ -1,6 +1,7 @@
 //! TestNG's `testng-results.xml` (its `XMLReporter`, root
 //! `<testng-results>`), as TestNG 6.9 to 7.x write it, alone or under
-//! Maven Surefire and Gradle (the fixtures are TestNG 6.9.12's and 7.5's).
+//! Maven Surefire and Gradle (the fixtures are TestNG 6.9.12's and 7.5's,
+//! and 7.5's under Surefire 2.22.3).
 //!
 //! The file holds `<suite>`s; each lists its `<groups>` (every `<group
 //! name>` with the `<method class name>`s in it) before its `<test>`s,
@@ -47,9 +48,11 @@
 //! * Retries (TestNG 7's `IRetryAnalyzer` attempts, `retried="true"`,
 //!   written as `SKIP` with the attempt's exception): like Surefire's
 //!   reruns in the JUnit reader, the attempts and the last, unmarked
-//!   result of the same id are one record: the last result's status, a
-//!   pass after failed attempts `flaky` (message: the first attempt's).
-//!   Attempts with no last result are failed records (fail closed). TestNG
+//!   result of the same id are one record (XMLReporter sorts a class's
+//!   results by start, so the attempts come first): the last result's
+//!   status, a pass after failed attempts `flaky` (message: the first
+//!   attempt's). Attempts with no last result are one failed record
+//!   (errored for an exception that is no assertion; fail closed). TestNG
 //!   6 writes retried attempts as plain `SKIP`s: they are read as written.
 //! * Data-provider invocations repeat the method name: each is a record of
 //!   the same id (as in TestNG's JUnit files), kept, one warning counting
@@ -74,9 +77,9 @@
 //! Warnings: the root's totals (`total`, `passed`, `failed`, `skipped`,
 //! `retried`) that disagree with the test methods read (the records are
 //! kept); `ignored` tests TestNG counts but does not list; invocations
-//! failed within a `successPercentage`; failed
-//! configuration methods (records TestNG does not count as tests); retried
-//! tests merged; repeated ids; unknown statuses.
+//! failed within a `successPercentage`; failed configuration methods
+//! (records TestNG does not count as tests); retried tests merged; repeated
+//! ids; unknown statuses.
 //!
 //! Refused, with their position: a root other than `<testng-results>`, a
 //! DOCTYPE declaring entities, a file that ends inside an element
@@ -368,7 +371,10 @@ impl Elements for Parser<'_, '_, '_> {
             }
             Some(Tag::Value) => {
                 let text = self.text.take().unwrap_or_default();
-                if let Some(m) = self.method.as_mut() {
+                // One more than is shown, to know that some were elided.
+                if let Some(m) = self.method.as_mut()
+                    && m.params.len() <= MAX_PARAMS_SHOWN
+                {
                     let shown = if self.param_null {
                         "null".to_string()
                     } else {
