@@ -729,3 +729,33 @@ fn refuses_every_cut() {
         }
     }
 }
+
+#[test]
+fn run_infos_are_records_or_bounded_warnings() {
+    let infos: String = (1..=7)
+        .map(|n| format!("<RunInfo outcome=\"Warning\"><Text>warning {n}</Text></RunInfo>"))
+        .chain(std::iter::once("<RunInfo outcome=\"Error\"/>".to_string()))
+        .collect();
+    let e = trx_bytes(&run(
+        &result("a", "A", "Passed"),
+        &format!("<ResultSummary outcome=\"Failed\"><RunInfos>{infos}</RunInfos></ResultSummary>"),
+    ));
+    assert_eq!(statuses(&e), [1, 0, 1, 0]);
+    assert_eq!(
+        case(&e, "(test run)::run error 1").message.as_deref(),
+        Some("run error (outcome Error) without text")
+    );
+    let w = warnings(&e);
+    assert!(
+        w.contains(&"the test run warns: warning 5".to_string()),
+        "{w:?}"
+    );
+    assert!(
+        !w.contains(&"the test run warns: warning 6".to_string()),
+        "{w:?}"
+    );
+    assert!(
+        w.contains(&"the test run warns 2 more time(s)".to_string()),
+        "{w:?}"
+    );
+}

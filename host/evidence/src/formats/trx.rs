@@ -32,9 +32,12 @@
 //!   start, else `testName` as written (MSTest writes the method's display
 //!   name, `Method` or a data row's `Method (1,2)`); `id`: `suite::name`.
 //!   This is the JUnit reader's `classname::name` for the same test in
-//!   JunitXml.TestLogger's report (`classname` the namespace and class,
-//!   `name` the method with its arguments), so a trace keeps its ids when a
-//!   team moves from `--logger junit` to `--logger trx`. mocha-trx-reporter
+//!   JunitXml.TestLogger's report (spekt's testlogger: `classname` the
+//!   namespace and class parsed from the fully qualified name, `name` the
+//!   method, to which its xUnit adapter adds the display name's `(args)`
+//!   and for which its MSTest adapter takes the display name, a data row's
+//!   `Method (1,2)`), so a trace keeps its ids when a team moves from
+//!   `--logger junit` to `--logger trx`. mocha-trx-reporter
 //!   writes `className="none"` (with `name="none"`) and the full title as
 //!   `testName`: no suite, the id is the title. A result whose definition
 //!   is missing has no suite either (one warning counts them).
@@ -109,6 +112,8 @@ use crate::model::{Location, TestCase, TestLevel, TestStatus};
 const MAX_MESSAGE_CHARS: usize = 500;
 /// Text collected from one element.
 const MAX_COLLECTED_BYTES: usize = 8192;
+/// Run-level warnings repeated as warnings; the rest are counted.
+const MAX_RUN_WARNINGS: usize = 5;
 /// The suite of the records made for run-level errors.
 const RUN_SUITE: &str = "(test run)";
 
@@ -210,6 +215,7 @@ pub fn parse(
         run_info: None,
         run_errors: Vec::new(),
         run_warnings: Vec::new(),
+        run_warning_count: 0,
         uncounted: HashSet::new(),
         unknown_outcomes: 0,
         parents_beyond_rows: 0,
@@ -244,7 +250,9 @@ struct Parser<'c, 'p, 'o> {
     counters: Vec<(String, u64)>,
     run_info: Option<RunInfoFrame>,
     run_errors: Vec<String>,
+    /// The first [`MAX_RUN_WARNINGS`] run-level warnings, and how many.
     run_warnings: Vec<String>,
+    run_warning_count: u64,
     /// Records not counted against `<Counters>` (parents failing beyond
     /// their rows).
     uncounted: HashSet<usize>,
@@ -347,7 +355,9 @@ impl Elements for Parser<'_, '_, '_> {
             Tag::Other
                 if name.as_ref() == b"Counters" && self.stack.last() == Some(&Tag::Summary) =>
             {
+                // One `<Counters>` per summary: a repeated one replaces it.
                 let counters = &mut self.counters;
+                counters.clear();
                 xml.for_each_attribute(e, |key, v| {
                     if let Ok(n) = v.trim().parse::<u64>() {
                         counters.push((String::from_utf8_lossy(key).into_owned(), n));
@@ -642,7 +652,10 @@ impl Parser<'_, '_, '_> {
         match info.outcome.as_str() {
             "Warning" | "Informational" | "Passed" | "Completed" => {
                 if !text.is_empty() {
-                    self.run_warnings.push(truncate_chars(&text, 300));
+                    self.run_warning_count += 1;
+                    if self.run_warnings.len() < MAX_RUN_WARNINGS {
+                        self.run_warnings.push(truncate_chars(&text, 300));
+                    }
                 }
             }
             other => self.run_errors.push(truncate_chars(
@@ -692,6 +705,12 @@ impl Parser<'_, '_, '_> {
         }
         for text in &self.run_warnings {
             warnings.push(format!("the test run warns: {text}"));
+        }
+        let more = self
+            .run_warning_count
+            .saturating_sub(self.run_warnings.len() as u64);
+        if more > 0 {
+            warnings.push(format!("the test run warns {more} more time(s)"));
         }
         let mut seen = HashSet::new();
         let repeated = self
@@ -897,11 +916,13 @@ fn duration_ms(text: &str) -> Option<u64> {
         let hours = hours.parse::<u64>().ok()?;
         let minutes = minutes.parse::<u64>().ok()?;
         let secs = secs.parse::<f64>().ok()?;
-        (days * 86_400 + hours * 3_600 + minutes * 60) as f64 + secs
+        // In f64: huge values must not overflow; they fail the range check.
+        days as f64 * 86_400.0 + hours as f64 * 3_600.0 + minutes as f64 * 60.0 + secs
     } else {
         text.parse::<f64>().ok()?
     };
-    (seconds.is_finite() && seconds >= 0.0 && seconds < 1e12)
+    (0.0..1e12)
+        .contains(&seconds)
         .then(|| (seconds * 1000.0).round() as u64)
 }
 
@@ -972,6 +993,8 @@ mod tests {
         assert_eq!(duration_ms("1:2:3:4"), None);
         assert_eq!(duration_ms("NaN"), None);
         assert_eq!(duration_ms(""), None);
+        assert_eq!(duration_ms("99999999999999999999.00:00:00"), None);
+        assert_eq!(duration_ms("18446744073709551615.00:00:00"), None);
     }
 
     #[test]
