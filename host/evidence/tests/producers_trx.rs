@@ -759,3 +759,25 @@ fn run_infos_are_records_or_bounded_warnings() {
         "{w:?}"
     );
 }
+
+#[test]
+fn mangled_files_never_panic() {
+    // Bytes replaced one at a time with markup and non-UTF-8 bytes, all
+    // over each fixture: every result is a load or an error, never a panic.
+    for fixture in ["trx/jest/jest.trx", "trx/vstest/mstest.trx"] {
+        let whole = std::fs::read(repo().join("tests/fixtures").join(fixture)).expect("fixture");
+        for (i, at) in (0..whole.len()).step_by(37).enumerate() {
+            let mut bytes = whole.clone();
+            let with: &[u8] = match i % 6 {
+                0 => b"<",
+                1 => b"\"",
+                2 => b"\xFF",
+                3 => b"<UnitTestResult outcome=\"",
+                4 => b"</InnerResults>",
+                _ => b"&#0;",
+            };
+            bytes.splice(at..(at + 1).min(bytes.len()), with.iter().copied());
+            let _ = try_bytes("m.trx", &bytes, EvidenceKind::Tests, Some(Format::Trx));
+        }
+    }
+}
