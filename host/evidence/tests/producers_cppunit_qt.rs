@@ -462,17 +462,3 @@ fn detection_tells_cppunit_and_qt_from_other_roots() {
         }
     }
 }
-
-/// Every `step`-th prefix of the fixture (from byte 40 to `tail` bytes
-/// before its end) is refused as truncated or invalid.
-fn refuses_every_cut(fixture: &str, tail: usize, step: usize, format: Format) {
-    let whole = std::fs::read(repo().join("tests/fixtures").join(fixture)).expect("fixture");
-    for cut in (40..whole.len() - tail).step_by(step) {
-        let err = try_bytes("cut.xml", &whole[..cut], EvidenceKind::Tests, Some(format))
-            .expect_err("truncated");
-        assert!(
-            err.to_string().contains("truncated") || err.to_string().contains("invalid XML"),
-            "{fixture} cut at {cut}: {err}"
-        );
-    }
-}

@@ -174,3 +174,18 @@ pub fn file<'a>(files: &'a [FileCoverage], path: &str) -> &'a FileCoverage {
         .find(|f| f.path == path)
         .unwrap_or_else(|| panic!("no coverage for {path}"))
 }
+
+/// Every `step`-th prefix of a fixture (path under `tests/fixtures`), from
+/// byte 50 to `tail` bytes before its end, is refused as truncated or
+/// invalid XML when read as `format`.
+pub fn refuses_every_cut(fixture: &str, tail: usize, step: usize, format: Format) {
+    let whole = std::fs::read(repo().join("tests/fixtures").join(fixture)).expect("fixture");
+    for cut in (50..whole.len() - tail).step_by(step) {
+        let err = try_bytes("cut.xml", &whole[..cut], EvidenceKind::Tests, Some(format))
+            .expect_err("truncated");
+        assert!(
+            err.to_string().contains("truncated") || err.to_string().contains("invalid XML"),
+            "{fixture} cut at {cut}: {err}"
+        );
+    }
+}
