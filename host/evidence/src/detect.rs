@@ -10,7 +10,8 @@
 //!   `robot` → Robot Framework's `output.xml` (its xUnit output has a
 //!   `<testsuite>` root and reads as JUnit), `report` → JaCoCo, `bom` →
 //!   CycloneDX XML, `test-run` / `test-results` → NUnit 3 / NUnit 2,
-//!   `assemblies` / `assembly` → xUnit.net, `testng-results` → TestNG.
+//!   `assemblies` / `assembly` (with xUnit.net v1's `total` or
+//!   `test-framework`, or `<class>` results) → xUnit.net, `testng-results` → TestNG.
 //!   `<TestRun>` is CppUnit's when it holds `<FailedTests>`,
 //!   `<SuccessfulTests>` or `<Statistics>`, and Visual Studio's TRX when it
 //!   names the TeamTest namespace or holds TRX's own lists. Three formats have a
@@ -418,8 +419,24 @@ fn classify_root(tag: &[u8]) -> Result<Format, String> {
         }
         // NUnit 3 (`<test-run>`) and NUnit 2.5/2.6 (`<test-results>`).
         "test-run" | "test-results" => Ok(Format::NunitXml),
-        // xUnit.net v2/v3 (`<assemblies>`) and v1 (`<assembly>`).
-        "assemblies" | "assembly" => Ok(Format::XunitXml),
+        // xUnit.net v2/v3 (`<assemblies>`) and v1 (`<assembly>`). Other
+        // XML has an `<assembly>` root too (Maven's assembly descriptors,
+        // Windows manifests): v1's carries its counts and framework, or
+        // `<class>` results.
+        "assemblies" => Ok(Format::XunitXml),
+        "assembly"
+            if {
+                let start = tag
+                    .iter()
+                    .position(|&b| b == b'>')
+                    .map_or(tag, |end| tag.get(..end).unwrap_or_default());
+                after(start, b"test-framework=").is_some()
+                    || after(start, b" total=").is_some()
+                    || after(tag, b"<class ").is_some()
+            } =>
+        {
+            Ok(Format::XunitXml)
+        }
         "testng-results" => Ok(Format::TestngXml),
         // Qt Test's `xml` (root `<TestCase>`) and root-less `lightxml`.
         "TestCase" | "Environment" | "TestFunction"

@@ -575,3 +575,27 @@ fn each_producers_head_is_detected() {
         assert_eq!(e.files[0].format, Format::XunitXml, "{rel}");
     }
 }
+
+/// An `<assembly>` root that is not xUnit.net's (a Maven assembly
+/// descriptor, a Windows manifest) is not read as a run of no tests.
+#[test]
+fn other_assembly_roots_are_not_xunit() {
+    for xml in [
+        "<?xml version=\"1.0\"?>\n<assembly xmlns=\"http://maven.apache.org/ASSEMBLY/2.1.0\">\n  \
+         <id>bin</id>\n  <formats><format>zip</format></formats>\n</assembly>\n",
+        "<assembly xmlns=\"urn:schemas-microsoft-com:asm.v1\" manifestVersion=\"1.0\">\
+         <assemblyIdentity version=\"1.0.0.0\" name=\"Pump.App\"/></assembly>",
+    ] {
+        let err = try_bytes("assembly.xml", xml.as_bytes(), EvidenceKind::Tests, None)
+            .expect_err("not xUnit.net");
+        assert!(
+            err.to_string().contains("XML with root element <assembly>"),
+            "{err}"
+        );
+    }
+    // A v1 file cut after its root's start tag still reads as xUnit.net.
+    let v1 = "<assembly name=\"T.dll\" total=\"0\" passed=\"0\" failed=\"0\" skipped=\"0\" \
+              test-framework=\"xUnit.net 1.9.2.1705\"></assembly>";
+    let e = try_bytes("v1.xml", v1.as_bytes(), EvidenceKind::Tests, None).expect("v1");
+    assert_eq!(e.files[0].format, Format::XunitXml);
+}
