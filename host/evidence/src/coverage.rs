@@ -161,8 +161,9 @@ pub(crate) fn merge_same_sources(evidence: &mut Evidence) {
     // Per later file: (paths merged, paths without line tables, first path).
     let mut notes: HashMap<String, (u64, u64, String, String)> = HashMap::new();
     for record in records {
-        let Some(&i) = first_of.get(&record.path) else {
-            first_of.insert(record.path.clone(), merged.len());
+        let key = same_path_key(&record.path);
+        let Some(&i) = first_of.get(&key) else {
+            first_of.insert(key, merged.len());
             merged.push(record);
             continue;
         };
@@ -199,6 +200,27 @@ pub(crate) fn merge_same_sources(evidence: &mut Evidence) {
         }
         file.warnings.push(warning);
     }
+}
+
+/// What makes two spellings of one path one source file: `\` and `/` (a
+/// Windows and a Linux job of one matrix), `.` components (a leading `./`),
+/// doubled separators. An absolute path is not matched to a relative one:
+/// which part of it is the repository is not known here.
+fn same_path_key(path: &str) -> String {
+    let mut key = String::with_capacity(path.len());
+    if path.starts_with(['/', '\\']) {
+        key.push('/');
+    }
+    for part in path
+        .split(['/', '\\'])
+        .filter(|p| !p.is_empty() && *p != ".")
+    {
+        if !key.is_empty() && !key.ends_with('/') {
+            key.push('/');
+        }
+        key.push_str(part);
+    }
+    key
 }
 
 /// Merges `other` into `into`; false when either has no line table, and the
@@ -262,6 +284,26 @@ mod tests {
         assert_eq!(lines.len(), 1003);
         assert_eq!(lines.first(), Some(&(10, true)));
         assert_eq!(lines.last(), Some(&(4_294_967_295, false)));
+    }
+
+    #[test]
+    fn spellings_of_one_path_share_a_key() {
+        for (a, b) in [
+            ("src/pump/dose.c", "src\\pump\\dose.c"),
+            ("src/pump/dose.c", "./src//pump/dose.c"),
+            ("/work/src/dose.c", "/work/./src/dose.c"),
+            ("C:\\ci\\src\\Dose.cs", "C:/ci/src/Dose.cs"),
+        ] {
+            assert_eq!(same_path_key(a), same_path_key(b), "{a} / {b}");
+        }
+        // Absolute and relative stay apart, and so do case and `..`.
+        for (a, b) in [
+            ("/src/dose.c", "src/dose.c"),
+            ("src/Dose.c", "src/dose.c"),
+            ("a/../dose.c", "dose.c"),
+        ] {
+            assert_ne!(same_path_key(a), same_path_key(b), "{a} / {b}");
+        }
     }
 
     #[test]

@@ -409,6 +409,43 @@ fn the_runs_alone_would_have_counted_dose_py_twice() {
 }
 
 #[test]
+fn a_windows_jobs_paths_match_a_linux_jobs() {
+    // The integration run as a Windows job of the matrix would write it.
+    let xml = std::fs::read_to_string(repo().join(format!("{RUNS}/integration.xml"))).unwrap();
+    let windows = xml
+        .replace("filename=\"pump/dose.py\"", "filename=\"pump\\dose.py\"")
+        .replace(
+            "filename=\"pump/alarm.py\"",
+            "filename=\".\\pump\\alarm.py\"",
+        );
+    assert_ne!(windows, xml);
+    let dir = std::env::temp_dir().join(format!("regops-merge-win-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    std::fs::write(dir.join("integration.xml"), windows).expect("write");
+    let inputs = [
+        common::input(&format!("{RUNS}/unit.xml"), EvidenceKind::Coverage),
+        regops_evidence::Input {
+            path: dir.join("integration.xml"),
+            display: "windows/integration.xml".into(),
+            kind: EvidenceKind::Coverage,
+            format: None,
+        },
+    ];
+    let e = regops_evidence::load(&inputs, &regops_evidence::Options::default()).expect("loads");
+    let combined = fixture(&format!("{RUNS}/combined.xml"), EvidenceKind::Coverage);
+    // The first spelling names the record: alarm.py only the Windows job measured.
+    let mut rows: Vec<_> = per_file(&e)
+        .into_iter()
+        .map(|(p, l, b)| (p.replace(".\\", "").replace('\\', "/"), l, b))
+        .collect();
+    rows.sort_by(|a, b| a.0.cmp(&b.0));
+    assert_eq!(rows, per_file(&combined));
+    assert_eq!(file(&e.coverage, "pump/dose.py").lines, counts(11, 12));
+    assert_eq!(file(&e.coverage, ".\\pump\\alarm.py").lines, counts(4, 7));
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
 fn one_report_loaded_twice_counts_once() {
     let once = fixture(&format!("{RUNS}/combined.xml"), EvidenceKind::Coverage);
     let twice = fixtures_in(
