@@ -541,7 +541,8 @@ fn counters_that_disagree_are_a_warning() {
         "<ResultSummary outcome=\"Failed\"><Counters total=\"3\" passed=\"1\" failed=\"1\" \
          notExecuted=\"1\"/></ResultSummary>",
     ));
-    assert_eq!(statuses(&e), [1, 1, 0, 0]);
+    // The test counted as not executed but not listed is a skipped record.
+    assert_eq!(statuses(&e), [1, 1, 0, 1]);
     assert!(
         warnings(&e).contains(
             &"the <Counters> disagree with the results listed: total 3 (found 2), not run 1 \
@@ -550,6 +551,44 @@ fn counters_that_disagree_are_a_warning() {
         ),
         "{:?}",
         warnings(&e)
+    );
+}
+
+#[test]
+fn failures_counted_but_not_listed_are_records() {
+    // A root that counts failures it does not list must not read as clean
+    // (the summary's outcome is vstest's `Completed` only when nothing
+    // failed, but a hand-trimmed or foreign file may say so anyway).
+    let e = trx_bytes(&run(
+        &result("a", "A", "Passed"),
+        "<ResultSummary outcome=\"Completed\"><Counters total=\"6\" passed=\"1\" \
+         failed=\"2\" error=\"1\" notExecuted=\"2\"/></ResultSummary>",
+    ));
+    let failing = case(&e, "(test run)::(3 failing test(s) counted but not listed)");
+    assert_eq!(failing.status, Errored);
+    let skipped = case(&e, "(test run)::(2 not run test(s) counted but not listed)");
+    assert_eq!(skipped.status, Skipped);
+    assert_eq!(statuses(&e), [1, 0, 1, 1]);
+    assert!(
+        warnings(&e)
+            .iter()
+            .any(|w| w.starts_with("the <Counters> count 3 failing test(s) that are not listed")),
+        "{:?}",
+        warnings(&e)
+    );
+    // No results at all, and a root that says it failed: one record, not
+    // also the run outcome's.
+    let e = trx_bytes(&format!(
+        "<TestRun xmlns=\"{NS}\"><ResultSummary outcome=\"Failed\"><Counters total=\"3\" \
+         failed=\"3\"/></ResultSummary></TestRun>"
+    ));
+    let ids: Vec<_> = e.tests.iter().map(|t| (t.id.as_str(), t.status)).collect();
+    assert_eq!(
+        ids,
+        [(
+            "(test run)::(3 failing test(s) counted but not listed)",
+            Errored
+        )]
     );
 }
 

@@ -81,6 +81,15 @@
 //!   `Disconnected`, `InProgress`, `NotRunnable`, `PassedButRunAborted` or
 //!   one not known, or `Failed` while no record failed, is one errored
 //!   record `(test run)::run outcome`.
+//! * Tests `<Counters>` counts as failing (the sum of `failed`, `error`,
+//!   `timeout`, `aborted`, `notRunnable`, `disconnected`, `inProgress` and
+//!   `warning`) beyond the failed and errored records are one errored
+//!   record `(test run)::(N failing test(s) counted but not listed)`; the
+//!   not run ones (`notExecuted`, `inconclusive`, `pending`, `completed`)
+//!   beyond the skipped records one skipped record `(test run)::(N not run
+//!   test(s) counted but not listed)`; each with a warning: a file whose
+//!   `<Results>` lost its failures (truncated by hand, or results nested
+//!   where no reader looks) must not read as clean.
 //!
 //! Warnings: `<Counters>` that disagree with the records (`total`;
 //! `passed` + `passedButRunAborted`; `failed` + `error` + `timeout` +
@@ -116,6 +125,18 @@ const MAX_COLLECTED_BYTES: usize = 8192;
 const MAX_RUN_WARNINGS: usize = 5;
 /// The suite of the records made for run-level errors.
 const RUN_SUITE: &str = "(test run)";
+/// The `<Counters>` of outcomes read as failed or errored, and as skipped.
+const FAILING_COUNTERS: [&str; 8] = [
+    "failed",
+    "error",
+    "timeout",
+    "aborted",
+    "notRunnable",
+    "disconnected",
+    "inProgress",
+    "warning",
+];
+const NOT_RUN_COUNTERS: [&str; 4] = ["notExecuted", "inconclusive", "pending", "completed"];
 
 /// The elements whose place matters; anything else is `Other`.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -681,6 +702,7 @@ impl Parser<'_, '_, '_> {
             }
         }
         let counted = self.counts();
+        self.unlisted_records(counted);
         self.run_records();
         let warnings = &mut self.ctx.warnings;
         check_counters(warnings, &self.counters, counted);
@@ -742,6 +764,55 @@ impl Parser<'_, '_, '_> {
             }
         }
         counts
+    }
+
+    /// Tests `<Counters>` counts as failing (or not run) beyond the records
+    /// made: one record for each kind, so that a failure the file counts
+    /// but does not list (a truncated or hand-trimmed `<Results>`) cannot
+    /// vanish.
+    fn unlisted_records(&mut self, counted: [u64; 4]) {
+        let sum = |names: &[&str]| {
+            self.counters
+                .iter()
+                .filter(|(name, _)| names.contains(&name.as_str()))
+                .fold(0u64, |total, (_, n)| total.saturating_add(*n))
+        };
+        let failing = sum(&FAILING_COUNTERS).saturating_sub(counted[1]);
+        let not_run = sum(&NOT_RUN_COUNTERS).saturating_sub(counted[2]);
+        for (missing, status, what) in [
+            (failing, TestStatus::Errored, "failing"),
+            (not_run, TestStatus::Skipped, "not run"),
+        ] {
+            if missing == 0 {
+                continue;
+            }
+            let name = format!("({missing} {what} test(s) counted but not listed)");
+            self.out.push(TestCase {
+                id: format!("{RUN_SUITE}::{name}"),
+                suite: RUN_SUITE.to_string(),
+                name,
+                source: None,
+                status,
+                duration_ms: None,
+                message: Some(format!(
+                    "the run's <Counters> count {missing} more {what} test(s) than \
+                     <Results> lists"
+                )),
+                flaky: false,
+                requirements: Vec::new(),
+                level: TestLevel::Unspecified,
+                evidence: self.ctx.evidence_path.to_string(),
+            });
+            self.ctx.warnings.push(format!(
+                "the <Counters> count {missing} {what} test(s) that are not listed: recorded as \
+                 one {} record {RUN_SUITE}::({missing} {what} test(s) counted but not listed)",
+                if status == TestStatus::Errored {
+                    "errored"
+                } else {
+                    "skipped"
+                }
+            ));
+        }
     }
 
     /// Records for run-level errors, or for a run outcome that says the run
@@ -942,25 +1013,8 @@ fn check_counters(warnings: &mut Vec<String>, counters: &[(String, u64)], counte
     for (what, names, found) in [
         ("total", &["total"][..], counted[3]),
         ("passed", &["passed", "passedButRunAborted"][..], counted[0]),
-        (
-            "failed or errored",
-            &[
-                "failed",
-                "error",
-                "timeout",
-                "aborted",
-                "notRunnable",
-                "disconnected",
-                "inProgress",
-                "warning",
-            ][..],
-            counted[1],
-        ),
-        (
-            "not run",
-            &["notExecuted", "inconclusive", "pending", "completed"][..],
-            counted[2],
-        ),
+        ("failed or errored", &FAILING_COUNTERS[..], counted[1]),
+        ("not run", &NOT_RUN_COUNTERS[..], counted[2]),
     ] {
         if let Some(n) = sum(names)
             && n != found
