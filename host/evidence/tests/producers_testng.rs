@@ -511,6 +511,49 @@ fn unknown_statuses_and_failed_configurations_fail_closed() {
 }
 
 #[test]
+fn failures_counted_but_not_listed_are_records() {
+    // A root that counts failures it does not list must not read as clean.
+    let e = read(
+        r#"<testng-results total="6" passed="1" failed="3" skipped="2">
+  <suite name="s"><test name="t"><class name="a.B">
+    <test-method status="PASS" name="first"/>
+    <test-method status="FAIL" name="second">
+      <exception class="java.lang.AssertionError"/>
+    </test-method>
+  </class></test></suite>
+</testng-results>"#,
+    );
+    assert_eq!(
+        ids(&e),
+        [
+            "a.B::first",
+            "a.B::second",
+            "testng-results::(2 failing test(s) counted but not listed)",
+            "testng-results::(2 skipped test(s) counted but not listed)",
+        ]
+    );
+    assert_eq!(
+        record(
+            &e,
+            "testng-results::(2 failing test(s) counted but not listed)"
+        )
+        .0,
+        Errored
+    );
+    assert_eq!(
+        record(
+            &e,
+            "testng-results::(2 skipped test(s) counted but not listed)"
+        )
+        .0,
+        Skipped
+    );
+    // A root alone that counts a failure.
+    let e = read(r#"<testng-results total="1" failed="1"></testng-results>"#);
+    assert_eq!(statuses(&e), [0, 0, 1, 0]);
+}
+
+#[test]
 fn retried_attempts_without_a_last_result_stay_failed() {
     let e = read(
         r#"<testng-results total="2" passed="0" failed="0" skipped="0" retried="2">

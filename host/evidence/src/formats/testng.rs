@@ -74,6 +74,12 @@
 //! `<groups>` comes before the tests) and the ids of retried attempts
 //! awaiting their last result.
 //!
+//! Tests the root counts as `failed` (or `skipped`) beyond the test
+//! methods listed as failed or errored (skipped) are one errored (skipped)
+//! record `testng-results::(N failing test(s) counted but not listed)`
+//! (`… skipped …`), with a warning, as the NUnit reader does: a file that
+//! lost its failures must not read as clean.
+//!
 //! Warnings: the root's totals (`total`, `passed`, `failed`, `skipped`,
 //! `retried`) that disagree with the test methods read (the records are
 //! kept); `ignored` tests TestNG counts but does not list; invocations
@@ -106,6 +112,9 @@ const MAX_COLLECTED_BYTES: usize = 8192;
 const MAX_PARAM_CHARS: usize = 80;
 /// Parameters shown in a message; more are elided.
 const MAX_PARAMS_SHOWN: usize = 8;
+/// The suite of the records standing for tests the root counts but does
+/// not list.
+const ROOT_SUITE: &str = "testng-results";
 
 /// The elements whose place matters; anything else is `Other`.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -639,12 +648,57 @@ impl Parser<'_, '_, '_> {
                 differ.push(format!("{what}={n} (found {counted})"));
             }
         }
+        // Tests the root counts as failed or skipped beyond those listed
+        // (a truncated or hand-trimmed file) must not vanish: one record
+        // stands for each kind.
+        let unlisted = [
+            (
+                t.failed.unwrap_or(0).saturating_sub(c.failed),
+                TestStatus::Errored,
+                "failing",
+            ),
+            (
+                t.skipped.unwrap_or(0).saturating_sub(skipped),
+                TestStatus::Skipped,
+                "skipped",
+            ),
+        ];
         if !differ.is_empty() {
             warnings.push(format!(
                 "the <testng-results> totals disagree with the test methods listed: {}; the \
                  test methods listed are used",
                 differ.join(", ")
             ));
+        }
+        for (missing, status, what) in unlisted {
+            if missing == 0 {
+                continue;
+            }
+            let name = format!("({missing} {what} test(s) counted but not listed)");
+            warnings.push(format!(
+                "the <testng-results> totals count {missing} {what} test(s) that are not \
+                 listed: recorded as one {} record {ROOT_SUITE}::{name}",
+                if status == TestStatus::Errored {
+                    "errored"
+                } else {
+                    "skipped"
+                }
+            ));
+            self.out.push(TestCase {
+                id: format!("{ROOT_SUITE}::{name}"),
+                suite: ROOT_SUITE.to_string(),
+                name,
+                source: None,
+                status,
+                duration_ms: None,
+                message: Some(format!(
+                    "the report's root counts {missing} more {what} test(s) than it lists"
+                )),
+                flaky: false,
+                requirements: Vec::new(),
+                level: TestLevel::Unspecified,
+                evidence: self.ctx.evidence_path.to_string(),
+            });
         }
         if let Some(n) = t.ignored.filter(|&n| n > 0) {
             warnings.push(format!(
