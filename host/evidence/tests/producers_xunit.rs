@@ -425,6 +425,30 @@ fn unknown_results_and_contradictions_fail_closed() {
 }
 
 #[test]
+fn failures_counted_but_not_listed_are_a_record() {
+    // An assembly that counts failures it does not list must not read as
+    // clean.
+    let e = read(
+        r#"<assemblies><assembly name="a.dll" test-framework="xUnit.net 2.9.3.0" total="4" passed="1" failed="2" skipped="0" errors="1">
+<collection name="c"><test name="N.C.Q" type="N.C" method="Q" result="Pass" time="0.5"/></collection>
+</assembly></assemblies>"#,
+    );
+    assert_eq!(
+        ids(&e),
+        [
+            "N.C::Q",
+            "a.dll::(3 failing test(s) counted but not listed)"
+        ]
+    );
+    assert_eq!(statuses(&e), [1, 0, 1, 0]);
+    // Counted failures that are listed make no record.
+    let e = read(
+        r#"<assembly name="a.dll" total="1" failed="1"><class name="N.C"><test name="N.C.Q" type="N.C" method="Q" result="Fail"/></class></assembly>"#,
+    );
+    assert_eq!(statuses(&e), [0, 1, 0, 0]);
+}
+
+#[test]
 fn names_follow_the_junit_logger() {
     let e = read(
         r#"<assemblies><assembly name="a.dll" test-framework="xUnit.net 2.9.3.0">

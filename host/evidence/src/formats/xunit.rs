@@ -69,6 +69,12 @@
 //!   shown verified. They are emitted when their assembly ends; one warning
 //!   counts them.
 //!
+//! Failed tests and errors an `<assembly>` counts (`failed` + `errors`)
+//! beyond the failed tests (and tests of unknown result) and `<error>`s it
+//! lists are one errored record `assembly::(N failing test(s) counted but
+//! not listed)`, with a warning: a file that lost its failures must not
+//! read as clean.
+//!
 //! Warnings: totals of an `<assembly>`, `<collection>` or v1 `<class>` that
 //! disagree with the tests listed (the records are kept; `errors` is
 //! compared with the `<error>` elements, a v1 class failure counts as a
@@ -626,6 +632,30 @@ impl Parser<'_, '_, '_> {
     fn end_assembly(&mut self, mut a: Assembly) {
         for pending in std::mem::take(&mut a.errors) {
             self.record_error(pending);
+        }
+        // Failures and errors the assembly counts beyond those listed (a
+        // file that lost them) must not vanish: one errored record.
+        let written = |i: usize| a.written[i].unwrap_or(0);
+        let unknown = a.found[0].saturating_sub(a.found[1..5].iter().sum());
+        let missing = written(2)
+            .saturating_sub(a.found[2].saturating_add(unknown))
+            .saturating_add(written(5).saturating_sub(a.found[5]));
+        if missing > 0 {
+            let name = format!("({missing} failing test(s) counted but not listed)");
+            self.ctx.warnings.push(format!(
+                "<assembly name=\"{}\"> counts {missing} failed test(s) or error(s) that it \
+                 does not list: recorded as one errored record",
+                a.name
+            ));
+            self.record_error(Pending {
+                suite: a.name.clone(),
+                name,
+                message: Some(format!(
+                    "the assembly's totals count {missing} more failed test(s) or error(s) \
+                     than it lists"
+                )),
+                requirements: Vec::new(),
+            });
         }
         let name = a.name.clone();
         self.compare("assembly", &name, &a.written, &a.found);
