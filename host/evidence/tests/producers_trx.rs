@@ -803,3 +803,42 @@ fn mangled_files_never_panic() {
         }
     }
 }
+
+#[test]
+fn many_requirement_ids_take_linear_time() {
+    // Requirement ids were kept without repeats by looking through the
+    // list for each one: 50,000 properties of one definition took 10 s
+    // (release), 50,000 results waiting for a definition of 2,000
+    // categories over a minute. Now repeats go once per list.
+    let props: String = (0..20_000)
+        .map(|i| format!("<Property><Key>Requirement</Key><Value>REQ-{i}</Value></Property>"))
+        .collect();
+    let cats: String = (0..2_000)
+        .map(|i| format!("<TestCategoryItem TestCategory=\"REQ-{}\"/>", i % 1_000))
+        .collect();
+    let results: String = (0..200)
+        .map(|i| result("d", &format!("T.C.m{i}"), "Passed"))
+        .collect();
+    let text = run(
+        &results,
+        &format!(
+            "<TestDefinitions>{}</TestDefinitions>",
+            definition(
+                "d",
+                "T.C",
+                "m",
+                &format!(
+                    "<TestCategory>{cats}</TestCategory><Properties>{props}<Property><Key>Requirement</Key><Value>REQ-0</Value></Property></Properties>"
+                )
+            )
+        ),
+    );
+    let start = std::time::Instant::now();
+    let e = trx_bytes(&text);
+    let took = start.elapsed();
+    assert_eq!(e.tests.len(), 200);
+    // 20,000 property ids, then the categories' 1,000 (all among them).
+    assert_eq!(e.tests[0].requirements.len(), 20_000);
+    assert_eq!(e.tests[0].requirements[1], "REQ-1");
+    assert!(took.as_secs() < 5, "took {took:?}");
+}

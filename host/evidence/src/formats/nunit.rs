@@ -115,7 +115,7 @@ use std::io::BufRead;
 use quick_xml::events::BytesStart;
 
 use super::ParseContext;
-use super::junit::{ids_in, push_unique, split_ids};
+use super::junit::{dedup_ids, ids_in, split_ids};
 use super::truncate_chars;
 use super::xml::{Elements, XmlReader, push_capped};
 use crate::error::FormatError;
@@ -418,6 +418,13 @@ impl Elements for Parser<'_, '_, '_> {
                     *slot = Some(text);
                 }
             }
+            Some(Tag::Properties(Owner::Suite) | Tag::Categories(Owner::Suite)) => {
+                // Every case under the suite copies its ids: once, without
+                // repeats.
+                if let Some(s) = self.suites.last_mut() {
+                    dedup_ids(&mut s.requirements);
+                }
+            }
             Some(Tag::Case) => {
                 if let Some(c) = self.case.take() {
                     self.emit(c);
@@ -620,9 +627,8 @@ impl Parser<'_, '_, '_> {
             Owner::Suite => self.suites.last_mut().map(|s| &mut s.requirements),
         };
         if let Some(list) = list {
-            for id in ids {
-                push_unique(list, id);
-            }
+            // Repeats go when the list is complete (`dedup_ids`).
+            list.extend_from_slice(ids);
         }
     }
 
@@ -813,17 +819,15 @@ impl Parser<'_, '_, '_> {
             ));
         }
         let pattern = &self.ctx.options.requirement_pattern;
-        let mut requirements = Vec::new();
-        for found in c
+        let mut requirements: Vec<String> = c
             .requirements
             .iter()
             .chain(self.suites.iter().flat_map(|s| s.requirements.iter()))
             .cloned()
             .chain(ids_in(pattern, &name))
             .chain(ids_in(pattern, &suite))
-        {
-            push_unique(&mut requirements, &found);
-        }
+            .collect();
+        dedup_ids(&mut requirements);
         if failing && let Some(s) = self.suites.last_mut() {
             s.bad += 1;
         }
@@ -886,17 +890,15 @@ impl Parser<'_, '_, '_> {
                     )
                 });
             let pattern = &self.ctx.options.requirement_pattern;
-            let mut requirements = Vec::new();
-            for found in self
+            let mut requirements: Vec<String> = self
                 .suites
                 .iter()
                 .flat_map(|o| o.requirements.iter())
                 .chain(&s.requirements)
                 .cloned()
                 .chain(ids_in(pattern, &full))
-            {
-                push_unique(&mut requirements, &found);
-            }
+                .collect();
+            dedup_ids(&mut requirements);
             self.suite_records += 1;
             bad += 1;
             self.push(

@@ -98,7 +98,7 @@ use std::io::BufRead;
 use quick_xml::events::BytesStart;
 
 use super::ParseContext;
-use super::junit::{ids_in, push_unique};
+use super::junit::{dedup_ids, ids_in};
 use super::truncate_chars;
 use super::xml::{Elements, XmlReader, push_capped};
 use crate::error::FormatError;
@@ -297,10 +297,11 @@ impl Elements for Parser<'_, '_, '_> {
                     }
                     Ok(())
                 })?;
-                let ids = self.groups.entry(format!("{class}::{method}")).or_default();
-                for id in &self.group_ids {
-                    push_unique(ids, id);
-                }
+                // Repeats go when `<groups>` closes.
+                self.groups
+                    .entry(format!("{class}::{method}"))
+                    .or_default()
+                    .extend_from_slice(&self.group_ids);
             }
             Tag::Class => {
                 let (mut class, mut package) = (String::new(), String::new());
@@ -398,6 +399,7 @@ impl Elements for Parser<'_, '_, '_> {
                 }
             }
             Some(Tag::Group(_)) => self.group_ids.clear(),
+            Some(Tag::Groups) => self.groups.values_mut().for_each(dedup_ids),
             _ => {}
         }
         if self.stack.is_empty() {
@@ -596,17 +598,12 @@ impl Parser<'_, '_, '_> {
         let pattern = &self.ctx.options.requirement_pattern;
         let mut requirements = self.groups.get(&id).cloned().unwrap_or_default();
         for group in m.groups.split([',', ' ']).filter(|g| !g.is_empty()) {
-            for found in ids_in(pattern, group) {
-                push_unique(&mut requirements, &found);
-            }
+            requirements.extend(ids_in(pattern, group));
         }
-        for found in ids_in(pattern, &m.description)
-            .iter()
-            .chain(&ids_in(pattern, &m.name))
-            .chain(&ids_in(pattern, &m.class))
-        {
-            push_unique(&mut requirements, found);
-        }
+        requirements.extend(ids_in(pattern, &m.description));
+        requirements.extend(ids_in(pattern, &m.name));
+        requirements.extend(ids_in(pattern, &m.class));
+        dedup_ids(&mut requirements);
         if !self.seen.insert(id.clone()) {
             self.repeated += 1;
         }

@@ -111,7 +111,7 @@ use std::io::BufRead;
 use quick_xml::events::BytesStart;
 
 use super::ParseContext;
-use super::junit::{ids_in, push_unique, split_ids};
+use super::junit::{dedup_ids, ids_in, split_ids};
 use super::truncate_chars;
 use super::xml::{Elements, XmlReader, push_capped};
 use crate::error::FormatError;
@@ -342,9 +342,8 @@ impl Elements for Parser<'_, '_, '_> {
                     let ids = &mut frame.def.category_ids;
                     xml.for_each_attribute(e, |key, v| {
                         if key == b"TestCategory" {
-                            for id in ids_in(pattern, &v) {
-                                push_unique(ids, &id);
-                            }
+                            // Repeats go when the definition closes.
+                            ids.extend(ids_in(pattern, &v));
                         }
                         Ok(())
                     })?;
@@ -567,9 +566,11 @@ impl Parser<'_, '_, '_> {
             && let (Some(key), Some(value)) = (frame.key.take(), frame.value.take())
             && names.iter().any(|n| n.eq_ignore_ascii_case(&key))
         {
-            for id in split_ids(&value) {
-                push_unique(&mut frame.def.property_ids, id);
-            }
+            // Repeats go when the definition closes.
+            frame
+                .def
+                .property_ids
+                .extend(split_ids(&value).map(str::to_string));
         }
     }
 
@@ -650,7 +651,9 @@ impl Parser<'_, '_, '_> {
         at
     }
 
-    fn definition_closes(&mut self, frame: DefinitionFrame) {
+    fn definition_closes(&mut self, mut frame: DefinitionFrame) {
+        dedup_ids(&mut frame.def.property_ids);
+        dedup_ids(&mut frame.def.category_ids);
         if let Some(waiting) = self.waiting.remove(&frame.id) {
             for at in waiting {
                 if let Some(case) = self.out.get_mut(at) {
@@ -916,16 +919,11 @@ fn resolve(case: &mut TestCase, def: Option<&Definition>, pattern: &regex::Regex
         });
     let mut requirements = Vec::new();
     if let Some(d) = def {
-        for id in d.property_ids.iter().chain(&d.category_ids) {
-            push_unique(&mut requirements, id);
-        }
+        requirements.extend(d.property_ids.iter().chain(&d.category_ids).cloned());
     }
-    for id in ids_in(pattern, &name)
-        .iter()
-        .chain(&ids_in(pattern, &suite))
-    {
-        push_unique(&mut requirements, id);
-    }
+    requirements.extend(ids_in(pattern, &name));
+    requirements.extend(ids_in(pattern, &suite));
+    dedup_ids(&mut requirements);
     case.requirements = requirements;
     case.id = if suite.is_empty() {
         name.clone()

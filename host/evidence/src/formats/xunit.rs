@@ -66,8 +66,10 @@
 //!   failure's. It also carries the requirement ids of the tests it names
 //!   that follow it in the file (the class's, collection's, test's or
 //!   method's), where xUnit.net writes them, so those requirements are not
-//!   shown verified. They are emitted when their assembly ends; one warning
-//!   counts them.
+//!   shown verified (the ids are gathered once per thing named, from the
+//!   first error naming it on: errors naming the same class share them,
+//!   in time linear in the tests). They are emitted when their assembly
+//!   ends; one warning counts them.
 //!
 //! Failed tests and errors an `<assembly>` counts (`failed` + `errors`)
 //! beyond the failed tests (and tests of unknown result) and `<error>`s it
@@ -93,7 +95,7 @@ use std::io::BufRead;
 use quick_xml::events::BytesStart;
 
 use super::ParseContext;
-use super::junit::{ids_in, push_unique, split_ids};
+use super::junit::{dedup_ids, ids_in, split_ids};
 use super::truncate_chars;
 use super::xml::{Elements, XmlReader, push_capped};
 use crate::error::FormatError;
@@ -141,8 +143,9 @@ struct Assembly {
     found: [u64; 6],
     /// Its `<error>` records and v1 class failures, emitted at its end.
     errors: Vec<Pending>,
-    /// What each error names, to the errors naming it.
-    targets: HashMap<Target, Vec<usize>>,
+    /// What the errors name, to the requirement ids of the tests named
+    /// (gathered once per target, however many errors name it).
+    targets: HashMap<Target, Gathered>,
 }
 
 struct Group {
@@ -181,12 +184,21 @@ enum Target {
     Method(String),
 }
 
+/// The requirement ids of the tests an error names, without repeats.
+#[derive(Default)]
+struct Gathered {
+    ids: Vec<String>,
+    seen: HashSet<String>,
+}
+
 /// An `<error>` or v1 class failure, as it will be recorded.
 struct Pending {
     suite: String,
     name: String,
     message: Option<String>,
     requirements: Vec<String>,
+    /// What it names: the ids gathered for it are added when it is recorded.
+    target: Option<Target>,
 }
 
 /// The `<error>` being read.
@@ -516,14 +528,12 @@ impl Parser<'_, '_, '_> {
             return Ok(());
         };
         let names = &self.ctx.options.requirement_properties;
+        // Repeats go when the test's record is made.
         if names.iter().any(|n| n.eq_ignore_ascii_case(&name)) {
-            for id in split_ids(&value) {
-                push_unique(&mut t.requirements, id);
-            }
+            t.requirements.extend(split_ids(&value).map(str::to_string));
         } else {
-            for id in ids_in(&self.ctx.options.requirement_pattern, &value) {
-                push_unique(&mut t.requirements, &id);
-            }
+            t.requirements
+                .extend(ids_in(&self.ctx.options.requirement_pattern, &value));
         }
         Ok(())
     }
@@ -607,20 +617,20 @@ impl Parser<'_, '_, '_> {
         message: Option<String>,
         target: Option<Target>,
     ) {
-        let mut requirements = Vec::new();
-        for id in ids_in(&self.ctx.options.requirement_pattern, &suite) {
-            push_unique(&mut requirements, &id);
-        }
-        let pending = Pending {
+        let mut requirements = ids_in(&self.ctx.options.requirement_pattern, &suite);
+        dedup_ids(&mut requirements);
+        let mut pending = Pending {
             suite,
             name,
             message,
             requirements,
+            target: None,
         };
         match self.assembly.as_mut() {
             Some(a) => {
                 if let Some(target) = target {
-                    a.targets.entry(target).or_default().push(a.errors.len());
+                    a.targets.entry(target.clone()).or_default();
+                    pending.target = Some(target);
                 }
                 a.errors.push(pending);
             }
@@ -630,7 +640,11 @@ impl Parser<'_, '_, '_> {
     }
 
     fn end_assembly(&mut self, mut a: Assembly) {
-        for pending in std::mem::take(&mut a.errors) {
+        for mut pending in std::mem::take(&mut a.errors) {
+            if let Some(gathered) = pending.target.as_ref().and_then(|t| a.targets.get(t)) {
+                pending.requirements.extend(gathered.ids.iter().cloned());
+                dedup_ids(&mut pending.requirements);
+            }
             self.record_error(pending);
         }
         // Failures and errors the assembly counts beyond those listed (a
@@ -655,6 +669,7 @@ impl Parser<'_, '_, '_> {
                      than it lists"
                 )),
                 requirements: Vec::new(),
+                target: None,
             });
         }
         let name = a.name.clone();
@@ -779,10 +794,9 @@ impl Parser<'_, '_, '_> {
             .into_iter()
             .flatten()
         {
-            for id in ids_in(pattern, text) {
-                push_unique(&mut requirements, &id);
-            }
+            requirements.extend(ids_in(pattern, text));
         }
+        dedup_ids(&mut requirements);
         self.gather(&t.class, &t.display, &t.method, &requirements);
         let id = if suite.is_empty() {
             name.clone()
@@ -828,10 +842,10 @@ impl Parser<'_, '_, '_> {
             Some(Target::Method(method.to_string())),
         ];
         for key in keys.into_iter().flatten() {
-            for &i in a.targets.get(&key).map(Vec::as_slice).unwrap_or_default() {
-                if let Some(p) = a.errors.get_mut(i) {
-                    for id in requirements {
-                        push_unique(&mut p.requirements, id);
+            if let Some(gathered) = a.targets.get_mut(&key) {
+                for id in requirements {
+                    if gathered.seen.insert(id.clone()) {
+                        gathered.ids.push(id.clone());
                     }
                 }
             }
