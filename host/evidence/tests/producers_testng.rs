@@ -729,3 +729,27 @@ fn many_requirement_ids_take_linear_time() {
     assert_eq!(requirements(&e, "a.B::n").len(), 20_000);
     assert!(took.as_secs() < 5, "took {took:?}");
 }
+
+#[test]
+fn test_elements_nested_off_the_structure_are_an_errored_record() {
+    // A test element under an element the reader does not read was
+    // dropped without a word: a file of failures nested one level off
+    // read as no tests at all.
+    let e = try_bytes(
+        "testng-results.xml",
+        br#"<testng-results><suite><class name="a.B"><test-method status="FAIL" name="m"/></class></suite></testng-results>"#,
+        EvidenceKind::Tests,
+        None,
+    )
+    .expect("loads");
+    let id = "(file)::(1 <test-method> element(s) outside the report's structure)";
+    assert_eq!(case(&e, id).status, TestStatus::Errored);
+    assert!(
+        e.files[0]
+            .warnings
+            .iter()
+            .any(|w| w.starts_with("1 <test-method> element(s) are nested")),
+        "{:?}",
+        e.files[0].warnings
+    );
+}

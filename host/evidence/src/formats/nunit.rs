@@ -97,6 +97,11 @@
 //! listed)`, the skipped ones (`skipped`) one skipped record, `root` the
 //! root's `name` (else `test-run` / `test-results`), each with a warning.
 //!
+//! A `<test-case>` nested where the format puts no test (under an element this
+//! reader does not read) is not read; such elements make one errored
+//! record `(file)::(N <…> element(s) outside the report's structure)`,
+//! with a warning, so that failures nested one level off cannot vanish.
+//!
 //! Warnings: the root's totals (NUnit 3 `total`, `passed`, `failed`,
 //! `warnings`, `inconclusive`, `skipped`; NUnit 2 `total` (tests run, or
 //! all cases as jasmine counts), `errors`, `failures`, `not-run`,
@@ -117,7 +122,7 @@ use quick_xml::events::BytesStart;
 use super::ParseContext;
 use super::junit::{dedup_ids, ids_in, split_ids};
 use super::truncate_chars;
-use super::xml::{Elements, XmlReader, push_capped};
+use super::xml::{Elements, XmlReader, misplaced_tests, push_capped};
 use crate::error::FormatError;
 use crate::model::{TestCase, TestLevel, TestStatus};
 
@@ -238,6 +243,7 @@ pub fn parse(
         text: None,
         counts: Counts::default(),
         unknown: 0,
+        misplaced: 0,
         suite_records: 0,
         xfails: 0,
         seen: HashSet::new(),
@@ -250,6 +256,11 @@ pub fn parse(
         p.root_seen,
         "<test-run> (NUnit 3) or <test-results> (NUnit 2)",
     )?;
+    if p.misplaced > 0 {
+        let (record, warning) = misplaced_tests(p.misplaced, "test-case", p.ctx.evidence_path);
+        p.out.push(record);
+        p.ctx.warnings.push(warning);
+    }
     // Tests the root counts but does not list (jest-nunit-reporter drops
     // skipped ones) must not vanish: one record stands for each kind.
     let (failing, skipped) = unlisted(p.nunit3, &p.totals, &p.counts);
@@ -341,6 +352,8 @@ struct Parser<'c, 'p, 'o> {
     text: Option<String>,
     counts: Counts,
     unknown: u64,
+    /// `<test-case>`s outside the root and suites, not read.
+    misplaced: u64,
     suite_records: u64,
     xfails: u64,
     seen: HashSet<String>,
@@ -366,6 +379,9 @@ impl Elements for Parser<'_, '_, '_> {
             if is_root { name } else { b"test-run" },
         )?;
         let tag = child(self.stack.last().copied(), name);
+        if tag == Tag::Other && name == b"test-case" {
+            self.misplaced += 1;
+        }
         match tag {
             Tag::Root => {
                 self.root_seen = true;

@@ -80,6 +80,11 @@
 //! (`… skipped …`), with a warning, as the NUnit reader does: a file that
 //! lost its failures must not read as clean.
 //!
+//! A `<test-method>` nested where the format puts no test (under an element this
+//! reader does not read) is not read; such elements make one errored
+//! record `(file)::(N <…> element(s) outside the report's structure)`,
+//! with a warning, so that failures nested one level off cannot vanish.
+//!
 //! Warnings: the root's totals (`total`, `passed`, `failed`, `skipped`,
 //! `retried`) that disagree with the test methods read (the records are
 //! kept); `ignored` tests TestNG counts but does not list; invocations
@@ -100,7 +105,7 @@ use quick_xml::events::BytesStart;
 use super::ParseContext;
 use super::junit::{dedup_ids, ids_in};
 use super::truncate_chars;
-use super::xml::{Elements, XmlReader, push_capped};
+use super::xml::{Elements, XmlReader, misplaced_tests, push_capped};
 use crate::error::FormatError;
 use crate::model::{TestCase, TestLevel, TestStatus};
 
@@ -199,6 +204,7 @@ pub fn parse(
         retried_tests: 0,
         flaky: 0,
         unknown_status: 0,
+        misplaced: 0,
         seen: HashSet::new(),
         repeated: 0,
     };
@@ -239,6 +245,8 @@ struct Parser<'c, 'p, 'o> {
     retried_tests: u64,
     flaky: u64,
     unknown_status: u64,
+    /// `<test-method>`s outside a `<class>` of a `<test>`, not read.
+    misplaced: u64,
     seen: HashSet<String>,
     repeated: u64,
 }
@@ -253,6 +261,9 @@ impl Elements for Parser<'_, '_, '_> {
             b"testng-results",
         )?;
         let mut tag = child(self.stack.last().copied(), name.as_ref());
+        if tag == Tag::Other && name.as_ref() == b"test-method" {
+            self.misplaced += 1;
+        }
         self.root_seen = true;
         match tag {
             Tag::Root => {
@@ -623,6 +634,12 @@ impl Parser<'_, '_, '_> {
     }
 
     fn finish(&mut self) {
+        if self.misplaced > 0 {
+            let (record, warning) =
+                misplaced_tests(self.misplaced, "test-method", self.ctx.evidence_path);
+            self.out.push(record);
+            self.ctx.warnings.push(warning);
+        }
         let warnings = &mut self.ctx.warnings;
         let (t, c) = (&self.totals, &self.counted);
         // TestNG 6 counts retried attempts among the skips; 7 apart.

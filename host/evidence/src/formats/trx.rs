@@ -91,6 +91,11 @@
 //!   `<Results>` lost its failures (truncated by hand, or results nested
 //!   where no reader looks) must not read as clean.
 //!
+//! A `<UnitTestResult>` nested where the format puts no test (under an element this
+//! reader does not read) is not read; such elements make one errored
+//! record `(file)::(N <…> element(s) outside the report's structure)`,
+//! with a warning, so that failures nested one level off cannot vanish.
+//!
 //! Warnings: `<Counters>` that disagree with the records (`total`;
 //! `passed` + `passedButRunAborted`; `failed` + `error` + `timeout` +
 //! `aborted` + `notRunnable` + `disconnected` + `inProgress` + `warning`
@@ -113,7 +118,7 @@ use quick_xml::events::BytesStart;
 use super::ParseContext;
 use super::junit::{dedup_ids, ids_in, split_ids};
 use super::truncate_chars;
-use super::xml::{Elements, XmlReader, push_capped};
+use super::xml::{Elements, XmlReader, misplaced_tests, push_capped};
 use crate::error::FormatError;
 use crate::model::{Location, TestCase, TestLevel, TestStatus};
 
@@ -239,6 +244,7 @@ pub fn parse(
         run_warning_count: 0,
         uncounted: HashSet::new(),
         unknown_outcomes: 0,
+        misplaced: 0,
         parents_beyond_rows: 0,
     };
     xml.walk(&mut p)?;
@@ -278,6 +284,8 @@ struct Parser<'c, 'p, 'o> {
     /// their rows).
     uncounted: HashSet<usize>,
     unknown_outcomes: u64,
+    /// `<UnitTestResult>`s outside `<Results>`, not read.
+    misplaced: u64,
     parents_beyond_rows: u64,
 }
 
@@ -291,6 +299,9 @@ impl Elements for Parser<'_, '_, '_> {
             b"TestRun",
         )?;
         let tag = child(self.stack.last().copied(), name.as_ref());
+        if tag == Tag::Other && name.as_ref() == b"UnitTestResult" {
+            self.misplaced += 1;
+        }
         self.root_seen = true;
         match tag {
             Tag::Result => {
@@ -703,6 +714,12 @@ impl Parser<'_, '_, '_> {
                     undefined += 1;
                 }
             }
+        }
+        if self.misplaced > 0 {
+            let (record, warning) =
+                misplaced_tests(self.misplaced, "UnitTestResult", self.ctx.evidence_path);
+            self.out.push(record);
+            self.ctx.warnings.push(warning);
         }
         let counted = self.counts();
         self.unlisted_records(counted);

@@ -77,6 +77,11 @@
 //! not listed)`, with a warning: a file that lost its failures must not
 //! read as clean.
 //!
+//! A `<test>` nested where the format puts no test (under an element this
+//! reader does not read) is not read; such elements make one errored
+//! record `(file)::(N <…> element(s) outside the report's structure)`,
+//! with a warning, so that failures nested one level off cannot vanish.
+//!
 //! Warnings: totals of an `<assembly>`, `<collection>` or v1 `<class>` that
 //! disagree with the tests listed (the records are kept; `errors` is
 //! compared with the `<error>` elements, a v1 class failure counts as a
@@ -97,7 +102,7 @@ use quick_xml::events::BytesStart;
 use super::ParseContext;
 use super::junit::{dedup_ids, ids_in, split_ids};
 use super::truncate_chars;
-use super::xml::{Elements, XmlReader, push_capped};
+use super::xml::{Elements, XmlReader, misplaced_tests, push_capped};
 use crate::error::FormatError;
 use crate::model::{Location, TestCase, TestLevel, TestStatus};
 
@@ -230,6 +235,7 @@ pub fn parse(
         seen: HashSet::new(),
         repeated: 0,
         unknown: 0,
+        misplaced: 0,
         unknown_example: None,
         custom_display: 0,
         custom_example: None,
@@ -267,6 +273,8 @@ struct Parser<'c, 'p, 'o> {
     seen: HashSet<String>,
     repeated: u64,
     unknown: u64,
+    /// `<test>`s outside an assembly, collection or v1 class, not read.
+    misplaced: u64,
     unknown_example: Option<String>,
     custom_display: u64,
     custom_example: Option<(String, String)>,
@@ -288,6 +296,9 @@ impl Elements for Parser<'_, '_, '_> {
         };
         xml.check_start(name.as_ref(), self.stack.len(), self.root_closed, root)?;
         let tag = child(self.stack.last().copied(), name.as_ref());
+        if tag == Tag::Other && name.as_ref() == b"test" {
+            self.misplaced += 1;
+        }
         self.root_seen = true;
         match tag {
             Tag::Assembly => self.start_assembly(xml, e)?,
@@ -883,6 +894,11 @@ impl Parser<'_, '_, '_> {
     }
 
     fn warn(&mut self) {
+        if self.misplaced > 0 {
+            let (record, warning) = misplaced_tests(self.misplaced, "test", self.ctx.evidence_path);
+            self.push_record(record);
+            self.ctx.warnings.push(warning);
+        }
         let warnings = &mut self.ctx.warnings;
         if let Some(first) = self.first_mismatch.take() {
             let more = match self.mismatches {
