@@ -1919,6 +1919,18 @@ pub(crate) fn push_unique(list: &mut Vec<String>, id: &str) {
     }
 }
 
+/// Drops the ids that repeat in `list`, each first one kept in place, in
+/// time linear in the list: [`push_unique`] looks through the whole list
+/// for each id, so filling a list of n ids with it takes time in n² (a
+/// definition, case or trait list of 100,000 requirement ids took minutes).
+pub(crate) fn dedup_ids(list: &mut Vec<String>) {
+    if list.len() < 2 {
+        return;
+    }
+    let mut seen = std::collections::HashSet::with_capacity(list.len());
+    list.retain(|id| seen.insert(id.clone()));
+}
+
 /// The first non-blank line of an outcome's text that says something,
 /// trimmed: PHPUnit starts the text with the test's own name
 /// (`Class::method`, or `Warning`/`Error` for a case it made up) and

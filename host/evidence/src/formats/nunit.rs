@@ -97,6 +97,11 @@
 //! listed)`, the skipped ones (`skipped`) one skipped record, `root` the
 //! root's `name` (else `test-run` / `test-results`), each with a warning.
 //!
+//! A `<test-case>` nested where the format puts no test (under an element this
+//! reader does not read) is not read; such elements make one errored
+//! record `(file)::(N <…> element(s) outside the report's structure)`,
+//! with a warning, so that failures nested one level off cannot vanish.
+//!
 //! Warnings: the root's totals (NUnit 3 `total`, `passed`, `failed`,
 //! `warnings`, `inconclusive`, `skipped`; NUnit 2 `total` (tests run, or
 //! all cases as jasmine counts), `errors`, `failures`, `not-run`,
@@ -115,9 +120,9 @@ use std::io::BufRead;
 use quick_xml::events::BytesStart;
 
 use super::ParseContext;
-use super::junit::{ids_in, push_unique, split_ids};
+use super::junit::{dedup_ids, ids_in, split_ids};
 use super::truncate_chars;
-use super::xml::{Elements, XmlReader, push_capped};
+use super::xml::{Elements, XmlReader, misplaced_tests, push_capped};
 use crate::error::FormatError;
 use crate::model::{TestCase, TestLevel, TestStatus};
 
@@ -238,6 +243,7 @@ pub fn parse(
         text: None,
         counts: Counts::default(),
         unknown: 0,
+        misplaced: 0,
         suite_records: 0,
         xfails: 0,
         seen: HashSet::new(),
@@ -250,6 +256,11 @@ pub fn parse(
         p.root_seen,
         "<test-run> (NUnit 3) or <test-results> (NUnit 2)",
     )?;
+    if p.misplaced > 0 {
+        let (record, warning) = misplaced_tests(p.misplaced, "test-case", p.ctx.evidence_path);
+        p.out.push(record);
+        p.ctx.warnings.push(warning);
+    }
     // Tests the root counts but does not list (jest-nunit-reporter drops
     // skipped ones) must not vanish: one record stands for each kind.
     let (failing, skipped) = unlisted(p.nunit3, &p.totals, &p.counts);
@@ -341,6 +352,8 @@ struct Parser<'c, 'p, 'o> {
     text: Option<String>,
     counts: Counts,
     unknown: u64,
+    /// `<test-case>`s outside the root and suites, not read.
+    misplaced: u64,
     suite_records: u64,
     xfails: u64,
     seen: HashSet<String>,
@@ -366,6 +379,9 @@ impl Elements for Parser<'_, '_, '_> {
             if is_root { name } else { b"test-run" },
         )?;
         let tag = child(self.stack.last().copied(), name);
+        if tag == Tag::Other && name == b"test-case" {
+            self.misplaced += 1;
+        }
         match tag {
             Tag::Root => {
                 self.root_seen = true;
@@ -416,6 +432,13 @@ impl Elements for Parser<'_, '_, '_> {
                 };
                 if let Some(slot) = slot {
                     *slot = Some(text);
+                }
+            }
+            Some(Tag::Properties(Owner::Suite) | Tag::Categories(Owner::Suite)) => {
+                // Every case under the suite copies its ids: once, without
+                // repeats.
+                if let Some(s) = self.suites.last_mut() {
+                    dedup_ids(&mut s.requirements);
                 }
             }
             Some(Tag::Case) => {
@@ -620,9 +643,8 @@ impl Parser<'_, '_, '_> {
             Owner::Suite => self.suites.last_mut().map(|s| &mut s.requirements),
         };
         if let Some(list) = list {
-            for id in ids {
-                push_unique(list, id);
-            }
+            // Repeats go when the list is complete (`dedup_ids`).
+            list.extend_from_slice(ids);
         }
     }
 
@@ -813,17 +835,15 @@ impl Parser<'_, '_, '_> {
             ));
         }
         let pattern = &self.ctx.options.requirement_pattern;
-        let mut requirements = Vec::new();
-        for found in c
+        let mut requirements: Vec<String> = c
             .requirements
             .iter()
             .chain(self.suites.iter().flat_map(|s| s.requirements.iter()))
             .cloned()
             .chain(ids_in(pattern, &name))
             .chain(ids_in(pattern, &suite))
-        {
-            push_unique(&mut requirements, &found);
-        }
+            .collect();
+        dedup_ids(&mut requirements);
         if failing && let Some(s) = self.suites.last_mut() {
             s.bad += 1;
         }
@@ -886,17 +906,15 @@ impl Parser<'_, '_, '_> {
                     )
                 });
             let pattern = &self.ctx.options.requirement_pattern;
-            let mut requirements = Vec::new();
-            for found in self
+            let mut requirements: Vec<String> = self
                 .suites
                 .iter()
                 .flat_map(|o| o.requirements.iter())
                 .chain(&s.requirements)
                 .cloned()
                 .chain(ids_in(pattern, &full))
-            {
-                push_unique(&mut requirements, &found);
-            }
+                .collect();
+            dedup_ids(&mut requirements);
             self.suite_records += 1;
             bad += 1;
             self.push(

@@ -74,6 +74,17 @@
 //! `<groups>` comes before the tests) and the ids of retried attempts
 //! awaiting their last result.
 //!
+//! Tests the root counts as `failed` (or `skipped`) beyond the test
+//! methods listed as failed or errored (skipped) are one errored (skipped)
+//! record `testng-results::(N failing test(s) counted but not listed)`
+//! (`… skipped …`), with a warning, as the NUnit reader does: a file that
+//! lost its failures must not read as clean.
+//!
+//! A `<test-method>` nested where the format puts no test (under an element this
+//! reader does not read) is not read; such elements make one errored
+//! record `(file)::(N <…> element(s) outside the report's structure)`,
+//! with a warning, so that failures nested one level off cannot vanish.
+//!
 //! Warnings: the root's totals (`total`, `passed`, `failed`, `skipped`,
 //! `retried`) that disagree with the test methods read (the records are
 //! kept); `ignored` tests TestNG counts but does not list; invocations
@@ -92,9 +103,9 @@ use std::io::BufRead;
 use quick_xml::events::BytesStart;
 
 use super::ParseContext;
-use super::junit::{ids_in, push_unique};
+use super::junit::{dedup_ids, ids_in};
 use super::truncate_chars;
-use super::xml::{Elements, XmlReader, push_capped};
+use super::xml::{Elements, XmlReader, misplaced_tests, push_capped};
 use crate::error::FormatError;
 use crate::model::{TestCase, TestLevel, TestStatus};
 
@@ -106,6 +117,9 @@ const MAX_COLLECTED_BYTES: usize = 8192;
 const MAX_PARAM_CHARS: usize = 80;
 /// Parameters shown in a message; more are elided.
 const MAX_PARAMS_SHOWN: usize = 8;
+/// The suite of the records standing for tests the root counts but does
+/// not list.
+const ROOT_SUITE: &str = "testng-results";
 
 /// The elements whose place matters; anything else is `Other`.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -190,6 +204,7 @@ pub fn parse(
         retried_tests: 0,
         flaky: 0,
         unknown_status: 0,
+        misplaced: 0,
         seen: HashSet::new(),
         repeated: 0,
     };
@@ -230,6 +245,8 @@ struct Parser<'c, 'p, 'o> {
     retried_tests: u64,
     flaky: u64,
     unknown_status: u64,
+    /// `<test-method>`s outside a `<class>` of a `<test>`, not read.
+    misplaced: u64,
     seen: HashSet<String>,
     repeated: u64,
 }
@@ -244,6 +261,9 @@ impl Elements for Parser<'_, '_, '_> {
             b"testng-results",
         )?;
         let mut tag = child(self.stack.last().copied(), name.as_ref());
+        if tag == Tag::Other && name.as_ref() == b"test-method" {
+            self.misplaced += 1;
+        }
         self.root_seen = true;
         match tag {
             Tag::Root => {
@@ -288,10 +308,11 @@ impl Elements for Parser<'_, '_, '_> {
                     }
                     Ok(())
                 })?;
-                let ids = self.groups.entry(format!("{class}::{method}")).or_default();
-                for id in &self.group_ids {
-                    push_unique(ids, id);
-                }
+                // Repeats go when `<groups>` closes.
+                self.groups
+                    .entry(format!("{class}::{method}"))
+                    .or_default()
+                    .extend_from_slice(&self.group_ids);
             }
             Tag::Class => {
                 let (mut class, mut package) = (String::new(), String::new());
@@ -389,6 +410,7 @@ impl Elements for Parser<'_, '_, '_> {
                 }
             }
             Some(Tag::Group(_)) => self.group_ids.clear(),
+            Some(Tag::Groups) => self.groups.values_mut().for_each(dedup_ids),
             _ => {}
         }
         if self.stack.is_empty() {
@@ -587,17 +609,12 @@ impl Parser<'_, '_, '_> {
         let pattern = &self.ctx.options.requirement_pattern;
         let mut requirements = self.groups.get(&id).cloned().unwrap_or_default();
         for group in m.groups.split([',', ' ']).filter(|g| !g.is_empty()) {
-            for found in ids_in(pattern, group) {
-                push_unique(&mut requirements, &found);
-            }
+            requirements.extend(ids_in(pattern, group));
         }
-        for found in ids_in(pattern, &m.description)
-            .iter()
-            .chain(&ids_in(pattern, &m.name))
-            .chain(&ids_in(pattern, &m.class))
-        {
-            push_unique(&mut requirements, found);
-        }
+        requirements.extend(ids_in(pattern, &m.description));
+        requirements.extend(ids_in(pattern, &m.name));
+        requirements.extend(ids_in(pattern, &m.class));
+        dedup_ids(&mut requirements);
         if !self.seen.insert(id.clone()) {
             self.repeated += 1;
         }
@@ -617,6 +634,12 @@ impl Parser<'_, '_, '_> {
     }
 
     fn finish(&mut self) {
+        if self.misplaced > 0 {
+            let (record, warning) =
+                misplaced_tests(self.misplaced, "test-method", self.ctx.evidence_path);
+            self.out.push(record);
+            self.ctx.warnings.push(warning);
+        }
         let warnings = &mut self.ctx.warnings;
         let (t, c) = (&self.totals, &self.counted);
         // TestNG 6 counts retried attempts among the skips; 7 apart.
@@ -639,12 +662,57 @@ impl Parser<'_, '_, '_> {
                 differ.push(format!("{what}={n} (found {counted})"));
             }
         }
+        // Tests the root counts as failed or skipped beyond those listed
+        // (a truncated or hand-trimmed file) must not vanish: one record
+        // stands for each kind.
+        let unlisted = [
+            (
+                t.failed.unwrap_or(0).saturating_sub(c.failed),
+                TestStatus::Errored,
+                "failing",
+            ),
+            (
+                t.skipped.unwrap_or(0).saturating_sub(skipped),
+                TestStatus::Skipped,
+                "skipped",
+            ),
+        ];
         if !differ.is_empty() {
             warnings.push(format!(
                 "the <testng-results> totals disagree with the test methods listed: {}; the \
                  test methods listed are used",
                 differ.join(", ")
             ));
+        }
+        for (missing, status, what) in unlisted {
+            if missing == 0 {
+                continue;
+            }
+            let name = format!("({missing} {what} test(s) counted but not listed)");
+            warnings.push(format!(
+                "the <testng-results> totals count {missing} {what} test(s) that are not \
+                 listed: recorded as one {} record {ROOT_SUITE}::{name}",
+                if status == TestStatus::Errored {
+                    "errored"
+                } else {
+                    "skipped"
+                }
+            ));
+            self.out.push(TestCase {
+                id: format!("{ROOT_SUITE}::{name}"),
+                suite: ROOT_SUITE.to_string(),
+                name,
+                source: None,
+                status,
+                duration_ms: None,
+                message: Some(format!(
+                    "the report's root counts {missing} more {what} test(s) than it lists"
+                )),
+                flaky: false,
+                requirements: Vec::new(),
+                level: TestLevel::Unspecified,
+                evidence: self.ctx.evidence_path.to_string(),
+            });
         }
         if let Some(n) = t.ignored.filter(|&n| n > 0) {
             warnings.push(format!(

@@ -81,6 +81,20 @@
 //!   `Disconnected`, `InProgress`, `NotRunnable`, `PassedButRunAborted` or
 //!   one not known, or `Failed` while no record failed, is one errored
 //!   record `(test run)::run outcome`.
+//! * Tests `<Counters>` counts as failing (the sum of `failed`, `error`,
+//!   `timeout`, `aborted`, `notRunnable`, `disconnected`, `inProgress` and
+//!   `warning`) beyond the failed and errored records are one errored
+//!   record `(test run)::(N failing test(s) counted but not listed)`; the
+//!   not run ones (`notExecuted`, `inconclusive`, `pending`, `completed`)
+//!   beyond the skipped records one skipped record `(test run)::(N not run
+//!   test(s) counted but not listed)`; each with a warning: a file whose
+//!   `<Results>` lost its failures (truncated by hand, or results nested
+//!   where no reader looks) must not read as clean.
+//!
+//! A `<UnitTestResult>` nested where the format puts no test (under an element this
+//! reader does not read) is not read; such elements make one errored
+//! record `(file)::(N <…> element(s) outside the report's structure)`,
+//! with a warning, so that failures nested one level off cannot vanish.
 //!
 //! Warnings: `<Counters>` that disagree with the records (`total`;
 //! `passed` + `passedButRunAborted`; `failed` + `error` + `timeout` +
@@ -102,9 +116,9 @@ use std::io::BufRead;
 use quick_xml::events::BytesStart;
 
 use super::ParseContext;
-use super::junit::{ids_in, push_unique, split_ids};
+use super::junit::{dedup_ids, ids_in, split_ids};
 use super::truncate_chars;
-use super::xml::{Elements, XmlReader, push_capped};
+use super::xml::{Elements, XmlReader, misplaced_tests, push_capped};
 use crate::error::FormatError;
 use crate::model::{Location, TestCase, TestLevel, TestStatus};
 
@@ -116,6 +130,18 @@ const MAX_COLLECTED_BYTES: usize = 8192;
 const MAX_RUN_WARNINGS: usize = 5;
 /// The suite of the records made for run-level errors.
 const RUN_SUITE: &str = "(test run)";
+/// The `<Counters>` of outcomes read as failed or errored, and as skipped.
+const FAILING_COUNTERS: [&str; 8] = [
+    "failed",
+    "error",
+    "timeout",
+    "aborted",
+    "notRunnable",
+    "disconnected",
+    "inProgress",
+    "warning",
+];
+const NOT_RUN_COUNTERS: [&str; 4] = ["notExecuted", "inconclusive", "pending", "completed"];
 
 /// The elements whose place matters; anything else is `Other`.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -218,6 +244,7 @@ pub fn parse(
         run_warning_count: 0,
         uncounted: HashSet::new(),
         unknown_outcomes: 0,
+        misplaced: 0,
         parents_beyond_rows: 0,
     };
     xml.walk(&mut p)?;
@@ -257,6 +284,8 @@ struct Parser<'c, 'p, 'o> {
     /// their rows).
     uncounted: HashSet<usize>,
     unknown_outcomes: u64,
+    /// `<UnitTestResult>`s outside `<Results>`, not read.
+    misplaced: u64,
     parents_beyond_rows: u64,
 }
 
@@ -270,6 +299,9 @@ impl Elements for Parser<'_, '_, '_> {
             b"TestRun",
         )?;
         let tag = child(self.stack.last().copied(), name.as_ref());
+        if tag == Tag::Other && name.as_ref() == b"UnitTestResult" {
+            self.misplaced += 1;
+        }
         self.root_seen = true;
         match tag {
             Tag::Result => {
@@ -321,9 +353,8 @@ impl Elements for Parser<'_, '_, '_> {
                     let ids = &mut frame.def.category_ids;
                     xml.for_each_attribute(e, |key, v| {
                         if key == b"TestCategory" {
-                            for id in ids_in(pattern, &v) {
-                                push_unique(ids, &id);
-                            }
+                            // Repeats go when the definition closes.
+                            ids.extend(ids_in(pattern, &v));
                         }
                         Ok(())
                     })?;
@@ -546,9 +577,11 @@ impl Parser<'_, '_, '_> {
             && let (Some(key), Some(value)) = (frame.key.take(), frame.value.take())
             && names.iter().any(|n| n.eq_ignore_ascii_case(&key))
         {
-            for id in split_ids(&value) {
-                push_unique(&mut frame.def.property_ids, id);
-            }
+            // Repeats go when the definition closes.
+            frame
+                .def
+                .property_ids
+                .extend(split_ids(&value).map(str::to_string));
         }
     }
 
@@ -629,7 +662,9 @@ impl Parser<'_, '_, '_> {
         at
     }
 
-    fn definition_closes(&mut self, frame: DefinitionFrame) {
+    fn definition_closes(&mut self, mut frame: DefinitionFrame) {
+        dedup_ids(&mut frame.def.property_ids);
+        dedup_ids(&mut frame.def.category_ids);
         if let Some(waiting) = self.waiting.remove(&frame.id) {
             for at in waiting {
                 if let Some(case) = self.out.get_mut(at) {
@@ -680,7 +715,14 @@ impl Parser<'_, '_, '_> {
                 }
             }
         }
+        if self.misplaced > 0 {
+            let (record, warning) =
+                misplaced_tests(self.misplaced, "UnitTestResult", self.ctx.evidence_path);
+            self.out.push(record);
+            self.ctx.warnings.push(warning);
+        }
         let counted = self.counts();
+        self.unlisted_records(counted);
         self.run_records();
         let warnings = &mut self.ctx.warnings;
         check_counters(warnings, &self.counters, counted);
@@ -742,6 +784,55 @@ impl Parser<'_, '_, '_> {
             }
         }
         counts
+    }
+
+    /// Tests `<Counters>` counts as failing (or not run) beyond the records
+    /// made: one record for each kind, so that a failure the file counts
+    /// but does not list (a truncated or hand-trimmed `<Results>`) cannot
+    /// vanish.
+    fn unlisted_records(&mut self, counted: [u64; 4]) {
+        let sum = |names: &[&str]| {
+            self.counters
+                .iter()
+                .filter(|(name, _)| names.contains(&name.as_str()))
+                .fold(0u64, |total, (_, n)| total.saturating_add(*n))
+        };
+        let failing = sum(&FAILING_COUNTERS).saturating_sub(counted[1]);
+        let not_run = sum(&NOT_RUN_COUNTERS).saturating_sub(counted[2]);
+        for (missing, status, what) in [
+            (failing, TestStatus::Errored, "failing"),
+            (not_run, TestStatus::Skipped, "not run"),
+        ] {
+            if missing == 0 {
+                continue;
+            }
+            let name = format!("({missing} {what} test(s) counted but not listed)");
+            self.out.push(TestCase {
+                id: format!("{RUN_SUITE}::{name}"),
+                suite: RUN_SUITE.to_string(),
+                name,
+                source: None,
+                status,
+                duration_ms: None,
+                message: Some(format!(
+                    "the run's <Counters> count {missing} more {what} test(s) than \
+                     <Results> lists"
+                )),
+                flaky: false,
+                requirements: Vec::new(),
+                level: TestLevel::Unspecified,
+                evidence: self.ctx.evidence_path.to_string(),
+            });
+            self.ctx.warnings.push(format!(
+                "the <Counters> count {missing} {what} test(s) that are not listed: recorded as \
+                 one {} record {RUN_SUITE}::({missing} {what} test(s) counted but not listed)",
+                if status == TestStatus::Errored {
+                    "errored"
+                } else {
+                    "skipped"
+                }
+            ));
+        }
     }
 
     /// Records for run-level errors, or for a run outcome that says the run
@@ -845,16 +936,11 @@ fn resolve(case: &mut TestCase, def: Option<&Definition>, pattern: &regex::Regex
         });
     let mut requirements = Vec::new();
     if let Some(d) = def {
-        for id in d.property_ids.iter().chain(&d.category_ids) {
-            push_unique(&mut requirements, id);
-        }
+        requirements.extend(d.property_ids.iter().chain(&d.category_ids).cloned());
     }
-    for id in ids_in(pattern, &name)
-        .iter()
-        .chain(&ids_in(pattern, &suite))
-    {
-        push_unique(&mut requirements, id);
-    }
+    requirements.extend(ids_in(pattern, &name));
+    requirements.extend(ids_in(pattern, &suite));
+    dedup_ids(&mut requirements);
     case.requirements = requirements;
     case.id = if suite.is_empty() {
         name.clone()
@@ -942,25 +1028,8 @@ fn check_counters(warnings: &mut Vec<String>, counters: &[(String, u64)], counte
     for (what, names, found) in [
         ("total", &["total"][..], counted[3]),
         ("passed", &["passed", "passedButRunAborted"][..], counted[0]),
-        (
-            "failed or errored",
-            &[
-                "failed",
-                "error",
-                "timeout",
-                "aborted",
-                "notRunnable",
-                "disconnected",
-                "inProgress",
-                "warning",
-            ][..],
-            counted[1],
-        ),
-        (
-            "not run",
-            &["notExecuted", "inconclusive", "pending", "completed"][..],
-            counted[2],
-        ),
+        ("failed or errored", &FAILING_COUNTERS[..], counted[1]),
+        ("not run", &NOT_RUN_COUNTERS[..], counted[2]),
     ] {
         if let Some(n) = sum(names)
             && n != found

@@ -66,8 +66,21 @@
 //!   failure's. It also carries the requirement ids of the tests it names
 //!   that follow it in the file (the class's, collection's, test's or
 //!   method's), where xUnit.net writes them, so those requirements are not
-//!   shown verified. They are emitted when their assembly ends; one warning
-//!   counts them.
+//!   shown verified (the ids are gathered once per thing named, from the
+//!   first error naming it on: errors naming the same class share them,
+//!   in time linear in the tests). They are emitted when their assembly
+//!   ends; one warning counts them.
+//!
+//! Failed tests and errors an `<assembly>` counts (`failed` + `errors`)
+//! beyond the failed tests (and tests of unknown result) and `<error>`s it
+//! lists are one errored record `assembly::(N failing test(s) counted but
+//! not listed)`, with a warning: a file that lost its failures must not
+//! read as clean.
+//!
+//! A `<test>` nested where the format puts no test (under an element this
+//! reader does not read) is not read; such elements make one errored
+//! record `(file)::(N <…> element(s) outside the report's structure)`,
+//! with a warning, so that failures nested one level off cannot vanish.
 //!
 //! Warnings: totals of an `<assembly>`, `<collection>` or v1 `<class>` that
 //! disagree with the tests listed (the records are kept; `errors` is
@@ -87,9 +100,9 @@ use std::io::BufRead;
 use quick_xml::events::BytesStart;
 
 use super::ParseContext;
-use super::junit::{ids_in, push_unique, split_ids};
+use super::junit::{dedup_ids, ids_in, split_ids};
 use super::truncate_chars;
-use super::xml::{Elements, XmlReader, push_capped};
+use super::xml::{Elements, XmlReader, misplaced_tests, push_capped};
 use crate::error::FormatError;
 use crate::model::{Location, TestCase, TestLevel, TestStatus};
 
@@ -135,8 +148,9 @@ struct Assembly {
     found: [u64; 6],
     /// Its `<error>` records and v1 class failures, emitted at its end.
     errors: Vec<Pending>,
-    /// What each error names, to the errors naming it.
-    targets: HashMap<Target, Vec<usize>>,
+    /// What the errors name, to the requirement ids of the tests named
+    /// (gathered once per target, however many errors name it).
+    targets: HashMap<Target, Gathered>,
 }
 
 struct Group {
@@ -175,12 +189,21 @@ enum Target {
     Method(String),
 }
 
+/// The requirement ids of the tests an error names, without repeats.
+#[derive(Default)]
+struct Gathered {
+    ids: Vec<String>,
+    seen: HashSet<String>,
+}
+
 /// An `<error>` or v1 class failure, as it will be recorded.
 struct Pending {
     suite: String,
     name: String,
     message: Option<String>,
     requirements: Vec<String>,
+    /// What it names: the ids gathered for it are added when it is recorded.
+    target: Option<Target>,
 }
 
 /// The `<error>` being read.
@@ -212,6 +235,7 @@ pub fn parse(
         seen: HashSet::new(),
         repeated: 0,
         unknown: 0,
+        misplaced: 0,
         unknown_example: None,
         custom_display: 0,
         custom_example: None,
@@ -249,6 +273,8 @@ struct Parser<'c, 'p, 'o> {
     seen: HashSet<String>,
     repeated: u64,
     unknown: u64,
+    /// `<test>`s outside an assembly, collection or v1 class, not read.
+    misplaced: u64,
     unknown_example: Option<String>,
     custom_display: u64,
     custom_example: Option<(String, String)>,
@@ -270,6 +296,9 @@ impl Elements for Parser<'_, '_, '_> {
         };
         xml.check_start(name.as_ref(), self.stack.len(), self.root_closed, root)?;
         let tag = child(self.stack.last().copied(), name.as_ref());
+        if tag == Tag::Other && name.as_ref() == b"test" {
+            self.misplaced += 1;
+        }
         self.root_seen = true;
         match tag {
             Tag::Assembly => self.start_assembly(xml, e)?,
@@ -510,14 +539,12 @@ impl Parser<'_, '_, '_> {
             return Ok(());
         };
         let names = &self.ctx.options.requirement_properties;
+        // Repeats go when the test's record is made.
         if names.iter().any(|n| n.eq_ignore_ascii_case(&name)) {
-            for id in split_ids(&value) {
-                push_unique(&mut t.requirements, id);
-            }
+            t.requirements.extend(split_ids(&value).map(str::to_string));
         } else {
-            for id in ids_in(&self.ctx.options.requirement_pattern, &value) {
-                push_unique(&mut t.requirements, &id);
-            }
+            t.requirements
+                .extend(ids_in(&self.ctx.options.requirement_pattern, &value));
         }
         Ok(())
     }
@@ -601,20 +628,20 @@ impl Parser<'_, '_, '_> {
         message: Option<String>,
         target: Option<Target>,
     ) {
-        let mut requirements = Vec::new();
-        for id in ids_in(&self.ctx.options.requirement_pattern, &suite) {
-            push_unique(&mut requirements, &id);
-        }
-        let pending = Pending {
+        let mut requirements = ids_in(&self.ctx.options.requirement_pattern, &suite);
+        dedup_ids(&mut requirements);
+        let mut pending = Pending {
             suite,
             name,
             message,
             requirements,
+            target: None,
         };
         match self.assembly.as_mut() {
             Some(a) => {
                 if let Some(target) = target {
-                    a.targets.entry(target).or_default().push(a.errors.len());
+                    a.targets.entry(target.clone()).or_default();
+                    pending.target = Some(target);
                 }
                 a.errors.push(pending);
             }
@@ -624,8 +651,37 @@ impl Parser<'_, '_, '_> {
     }
 
     fn end_assembly(&mut self, mut a: Assembly) {
-        for pending in std::mem::take(&mut a.errors) {
+        for mut pending in std::mem::take(&mut a.errors) {
+            if let Some(gathered) = pending.target.as_ref().and_then(|t| a.targets.get(t)) {
+                pending.requirements.extend(gathered.ids.iter().cloned());
+                dedup_ids(&mut pending.requirements);
+            }
             self.record_error(pending);
+        }
+        // Failures and errors the assembly counts beyond those listed (a
+        // file that lost them) must not vanish: one errored record.
+        let written = |i: usize| a.written[i].unwrap_or(0);
+        let unknown = a.found[0].saturating_sub(a.found[1..5].iter().sum());
+        let missing = written(2)
+            .saturating_sub(a.found[2].saturating_add(unknown))
+            .saturating_add(written(5).saturating_sub(a.found[5]));
+        if missing > 0 {
+            let name = format!("({missing} failing test(s) counted but not listed)");
+            self.ctx.warnings.push(format!(
+                "<assembly name=\"{}\"> counts {missing} failed test(s) or error(s) that it \
+                 does not list: recorded as one errored record",
+                a.name
+            ));
+            self.record_error(Pending {
+                suite: a.name.clone(),
+                name,
+                message: Some(format!(
+                    "the assembly's totals count {missing} more failed test(s) or error(s) \
+                     than it lists"
+                )),
+                requirements: Vec::new(),
+                target: None,
+            });
         }
         let name = a.name.clone();
         self.compare("assembly", &name, &a.written, &a.found);
@@ -749,10 +805,9 @@ impl Parser<'_, '_, '_> {
             .into_iter()
             .flatten()
         {
-            for id in ids_in(pattern, text) {
-                push_unique(&mut requirements, &id);
-            }
+            requirements.extend(ids_in(pattern, text));
         }
+        dedup_ids(&mut requirements);
         self.gather(&t.class, &t.display, &t.method, &requirements);
         let id = if suite.is_empty() {
             name.clone()
@@ -798,10 +853,10 @@ impl Parser<'_, '_, '_> {
             Some(Target::Method(method.to_string())),
         ];
         for key in keys.into_iter().flatten() {
-            for &i in a.targets.get(&key).map(Vec::as_slice).unwrap_or_default() {
-                if let Some(p) = a.errors.get_mut(i) {
-                    for id in requirements {
-                        push_unique(&mut p.requirements, id);
+            if let Some(gathered) = a.targets.get_mut(&key) {
+                for id in requirements {
+                    if gathered.seen.insert(id.clone()) {
+                        gathered.ids.push(id.clone());
                     }
                 }
             }
@@ -839,6 +894,11 @@ impl Parser<'_, '_, '_> {
     }
 
     fn warn(&mut self) {
+        if self.misplaced > 0 {
+            let (record, warning) = misplaced_tests(self.misplaced, "test", self.ctx.evidence_path);
+            self.push_record(record);
+            self.ctx.warnings.push(warning);
+        }
         let warnings = &mut self.ctx.warnings;
         if let Some(first) = self.first_mismatch.take() {
             let more = match self.mismatches {
