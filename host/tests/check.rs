@@ -57,6 +57,62 @@ fn a_failed_test_case_fails_g1_and_names_the_test() {
 }
 
 #[test]
+fn dotnet_and_java_test_results_are_judged_like_junit() {
+    // A .NET and Java project's own result files (TRX, NUnit 2, xUnit.net,
+    // TestNG) under `tests`, with the glob picking each format by content.
+    let project = Project::new();
+    for (from, to) in [
+        ("trx/vstest/mstest.trx", "results/mstest.trx"),
+        ("nunit/nunit2.xml", "results/TestResult.xml"),
+        ("handmade-xunit/xunit-v2.xml", "results/xunit.xml"),
+        (
+            "testng/testng-7.5/testng-results.xml",
+            "results/testng-results.xml",
+        ),
+        ("coverage-py-runs/combined.xml", "coverage.xml"),
+        ("ruff/ruff.sarif", "ruff.sarif"),
+    ] {
+        project.copy(&fixture(from), to);
+    }
+    project.write(
+        "regops.toml",
+        "product = \"X\"\nsafety-class = \"A\"\n\n[evidence]\n\
+         tests = [\"results/*\"]\ncoverage = [\"coverage.xml\"]\nfindings = [\"ruff.sarif\"]\n",
+    );
+    let bundle = project.regops(&["evidence"]).json();
+    let formats: Vec<&str> = bundle["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .take(4)
+        .map(|f| f["format"].as_str().unwrap())
+        .collect();
+    // Sorted by path: `TestResult.xml` first.
+    assert_eq!(formats, ["nunit-xml", "trx", "testng-xml", "xunit-xml"]);
+    let report = project.check_json().json();
+    let tests = check(&report, "ci", "tests-pass");
+    assert_eq!(tests["outcome"], "fail");
+    // The four files' failed and errored records (each file's own tests
+    // count them: producers_trx.rs, producers_nunit.rs, ...).
+    assert_eq!(tests["measured"], 22);
+    let subjects: Vec<&str> = tests["subjects"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s.as_str().unwrap())
+        .collect();
+    for id in [
+        "Pump.MSTests.RateTests::RoundsDropsPerMinute",
+        "Pump.Tests.AlarmTests::Loud",
+    ] {
+        assert!(subjects.contains(&id), "{id} in {subjects:?}");
+    }
+    // TestNG's retried test that passed at last is flaky, not failed.
+    let flaky = check(&report, "ci", "tests-flaky");
+    assert_eq!(flaky["measured"], 1);
+}
+
+#[test]
 fn coverage_below_the_class_b_default_fails_at_b_and_passes_at_a() {
     let project = Project::new();
     project.with_example_evidence().copy(
