@@ -42,6 +42,7 @@ pub mod soup;
 pub mod spdx;
 pub mod spdx3;
 pub mod sphinx_needs;
+mod stand_in;
 pub mod strictdoc;
 pub mod testng;
 pub mod trivy;

@@ -121,8 +121,9 @@ use quick_xml::events::BytesStart;
 
 use super::ParseContext;
 use super::junit::{dedup_ids, ids_in, split_ids};
+use super::stand_in;
 use super::truncate_chars;
-use super::xml::{Elements, XmlReader, misplaced_tests, push_capped};
+use super::xml::{Elements, XmlReader, push_capped};
 use crate::error::FormatError;
 use crate::model::{TestCase, TestLevel, TestStatus};
 
@@ -256,45 +257,28 @@ pub fn parse(
         p.root_seen,
         "<test-run> (NUnit 3) or <test-results> (NUnit 2)",
     )?;
-    if p.misplaced > 0 {
-        let (record, warning) = misplaced_tests(p.misplaced, "test-case", p.ctx.evidence_path);
-        p.out.push(record);
-        p.ctx.warnings.push(warning);
-    }
+    stand_in::misplaced(p.ctx, p.out, p.misplaced, "test-case");
     // Tests the root counts but does not list (jest-nunit-reporter drops
     // skipped ones) must not vanish: one record stands for each kind.
     let (failing, skipped) = unlisted(p.nunit3, &p.totals, &p.counts);
+    let suite = match p.root_name.trim() {
+        "" if p.nunit3 => "test-run",
+        "" => "test-results",
+        name => name,
+    };
     for (missing, status, what) in [
         (failing, TestStatus::Errored, "failing"),
         (skipped, TestStatus::Skipped, "skipped"),
     ] {
-        if missing == 0 {
-            continue;
-        }
-        let suite = match p.root_name.trim() {
-            "" if p.nunit3 => "test-run".to_string(),
-            "" => "test-results".to_string(),
-            name => name.to_string(),
-        };
-        p.push(
+        stand_in::unlisted(
+            p.ctx,
+            p.out,
             suite,
-            format!("({missing} {what} test(s) counted but not listed)"),
+            "the root counts",
+            missing,
+            what,
             status,
-            None,
-            Some(format!(
-                "the report's root counts {missing} more {what} test(s) than it lists"
-            )),
-            Vec::new(),
         );
-        p.ctx.warnings.push(format!(
-            "the root counts {missing} {what} test(s) that are not listed: recorded as one \
-             {} record",
-            if status == TestStatus::Errored {
-                "errored"
-            } else {
-                "skipped"
-            }
-        ));
     }
     let Parser {
         ctx,

@@ -104,8 +104,9 @@ use quick_xml::events::BytesStart;
 
 use super::ParseContext;
 use super::junit::{dedup_ids, ids_in};
+use super::stand_in;
 use super::truncate_chars;
-use super::xml::{Elements, XmlReader, misplaced_tests, push_capped};
+use super::xml::{Elements, XmlReader, push_capped};
 use crate::error::FormatError;
 use crate::model::{TestCase, TestLevel, TestStatus};
 
@@ -634,13 +635,7 @@ impl Parser<'_, '_, '_> {
     }
 
     fn finish(&mut self) {
-        if self.misplaced > 0 {
-            let (record, warning) =
-                misplaced_tests(self.misplaced, "test-method", self.ctx.evidence_path);
-            self.out.push(record);
-            self.ctx.warnings.push(warning);
-        }
-        let warnings = &mut self.ctx.warnings;
+        stand_in::misplaced(self.ctx, self.out, self.misplaced, "test-method");
         let (t, c) = (&self.totals, &self.counted);
         // TestNG 6 counts retried attempts among the skips; 7 apart.
         let skipped = if t.retried.is_some() {
@@ -678,58 +673,34 @@ impl Parser<'_, '_, '_> {
             ),
         ];
         if !differ.is_empty() {
-            warnings.push(format!(
+            self.ctx.warnings.push(format!(
                 "the <testng-results> totals disagree with the test methods listed: {}; the \
                  test methods listed are used",
                 differ.join(", ")
             ));
         }
         for (missing, status, what) in unlisted {
-            if missing == 0 {
-                continue;
-            }
-            let name = format!("({missing} {what} test(s) counted but not listed)");
-            warnings.push(format!(
-                "the <testng-results> totals count {missing} {what} test(s) that are not \
-                 listed: recorded as one {} record {ROOT_SUITE}::{name}",
-                if status == TestStatus::Errored {
-                    "errored"
-                } else {
-                    "skipped"
-                }
-            ));
-            self.out.push(TestCase {
-                id: format!("{ROOT_SUITE}::{name}"),
-                suite: ROOT_SUITE.to_string(),
-                name,
-                source: None,
-                status,
-                duration_ms: None,
-                message: Some(format!(
-                    "the report's root counts {missing} more {what} test(s) than it lists"
-                )),
-                flaky: false,
-                requirements: Vec::new(),
-                level: TestLevel::Unspecified,
-                evidence: self.ctx.evidence_path.to_string(),
-            });
+            let counter = "the <testng-results> totals count";
+            stand_in::unlisted(
+                self.ctx, self.out, ROOT_SUITE, counter, missing, what, status,
+            );
         }
         if let Some(n) = t.ignored.filter(|&n| n > 0) {
-            warnings.push(format!(
+            self.ctx.warnings.push(format!(
                 "TestNG counts {n} ignored test(s) (disabled or @Ignore) that the file does not \
                  list; they have no record"
             ));
         }
         if self.failed_configs > 0 {
             // Records TestNG does not count as tests: say where they come from.
-            warnings.push(format!(
+            self.ctx.warnings.push(format!(
                 "{} configuration method(s) (@Before…/@After…) failed; each is an errored \
                  record of its own, and the tests they stopped are skipped",
                 self.failed_configs
             ));
         }
         if self.tolerated > 0 {
-            warnings.push(format!(
+            self.ctx.warnings.push(format!(
                 "{} invocation(s) failed within their test's successPercentage: TestNG \
                  tolerates them (its JUnit report leaves them out), regops reads them as \
                  failed",
@@ -737,27 +708,27 @@ impl Parser<'_, '_, '_> {
             ));
         }
         if self.retried_tests > 0 {
-            warnings.push(format!(
+            self.ctx.warnings.push(format!(
                 "{} retried test(s) (retried=\"true\" attempts) are one record each, the last \
                  attempt deciding: {} passed on a retry and are marked flaky",
                 self.retried_tests, self.flaky
             ));
         }
         if !self.attempts.is_empty() {
-            warnings.push(format!(
+            self.ctx.warnings.push(format!(
                 "{} test(s) have retried attempts but no last result; each is one failed record",
                 self.attempts.len()
             ));
         }
         if self.unknown_status > 0 {
-            warnings.push(format!(
+            self.ctx.warnings.push(format!(
                 "{} test method(s) with a status other than PASS, FAIL or SKIP were read as \
                  errored",
                 self.unknown_status
             ));
         }
         if self.repeated > 0 {
-            warnings.push(format!(
+            self.ctx.warnings.push(format!(
                 "{} test id(s) repeat in the file (data-provider invocations, or one class in \
                  several <test>s); each record is kept",
                 self.repeated

@@ -117,8 +117,9 @@ use quick_xml::events::BytesStart;
 
 use super::ParseContext;
 use super::junit::{dedup_ids, ids_in, split_ids};
+use super::stand_in;
 use super::truncate_chars;
-use super::xml::{Elements, XmlReader, misplaced_tests, push_capped};
+use super::xml::{Elements, XmlReader, push_capped};
 use crate::error::FormatError;
 use crate::model::{Location, TestCase, TestLevel, TestStatus};
 
@@ -715,12 +716,7 @@ impl Parser<'_, '_, '_> {
                 }
             }
         }
-        if self.misplaced > 0 {
-            let (record, warning) =
-                misplaced_tests(self.misplaced, "UnitTestResult", self.ctx.evidence_path);
-            self.out.push(record);
-            self.ctx.warnings.push(warning);
-        }
+        stand_in::misplaced(self.ctx, self.out, self.misplaced, "UnitTestResult");
         let counted = self.counts();
         self.unlisted_records(counted);
         self.run_records();
@@ -803,35 +799,10 @@ impl Parser<'_, '_, '_> {
             (failing, TestStatus::Errored, "failing"),
             (not_run, TestStatus::Skipped, "not run"),
         ] {
-            if missing == 0 {
-                continue;
-            }
-            let name = format!("({missing} {what} test(s) counted but not listed)");
-            self.out.push(TestCase {
-                id: format!("{RUN_SUITE}::{name}"),
-                suite: RUN_SUITE.to_string(),
-                name,
-                source: None,
-                status,
-                duration_ms: None,
-                message: Some(format!(
-                    "the run's <Counters> count {missing} more {what} test(s) than \
-                     <Results> lists"
-                )),
-                flaky: false,
-                requirements: Vec::new(),
-                level: TestLevel::Unspecified,
-                evidence: self.ctx.evidence_path.to_string(),
-            });
-            self.ctx.warnings.push(format!(
-                "the <Counters> count {missing} {what} test(s) that are not listed: recorded as \
-                 one {} record {RUN_SUITE}::({missing} {what} test(s) counted but not listed)",
-                if status == TestStatus::Errored {
-                    "errored"
-                } else {
-                    "skipped"
-                }
-            ));
+            let counter = "the <Counters> count";
+            stand_in::unlisted(
+                self.ctx, self.out, RUN_SUITE, counter, missing, what, status,
+            );
         }
     }
 
@@ -839,18 +810,8 @@ impl Parser<'_, '_, '_> {
     /// did not complete.
     fn run_records(&mut self) {
         let evidence = self.ctx.evidence_path;
-        let record = |name: String, message: String| TestCase {
-            id: format!("{RUN_SUITE}::{name}"),
-            suite: RUN_SUITE.to_string(),
-            name,
-            source: None,
-            status: TestStatus::Errored,
-            duration_ms: None,
-            message: Some(message),
-            flaky: false,
-            requirements: Vec::new(),
-            level: TestLevel::Unspecified,
-            evidence: evidence.to_string(),
+        let record = |name: String, message: String| {
+            stand_in::record(RUN_SUITE, name, TestStatus::Errored, message, evidence)
         };
         let errors = std::mem::take(&mut self.run_errors);
         for (n, text) in errors.iter().enumerate() {

@@ -372,38 +372,6 @@ pub(crate) fn push_capped(collected: &mut String, text: &str, max: usize) {
     collected.push_str(text.get(..cut).unwrap_or_default());
 }
 
-/// The errored record, and its warning, standing for `n` test elements
-/// (`<element>`) a reader found where its format puts none (under an element
-/// it does not read): they are not read, and must not vanish, or a file of
-/// failures nested one level off would read as no tests at all.
-pub(crate) fn misplaced_tests(
-    n: u64,
-    element: &str,
-    evidence: &str,
-) -> (crate::model::TestCase, String) {
-    let name = format!("({n} <{element}> element(s) outside the report's structure)");
-    let record = crate::model::TestCase {
-        id: format!("(file)::{name}"),
-        suite: "(file)".to_string(),
-        name,
-        source: None,
-        status: crate::model::TestStatus::Errored,
-        duration_ms: None,
-        message: Some(format!(
-            "{n} <{element}> element(s) are nested where the format puts no test: not read"
-        )),
-        flaky: false,
-        requirements: Vec::new(),
-        level: crate::model::TestLevel::Unspecified,
-        evidence: evidence.to_string(),
-    };
-    let warning = format!(
-        "{n} <{element}> element(s) are nested where the format puts no test and were not \
-         read: recorded as one errored record"
-    );
-    (record, warning)
-}
-
 /// What an XML declaration's `encoding` means for reading.
 fn declared_encoding(label: &[u8]) -> Declared {
     let label = String::from_utf8_lossy(label).trim().to_ascii_lowercase();

@@ -101,8 +101,9 @@ use quick_xml::events::BytesStart;
 
 use super::ParseContext;
 use super::junit::{dedup_ids, ids_in, split_ids};
+use super::stand_in;
 use super::truncate_chars;
-use super::xml::{Elements, XmlReader, misplaced_tests, push_capped};
+use super::xml::{Elements, XmlReader, push_capped};
 use crate::error::FormatError;
 use crate::model::{Location, TestCase, TestLevel, TestStatus};
 
@@ -665,24 +666,11 @@ impl Parser<'_, '_, '_> {
         let missing = written(2)
             .saturating_sub(a.found[2].saturating_add(unknown))
             .saturating_add(written(5).saturating_sub(a.found[5]));
-        if missing > 0 {
-            let name = format!("({missing} failing test(s) counted but not listed)");
-            self.ctx.warnings.push(format!(
-                "<assembly name=\"{}\"> counts {missing} failed test(s) or error(s) that it \
-                 does not list: recorded as one errored record",
-                a.name
-            ));
-            self.record_error(Pending {
-                suite: a.name.clone(),
-                name,
-                message: Some(format!(
-                    "the assembly's totals count {missing} more failed test(s) or error(s) \
-                     than it lists"
-                )),
-                requirements: Vec::new(),
-                target: None,
-            });
-        }
+        let counter = format!("<assembly name=\"{}\"> counts", a.name);
+        let failing = TestStatus::Errored;
+        stand_in::unlisted(
+            self.ctx, self.out, &a.name, &counter, missing, "failing", failing,
+        );
         let name = a.name.clone();
         self.compare("assembly", &name, &a.written, &a.found);
     }
@@ -894,11 +882,7 @@ impl Parser<'_, '_, '_> {
     }
 
     fn warn(&mut self) {
-        if self.misplaced > 0 {
-            let (record, warning) = misplaced_tests(self.misplaced, "test", self.ctx.evidence_path);
-            self.push_record(record);
-            self.ctx.warnings.push(warning);
-        }
+        stand_in::misplaced(self.ctx, self.out, self.misplaced, "test");
         let warnings = &mut self.ctx.warnings;
         if let Some(first) = self.first_mismatch.take() {
             let more = match self.mismatches {
