@@ -158,8 +158,7 @@ pub(crate) fn merge_same_sources(evidence: &mut Evidence) {
     let records = std::mem::take(&mut evidence.coverage);
     let mut merged: Vec<FileCoverage> = Vec::with_capacity(records.len());
     let mut first_of: HashMap<String, usize> = HashMap::new();
-    // Per later file: (paths merged, paths without line tables, first path).
-    let mut notes: HashMap<String, (u64, u64, String, String)> = HashMap::new();
+    let mut notes: HashMap<String, Note> = HashMap::new();
     for record in records {
         let key = same_path_key(&record.path);
         let Some(&i) = first_of.get(&key) else {
@@ -172,10 +171,15 @@ pub(crate) fn merge_same_sources(evidence: &mut Evidence) {
         };
         let note = notes
             .entry(record.evidence.clone())
-            .or_insert_with(|| (0, 0, record.path.clone(), into.evidence.clone()));
-        note.0 += 1;
+            .or_insert_with(|| Note {
+                merged: 0,
+                unmatched: 0,
+                first: record.path.clone(),
+                earlier: into.evidence.clone(),
+            });
+        note.merged += 1;
         if !merge_into(into, &record) {
-            note.1 += 1;
+            note.unmatched += 1;
         }
     }
     for record in &mut merged {
@@ -183,7 +187,13 @@ pub(crate) fn merge_same_sources(evidence: &mut Evidence) {
     }
     evidence.coverage = merged;
     for file in &mut evidence.files {
-        let Some((count, unmatched, first, earlier)) = notes.remove(&file.path) else {
+        let Some(Note {
+            merged: count,
+            unmatched,
+            first,
+            earlier,
+        }) = notes.remove(&file.path)
+        else {
             continue;
         };
         let mut warning = format!(
@@ -221,6 +231,18 @@ fn same_path_key(path: &str) -> String {
         key.push_str(part);
     }
     key
+}
+
+/// What a later coverage file had merged into an earlier file's records.
+struct Note {
+    /// Its records merged.
+    merged: u64,
+    /// Of those, the ones merged as counts (no line table on one side).
+    unmatched: u64,
+    /// The path of the first one.
+    first: String,
+    /// The file whose record it joined first.
+    earlier: String,
 }
 
 /// Merges `other` into `into`; false when either has no line table, and the

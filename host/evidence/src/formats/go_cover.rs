@@ -373,12 +373,6 @@ impl Parser {
     }
 }
 
-/// Lines in the union of inclusive line ranges.
-#[cfg(test)]
-fn union_len(ranges: &mut [(u32, u32)]) -> u64 {
-    lines_in(&union(ranges))
-}
-
 /// Lines in disjoint inclusive line ranges.
 fn lines_in(ranges: &[(u32, u32)]) -> u64 {
     ranges.iter().map(|&(s, e)| u64::from(e - s) + 1).sum()
@@ -607,10 +601,16 @@ mod tests {
 
     #[test]
     fn unions_count_each_line_once() {
+        let union_len = |ranges: &mut [(u32, u32)]| lines_in(&union(ranges));
         assert_eq!(union_len(&mut []), 0);
         assert_eq!(union_len(&mut [(10, 11), (11, 13), (14, 14)]), 5);
         assert_eq!(union_len(&mut [(20, 20), (1, 4), (2, 3)]), 5);
         assert_eq!(union_len(&mut [(1, u32::MAX), (5, 6)]), u64::from(u32::MAX));
+        // Overlapping ranges become one; adjacent ones stay apart.
+        assert_eq!(
+            union(&mut [(5, 9), (1, 3), (4, 4), (8, 12)]),
+            [(1, 3), (4, 4), (5, 12)]
+        );
     }
 
     #[test]
