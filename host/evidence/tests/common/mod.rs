@@ -189,3 +189,12 @@ pub fn refuses_every_cut(fixture: &str, tail: usize, step: usize, format: Format
         );
     }
 }
+
+/// Loads `bytes` as test results (`format` forced, or detected) and
+/// returns the error, which must say `says`.
+pub fn refused(bytes: &[u8], format: Option<Format>, says: &str) -> Error {
+    let err = try_bytes("refused.xml", bytes, EvidenceKind::Tests, format)
+        .expect_err("the file is refused");
+    assert!(err.to_string().contains(says), "{err}");
+    err
+}
